@@ -1,0 +1,31 @@
+"""ASGI middleware that authenticates a WebSocket by its `?ticket=` query parameter."""
+
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
+
+from .services import ws_ticket_redeem
+
+
+@database_sync_to_async
+def _user_for_ticket(ticket: str):
+    user_id = ws_ticket_redeem(ticket=ticket)
+    if user_id is None:
+        return AnonymousUser()
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    return user or AnonymousUser()
+
+
+class TicketAuthMiddleware:
+    """Puts `scope["user"]`: the ticket's user, or AnonymousUser (the consumer then refuses)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        query = parse_qs(scope.get("query_string", b"").decode("latin1"))
+        ticket = (query.get("ticket") or [""])[0]
+        scope = dict(scope, user=await _user_for_ticket(ticket))
+        return await self.app(scope, receive, send)

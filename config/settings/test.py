@@ -1,0 +1,12 @@
+"""Settings for the test suite: the base settings, made fast and quiet.
+
+The database and channel layer still come from DATABASE_URL and REDIS_URL,
+so the same suite runs on the embedded default and on PostgreSQL with Redis.
+"""
+
+from .base import *  # noqa: F403
+from .base import REST_FRAMEWORK
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["dj_rest_auth"] = "10000/min"
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}

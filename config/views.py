@@ -1,0 +1,54 @@
+"""Health check and the single-page app's shell."""
+
+import asyncio
+import logging
+
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.db import connection
+from django.http import FileResponse, JsonResponse
+from django.shortcuts import render
+
+logger = logging.getLogger(__name__)
+
+
+def _database_answers() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+async def _channel_layer_answers() -> None:
+    layer = get_channel_layer()
+    channel = await layer.new_channel("healthz.")
+    await layer.send(channel, {"type": "healthz.ping"})
+    await asyncio.wait_for(layer.receive(channel), timeout=2)
+
+
+async def healthz(request):
+    """200 `{"status": "ok", "database": "ok", "channel_layer": "ok"}`, else 503 with "error" where it failed."""
+    body = {"status": "ok"}
+    checks = {
+        "database": database_sync_to_async(_database_answers)(),
+        "channel_layer": _channel_layer_answers(),
+    }
+    for name, check in checks.items():
+        try:
+            await check
+            body[name] = "ok"
+        except Exception:
+            logger.exception("health check of %s failed", name)
+            body[name] = "error"
+            body["status"] = "error"
+    return JsonResponse(body, status=200 if body["status"] == "ok" else 503)
+
+
+def spa(request):
+    """The React app's index.html for any non-API path; a plain page if it is not built."""
+    index = settings.FRONTEND_DIST / "index.html"
+    if index.is_file():
+        response = FileResponse(index.open("rb"), content_type="text/html; charset=utf-8")
+        response["Cache-Control"] = "no-cache"
+        return response
+    return render(request, "placeholder.html")

@@ -1,0 +1,78 @@
+"""REST endpoints of messages and read positions (contract: Messages and history)."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from rooms.selectors import room_for_reader
+
+from . import services
+from .selectors import message_history
+from .serializers import (
+    HistoryQuerySerializer,
+    HistorySerializer,
+    MessageCreateSerializer,
+    MessageSerializer,
+    MessageUpdateSerializer,
+    ReadSerializer,
+    message_to_dict,
+)
+
+
+class RoomMessageListCreateApi(APIView):
+    """GET: a page of history (keyset on seq). POST: send a message, as the WebSocket does."""
+
+    @extend_schema(parameters=[HistoryQuerySerializer], responses=HistorySerializer)
+    def get(self, request, room_id: int):
+        query = HistoryQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        room_for_reader(user=request.user, room_id=room_id)
+        messages, has_more = message_history(room_id=room_id, **query.validated_data)
+        return Response({"results": [message_to_dict(m) for m in messages], "has_more": has_more})
+
+    @extend_schema(
+        request=MessageCreateSerializer, responses={201: MessageSerializer, 200: MessageSerializer}
+    )
+    def post(self, request, room_id: int):
+        data = MessageCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        room_for_reader(user=request.user, room_id=room_id)
+        message, created = services.message_create(
+            room_id=room_id,
+            author=request.user,
+            body=data.validated_data["body"],
+            client_id=data.validated_data.get("client_id"),
+        )
+        return Response(
+            message_to_dict(message), status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
+
+
+class MessageDetailApi(APIView):
+    """PATCH: edit (the author). DELETE: delete (the author, the room's owner and moderators, staff)."""
+
+    @extend_schema(request=MessageUpdateSerializer, responses=MessageSerializer)
+    def patch(self, request, message_id: int):
+        data = MessageUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        message = services.message_update(
+            actor=request.user, message_id=message_id, body=data.validated_data["body"]
+        )
+        return Response(message_to_dict(message))
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, message_id: int):
+        services.message_delete(actor=request.user, message_id=message_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class RoomReadApi(APIView):
+    """POST: move the caller's read position forward to `seq` (204)."""
+
+    @extend_schema(request=ReadSerializer, responses={204: None})
+    def post(self, request, room_id: int):
+        data = ReadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.read_mark(user=request.user, room_id=room_id, seq=data.validated_data["seq"])
+        return Response(status=status.HTTP_204_NO_CONTENT)

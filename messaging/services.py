@@ -1,0 +1,233 @@
+"""Writes of messages and read positions: one function per action, for REST,
+the WebSocket consumer and admin alike (STYLE: "The write path of a message")."""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.serializers import user_to_dict
+from rooms.errors import Forbidden, Invalid, NotFound
+from rooms.models import Membership, Room
+from rooms.selectors import room_for_reader
+
+from . import events
+from .models import Message
+from .ratelimit import message_rate_check
+from .serializers import message_to_dict
+
+BODY_MAX = 4000
+CLIENT_ID_MAX = 64
+
+
+def message_body_clean(body) -> str:
+    """The body stripped of surrounding white space; 1 to 4000 characters (contract: Objects).
+
+    Raises Invalid otherwise.
+    """
+    if not isinstance(body, str):
+        raise Invalid("The body must be text.")
+    body = body.strip()
+    if not body:
+        raise Invalid("A message cannot be empty.")
+    if len(body) > BODY_MAX:
+        raise Invalid(f"A message has at most {BODY_MAX} characters.")
+    return body
+
+
+def _check_may_post(membership: Membership, user) -> None:
+    if membership.is_muted:
+        raise Forbidden("You are muted in this room.")
+    if membership.room.is_locked and not (membership.is_moderator or user.is_staff):
+        raise Forbidden("This room is locked: only its owner and moderators may post.")
+
+
+def _poster_membership(*, user, room_id: int, lock: bool = False) -> Membership:
+    """The membership through which `user` posts to the room; locks the room row if `lock`.
+
+    Raises NotFound when the room does not exist, Forbidden when the user is
+    not a member, is muted, or the room is locked to plain members.
+    """
+    memberships = Membership.objects.select_related("room").filter(room_id=room_id, user=user)
+    if lock:
+        memberships = memberships.select_for_update(of=("room",))
+    membership = memberships.first()
+    if membership is None:
+        if not Room.objects.filter(pk=room_id).exists():
+            raise NotFound("Room not found.")
+        raise Forbidden("You are not a member of this room.")
+    _check_may_post(membership, user)
+    return membership
+
+
+def message_create(*, room_id: int, author, body: str, client_id: str | None = None) -> tuple[Message, bool]:
+    """Store a message and broadcast `message.new` after commit; returns (message, created).
+
+    In one transaction: lock the room row, check the author may post (member,
+    not muted, room not locked unless a moderator), return the original
+    message for a `client_id` the author already used in the room (created
+    False: nothing stored or broadcast), else take seq = room.last_seq + 1 and
+    insert. The row lock makes seq gapless and in commit order.
+
+    Raises Invalid (body, client_id), NotFound (no such room), Forbidden (not a
+    member, muted, locked), RateLimited (messaging.ratelimit).
+    """
+    body = message_body_clean(body)
+    if client_id is not None and (not isinstance(client_id, str) or not 0 < len(client_id) <= CLIENT_ID_MAX):
+        raise Invalid(f"client_id is a string of 1 to {CLIENT_ID_MAX} characters.")
+    with transaction.atomic():
+        # Locks the room row until commit: the seq lock.
+        room = _poster_membership(user=author, room_id=room_id, lock=True).room
+        if client_id is not None:
+            existing = (
+                Message.objects.filter(room=room, author=author, client_id=client_id)
+                .select_related("author")
+                .first()
+            )
+            if existing is not None:
+                return existing, False
+        message_rate_check(user_id=author.pk)
+        now = timezone.now()
+        seq = room.last_seq + 1
+        Room.objects.filter(pk=room.pk).update(last_seq=seq, last_activity_at=now)
+        message = Message.objects.create(room=room, seq=seq, author=author, body=body, client_id=client_id)
+        events.message_new(room_id=room.pk, seq=seq, message=message_to_dict(message))
+    return message, True
+
+
+def _message_for_actor(*, actor, message_id: int) -> Message:
+    """The message, if `actor` may read its room; else NotFound. Locks the row."""
+    message = (
+        Message.objects.select_for_update(of=("self",))
+        .select_related("author", "room")
+        .filter(pk=message_id)
+        .first()
+    )
+    if message is None:
+        raise NotFound("Message not found.")
+    room_for_reader(user=actor, room_id=message.room_id)
+    return message
+
+
+def message_update(*, actor, message_id: int, body: str) -> Message:
+    """Edit a message's body (the author only) and broadcast `message.updated`.
+
+    The body is validated as a new message's is. Raises NotFound, Forbidden
+    (not the author, no longer a member, muted, locked room), Invalid
+    (body, or the message was deleted).
+    """
+    body = message_body_clean(body)
+    with transaction.atomic():
+        message = _message_for_actor(actor=actor, message_id=message_id)
+        if message.author_id != actor.pk:
+            raise Forbidden("Only the author may edit a message.")
+        if message.deleted:
+            raise Invalid("A deleted message cannot be edited.")
+        _poster_membership(user=actor, room_id=message.room_id)
+        if message.body != body:
+            message.body = body
+            message.edited_at = timezone.now()
+            message.save(update_fields=["body", "edited_at"])
+            events.room_broadcast(
+                room_id=message.room_id,
+                payload={"type": "message.updated", "message": message_to_dict(message)},
+            )
+    return message
+
+
+def message_may_delete(*, actor, message: Message) -> bool:
+    """The author, the room's owner and moderators, and staff may delete (contract)."""
+    if actor.is_staff or message.author_id == actor.pk:
+        return True
+    return Membership.objects.filter(
+        room_id=message.room_id,
+        user=actor,
+        role__in=(Membership.Role.OWNER, Membership.Role.MODERATOR),
+    ).exists()
+
+
+def message_delete(*, actor, message_id: int) -> Message:
+    """Delete a message: keep its row and seq, empty the body, broadcast `message.deleted`.
+
+    Deleting a deleted message changes nothing and broadcasts nothing.
+    Raises NotFound, Forbidden (contract: `DELETE /api/messages/{id}/`).
+    """
+    with transaction.atomic():
+        message = _message_for_actor(actor=actor, message_id=message_id)
+        if not message_may_delete(actor=actor, message=message):
+            raise Forbidden("You may not delete this message.")
+        if not message.deleted:
+            message_delete_unchecked(message=message)
+    return message
+
+
+def message_delete_unchecked(*, message: Message) -> None:
+    """Mark a message deleted and broadcast it; callers have authorized the actor."""
+    message.body = ""
+    message.deleted_at = timezone.now()
+    message.save(update_fields=["body", "deleted_at"])
+    events.room_broadcast(
+        room_id=message.room_id,
+        payload={"type": "message.deleted", "room": message.room_id, "id": message.pk, "seq": message.seq},
+    )
+
+
+def read_mark(*, user, room_id: int, seq: int) -> int:
+    """Move the user's read position in a room forward to `seq`; return the position.
+
+    Never moves it back, nor past the room's newest message. When it moved,
+    every socket of the user gets `{"type": "read", "room", "seq"}`. Raises
+    NotFound or Forbidden when the user is not a member, Invalid for a bad seq.
+    """
+    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
+        raise Invalid("seq is a non-negative integer.")
+    with transaction.atomic():
+        membership = Membership.objects.select_related("room").filter(room_id=room_id, user=user).first()
+        if membership is None:
+            if Room.objects.filter(pk=room_id, kind=Room.Kind.PUBLIC).exists():
+                raise Forbidden("You are not a member of this room.")
+            raise NotFound("Room not found.")
+        target = min(seq, membership.room.last_seq)
+        moved = Membership.objects.filter(pk=membership.pk, last_read_seq__lt=target).update(
+            last_read_seq=target
+        )
+        if not moved:
+            return max(membership.last_read_seq, target)
+        events.user_broadcast(user_id=user.pk, payload={"type": "read", "room": room_id, "seq": target})
+    return target
+
+
+def typing_notify(*, user, room_id: int) -> bool:
+    """Tell the room's other members that `user` is typing; returns whether it was broadcast.
+
+    At most one broadcast per user and room every TYPING_THROTTLE seconds,
+    counted in the shared cache, so a client that sends `typing` on every key
+    press cannot flood a room; throttled frames are dropped quietly. Raises
+    NotFound or Forbidden as a send to the room would.
+    """
+    key = f"typing:{user.pk}:{room_id}"
+    if cache.get(key) is not None:
+        return False
+    _poster_membership(user=user, room_id=room_id)
+    if not cache.add(key, 1, timeout=settings.TYPING_THROTTLE):
+        return False
+    events.room_broadcast(
+        room_id=room_id,
+        payload={"type": "typing", "room": room_id, "user": user_to_dict(user)},
+        exclude_user_id=user.pk,
+    )
+    return True
+
+
+def presence_announce(*, user_id: int, online: bool) -> None:
+    """Send `presence` for the user to every room they are a member of."""
+    memberships = Membership.objects.filter(user_id=user_id).select_related("user")
+    rooms = [(m.room_id, m.user) for m in memberships]
+    if not rooms:
+        return
+    payload_user = user_to_dict(rooms[0][1])
+    for room_id, _ in rooms:
+        events.room_broadcast(
+            room_id=room_id,
+            payload={"type": "presence", "room": room_id, "user": payload_user, "online": online},
+        )

@@ -1,0 +1,67 @@
+"""Errors the services raise, and how REST shows them.
+
+Each carries the contract's error code ("Error codes" in the WebSocket
+section), so the consumer turns it into an error frame and the REST API into
+the matching status: invalid 400, forbidden 403, not_found 404,
+rate_limited 429 with Retry-After.
+"""
+
+import math
+
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+
+class ChatError(Exception):
+    """Base of the refusals a service can raise; `code` is the contract's error code."""
+
+    code = "bad_request"
+    status_code = status.HTTP_400_BAD_REQUEST
+
+    def __init__(self, detail: str):
+        super().__init__(detail)
+        self.detail = detail
+
+
+class Invalid(ChatError):
+    """Input that breaks a rule, e.g. an empty or over-long body (400 / `invalid`)."""
+
+    code = "invalid"
+
+
+class Forbidden(ChatError):
+    """The user may not do this: not a member, banned, muted, room locked (403)."""
+
+    code = "forbidden"
+    status_code = status.HTTP_403_FORBIDDEN
+
+
+class NotFound(ChatError):
+    """No such object, or one the user may not know of (404)."""
+
+    code = "not_found"
+    status_code = status.HTTP_404_NOT_FOUND
+
+
+class RateLimited(ChatError):
+    """Too many messages in the window; `retry_after_ms` says when to try again (429)."""
+
+    code = "rate_limited"
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+
+    def __init__(self, detail: str, *, retry_after_ms: int):
+        super().__init__(detail)
+        self.retry_after_ms = retry_after_ms
+
+
+def api_exception_handler(exc, context):
+    """DRF's handler, plus ChatError as `{"detail", "code"}` with its status."""
+    if isinstance(exc, ChatError):
+        body = {"detail": exc.detail, "code": exc.code}
+        headers = {}
+        if isinstance(exc, RateLimited):
+            body["retry_after_ms"] = exc.retry_after_ms
+            headers["Retry-After"] = str(max(1, math.ceil(exc.retry_after_ms / 1000)))
+        return Response(body, status=exc.status_code, headers=headers)
+    return exception_handler(exc, context)

@@ -1,0 +1,92 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class Room(models.Model):
+    """A conversation: public (anyone may join), private (by invitation) or direct (two users).
+
+    `last_seq` is the seq of the room's newest message; the message service
+    bumps it under the room's row lock, so seqs are gapless and in commit
+    order. `direct_key` ("<low user id>:<high user id>") is set only for
+    direct rooms and is unique, so one pair of users has one direct room even
+    when both open it at the same moment.
+    """
+
+    class Kind(models.TextChoices):
+        PUBLIC = "public"
+        PRIVATE = "private"
+        DIRECT = "direct"
+
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    name = models.CharField(max_length=100)
+    topic = models.CharField(max_length=500, blank=True, default="")
+    is_locked = models.BooleanField(default=False)
+    last_seq = models.PositiveBigIntegerField(default=0)
+    last_activity_at = models.DateTimeField(default=timezone.now)
+    direct_key = models.CharField(max_length=50, null=True, blank=True, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="room_direct_key_iff_direct",
+                condition=(Q(kind="direct") & Q(direct_key__isnull=False))
+                | (~Q(kind="direct") & Q(direct_key__isnull=True)),
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "-last_activity_at"], name="room_kind_activity")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.kind})"
+
+
+class Membership(models.Model):
+    """A user's place in a room: role, mute, and read position (`last_read_seq`)."""
+
+    class Role(models.TextChoices):
+        OWNER = "owner"
+        MODERATOR = "moderator"
+        MEMBER = "member"
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+    is_muted = models.BooleanField(default=False)
+    last_read_seq = models.PositiveBigIntegerField(default=0)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["room", "user"], name="membership_unique_room_user")]
+        indexes = [models.Index(fields=["user", "room"], name="membership_user_room")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.room_id} ({self.role})"
+
+    @property
+    def is_moderator(self) -> bool:
+        """Owners and moderators moderate a room."""
+        return self.role in (self.Role.OWNER, self.Role.MODERATOR)
+
+
+class Ban(models.Model):
+    """A user barred from a room: removed, and unable to join or be added again."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="bans")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=500, blank=True, default="")
+    banned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["room", "user"], name="ban_unique_room_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} banned from {self.room_id}"

@@ -1,0 +1,101 @@
+"""The Room and member shapes of the contract (Objects / Room; Rooms / members)."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.serializers import UserSerializer
+from messaging.serializers import MessageSerializer
+
+from .models import Ban, Membership, Room
+
+
+class RoomSerializer(serializers.ModelSerializer):
+    """A room as one viewer sees it.
+
+    Reads the annotations of `rooms.selectors.room_queryset_for_user`
+    (`my_role`, `member_count`, `unread_count`, `direct_name`) and the
+    `last_message` that `rooms.selectors.attach_last_messages` put on it.
+    """
+
+    name = serializers.SerializerMethodField()
+    member_count = serializers.IntegerField(read_only=True)
+    my_role = serializers.CharField(read_only=True, allow_null=True)
+    unread_count = serializers.IntegerField(read_only=True)
+    last_message = MessageSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Room
+        fields = [
+            "id",
+            "kind",
+            "name",
+            "topic",
+            "created_at",
+            "member_count",
+            "is_locked",
+            "my_role",
+            "unread_count",
+            "last_message",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField())
+    def get_name(self, room: Room) -> str:
+        if room.kind == Room.Kind.DIRECT:
+            return getattr(room, "direct_name", None) or room.name
+        return room.name
+
+
+class RoomCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    kind = serializers.ChoiceField(choices=[Room.Kind.PUBLIC, Room.Kind.PRIVATE])
+    topic = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class RoomUpdateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100, required=False)
+    topic = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    is_locked = serializers.BooleanField(required=False)
+
+
+class UsernameSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    """`{"user": User, "role", "joined_at", "muted", "online"}`; `online` comes from presence."""
+
+    user = UserSerializer(read_only=True)
+    muted = serializers.BooleanField(source="is_muted", read_only=True)
+    online = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Membership
+        fields = ["user", "role", "joined_at", "muted", "online"]
+        read_only_fields = fields
+
+    def get_online(self, membership: Membership) -> bool:
+        return membership.user_id in self.context.get("online_user_ids", ())
+
+
+class MemberUpdateSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Membership.Role.choices, required=False)
+    muted = serializers.BooleanField(required=False)
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class BanSerializer(serializers.ModelSerializer):
+    """`{"user": User, "reason", "banned_by": User, "created_at"}`."""
+
+    user = UserSerializer(read_only=True)
+    banned_by = UserSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Ban
+        fields = ["user", "reason", "banned_by", "created_at"]
+        read_only_fields = fields
+
+
+class BanCreateSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
