@@ -1,0 +1,96 @@
+"""Fixtures shared by the whole suite.
+
+The suite runs on whatever DATABASE_URL and REDIS_URL name (the embedded
+default when unset). With CHAT_REQUIRE_SERVICES=1, as .ci/run sets it, a
+missing PostgreSQL or Redis fails the run instead of skipping the tests that
+need them. The suite flushes the cache (the Redis database of REDIS_URL)
+before each test: give it a database of its own.
+"""
+
+import os
+
+import pytest
+from channels.layers import channel_layers
+from django.conf import settings
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from .factories import UserFactory, token_for
+
+REQUIRE_SERVICES = os.environ.get("CHAT_REQUIRE_SERVICES") == "1"
+
+
+def on_postgres() -> bool:
+    return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+def services_missing() -> str | None:
+    """Why PostgreSQL and Redis cannot be used, or None when both answer."""
+    if not on_postgres():
+        return "DATABASE_URL does not name a PostgreSQL database"
+    if not settings.REDIS_URL:
+        return "REDIS_URL is not set"
+    import redis
+
+    try:
+        redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        return f"Redis at REDIS_URL does not answer: {exc}"
+    return None
+
+
+def pytest_sessionstart(session):
+    if REQUIRE_SERVICES:
+        reason = services_missing()
+        if reason:
+            pytest.exit(f"CHAT_REQUIRE_SERVICES=1 but {reason}", returncode=3)
+
+
+def pytest_collection_modifyitems(config, items):
+    reason = services_missing()
+    if reason is None:
+        return
+    skip = pytest.mark.skip(reason=f"needs PostgreSQL and Redis: {reason}")
+    for item in items:
+        if "postgres" in item.keywords or "e2e" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_shared_state():
+    """Each test starts with an empty cache, a new channel layer and no presence."""
+    from messaging import presence
+
+    cache.clear()
+    channel_layers.backends.clear()
+    presence._store = None
+    yield
+    channel_layers.backends.clear()
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def other_user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def make_client(db):
+    """`make_client(user)`: an APIClient authenticated with the user's DRF token (or anonymous)."""
+
+    def make(user=None) -> APIClient:
+        client = APIClient()
+        if user is not None:
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(user)}")
+        return client
+
+    return make
+
+
+@pytest.fixture
+def api(make_client, user):
+    return make_client(user)

@@ -1,0 +1,205 @@
+"""Real servers and real clients for end-to-end tests.
+
+`DaphneServer` starts `python -m config.serve` (daphne, as scripts/run does)
+in a subprocess against the test database and REDIS_URL; `ChatClient` talks
+to it over HTTP (urllib) and WebSocket (`websockets`), as any client would.
+"""
+
+import asyncio
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from pathlib import Path
+
+import websockets
+from django.conf import settings
+
+from ..factories import PASSWORD
+
+ROOT = Path(__file__).resolve().parents[2]
+LOG_DIR = ROOT / "test-artifacts" / "server-logs"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def database_url() -> str:
+    """A URL for the database the test run uses (pytest-django's test database)."""
+    from django.db import connection
+
+    db = connection.settings_dict  # pytest-django renamed NAME to the test database here
+    if db["ENGINE"] != "django.db.backends.postgresql":
+        return f"sqlite:///{db['NAME']}"
+    auth = db.get("USER") or "postgres"
+    if db.get("PASSWORD"):
+        auth += f":{db['PASSWORD']}"
+    return f"postgres://{auth}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
+
+
+class DaphneServer:
+    """One daphne process serving config.asgi on a free loopback port."""
+
+    def __init__(self, **env_overrides: str):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.ws_url = f"ws://127.0.0.1:{self.port}"
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings.base",
+            "DATABASE_URL": database_url(),
+            "REDIS_URL": settings.REDIS_URL,
+            "CACHE_PREFIX": settings.CACHES["default"].get("KEY_PREFIX", "chat"),
+            "AUTH_THROTTLE_RATE": "10000/min",
+            "CHAT_RATE_LIMIT_MESSAGES": "0",
+            **env_overrides,
+        }
+        LOG_DIR.mkdir(parents=True, exist_ok=True)
+        self.log_path = LOG_DIR / f"daphne-{self.port}.log"
+        self.log = self.log_path.open("wb")
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "config.serve",
+                "-b",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "--websocket-max-message-size",
+                "65536",
+                "--websocket-max-frame-size",
+                "65536",
+                "config.asgi:application",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        self._wait_healthy()
+
+    def _wait_healthy(self, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"daphne exited: {self.log_path.read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"daphne did not become healthy: {self.log_path.read_text()[-3000:]}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(5)
+        self.log.close()
+
+    def kill(self) -> None:
+        """SIGKILL: the process dies without running any disconnect handler."""
+        self.process.kill()
+        self.process.wait(5)
+        self.log.close()
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, body):
+        super().__init__(f"{status}: {body}")
+        self.status, self.body = status, body
+
+
+class ChatClient:
+    """A registered user of one server: REST calls with the token, sockets by ticket."""
+
+    def __init__(self, server: DaphneServer, username: str | None = None):
+        self.server = server
+        self.username = username or f"e2e{uuid.uuid4().hex[:10]}"
+        self.token = self.call(
+            "POST",
+            "/api/auth/registration/",
+            {"username": self.username, "password1": PASSWORD, "password2": PASSWORD},
+            auth=False,
+        )["key"]
+        self.id = self.call("GET", "/api/auth/user/")["pk"]
+
+    def call(self, method: str, path: str, body=None, *, auth: bool = True, expect: int | None = None):
+        """JSON in, JSON out; raises ApiError on a status >= 400 (or other than `expect`)."""
+        headers = {"Content-Type": "application/json"}
+        if auth:
+            headers["Authorization"] = f"Token {self.token}"
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.server.url + path, data=data, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                status, raw = response.status, response.read()
+        except urllib.error.HTTPError as exc:
+            status, raw = exc.code, exc.read()
+        parsed = json.loads(raw) if raw else None
+        if (expect is not None and status != expect) or (expect is None and status >= 400):
+            raise ApiError(status, parsed)
+        return parsed
+
+    async def connect(self, server: DaphneServer | None = None) -> "Socket":
+        server = server or self.server
+        ticket = self.call("POST", "/api/auth/ws-ticket/")["ticket"]
+        ws = await websockets.connect(f"{server.ws_url}/ws/chat/?ticket={ticket}", max_size=None)
+        sock = Socket(ws)
+        hello = await sock.recv()
+        assert hello["type"] == "hello", hello
+        sock.hello = hello
+        return sock
+
+
+class Socket:
+    """A connected `/ws/chat/` socket with JSON helpers."""
+
+    def __init__(self, ws):
+        self.ws = ws
+        self.hello: dict = {}
+
+    async def send(self, frame: dict) -> None:
+        await self.ws.send(json.dumps(frame))
+
+    async def recv(self, timeout: float = 5) -> dict:
+        return json.loads(await asyncio.wait_for(self.ws.recv(), timeout))
+
+    async def recv_until(self, predicate, timeout: float = 5) -> dict:
+        """The first frame for which `predicate(frame)` is true; others are skipped."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            remaining = deadline - asyncio.get_running_loop().time()
+            if remaining <= 0:
+                raise TimeoutError("no matching frame")
+            frame = await self.recv(remaining)
+            if predicate(frame):
+                return frame
+
+    async def collect(self, type_: str, count: int, timeout: float = 10) -> list[dict]:
+        """The next `count` frames of `type_`, in arrival order."""
+        return [await self.recv_until(lambda f: f["type"] == type_, timeout) for _ in range(count)]
+
+    async def ping(self) -> None:
+        """Returns once every earlier frame of this socket has taken effect (contract)."""
+        await self.send({"type": "ping"})
+        await self.recv_until(lambda f: f["type"] == "pong")
+
+    async def close(self) -> None:
+        await self.ws.close()

@@ -1,0 +1,39 @@
+"""Factories for the models; services are used where behaviour matters."""
+
+import factory
+from rest_framework.authtoken.models import Token
+
+from accounts.models import User
+from rooms.models import Membership, Room
+
+PASSWORD = "S3cret-pass!x"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save(update_fields=["password"])
+
+
+def token_for(user: User) -> str:
+    return Token.objects.get_or_create(user=user)[0].key
+
+
+def room_with_members(
+    *, owner: User, members=(), kind: str = Room.Kind.PUBLIC, name: str = "general"
+) -> Room:
+    """A room owned by `owner` with `members` added, through the real services."""
+    from rooms import services
+
+    room = services.room_create(creator=owner, name=name, kind=kind)
+    for member in members:
+        Membership.objects.create(room=room, user=member, last_read_seq=room.last_seq)
+    return room
