@@ -10,3 +10,5 @@ from .base import REST_FRAMEWORK
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["dj_rest_auth"] = "10000/min"
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+# Tests post freely; the rate-limit tests turn it on with the settings fixture.
+CHAT_RATE_LIMIT_MESSAGES = 0

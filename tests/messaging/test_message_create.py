@@ -1,0 +1,183 @@
+"""messaging.services.message_create: seq, idempotency, refusals, events, query count."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from messaging.models import Message
+from messaging.services import message_create
+from rooms.errors import Forbidden, Invalid, NotFound
+from rooms.models import Membership, Room
+
+from ..conftest import on_postgres
+from ..factories import UserFactory, room_with_members
+
+
+@pytest.fixture
+def room(user, other_user):
+    return room_with_members(owner=user, members=[other_user])
+
+
+@pytest.mark.django_db
+def test_seq_counts_up_per_room_and_the_room_remembers_it(user, room):
+    other_room = room_with_members(owner=user, name="other")
+    seqs = [message_create(room_id=room.pk, author=user, body=f"m{i}")[0].seq for i in range(3)]
+    assert seqs == [1, 2, 3]
+    assert message_create(room_id=other_room.pk, author=user, body="x")[0].seq == 1
+    room.refresh_from_db()
+    assert room.last_seq == 3
+
+
+@pytest.mark.django_db
+def test_body_is_stored_stripped(user, room):
+    message, created = message_create(room_id=room.pk, author=user, body="  hello \n")
+    assert created and message.body == "hello"
+
+
+@pytest.mark.django_db
+def test_repeated_client_id_returns_the_original_message(user, room, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as first_events:
+        first, created = message_create(room_id=room.pk, author=user, body="hi", client_id="c-1")
+    with django_capture_on_commit_callbacks() as retry_events:
+        again, created_again = message_create(
+            room_id=room.pk, author=user, body="hi (retry)", client_id="c-1"
+        )
+    assert created and not created_again
+    assert again.pk == first.pk and again.body == "hi" and again.seq == 1
+    assert Message.objects.filter(room=room).count() == 1
+    assert len(first_events) == 1 and len(retry_events) == 0
+
+
+@pytest.mark.django_db
+def test_the_same_client_id_from_another_author_is_another_message(user, other_user, room):
+    a, _ = message_create(room_id=room.pk, author=user, body="a", client_id="same")
+    b, created = message_create(room_id=room.pk, author=other_user, body="b", client_id="same")
+    assert created and a.pk != b.pk and b.seq == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("body", "client_id"),
+    [
+        ("", None),
+        ("   \n\t", None),
+        ("x" * 4001, None),
+        (None, None),
+        (42, None),
+        ("ok", ""),
+        ("ok", "c" * 65),
+        ("ok", 7),
+    ],
+)
+def test_bad_input_is_invalid_and_stores_nothing(user, room, body, client_id):
+    with pytest.raises(Invalid):
+        message_create(room_id=room.pk, author=user, body=body, client_id=client_id)
+    assert not Message.objects.exists()
+    room.refresh_from_db()
+    assert room.last_seq == 0
+
+
+@pytest.mark.django_db
+def test_a_4000_character_body_is_accepted(user, room):
+    message, _ = message_create(room_id=room.pk, author=user, body="é" * 4000)
+    assert len(message.body) == 4000
+
+
+@pytest.mark.django_db
+def test_non_members_missing_rooms_muted_and_locked_are_refused(user, other_user, room):
+    stranger = UserFactory()
+    with pytest.raises(Forbidden):
+        message_create(room_id=room.pk, author=stranger, body="hi")
+    with pytest.raises(NotFound):
+        message_create(room_id=room.pk + 1000, author=user, body="hi")
+    Membership.objects.filter(room=room, user=other_user).update(is_muted=True)
+    with pytest.raises(Forbidden, match="muted"):
+        message_create(room_id=room.pk, author=other_user, body="hi")
+    Membership.objects.filter(room=room, user=other_user).update(is_muted=False)
+    Room.objects.filter(pk=room.pk).update(is_locked=True)
+    with pytest.raises(Forbidden, match="locked"):
+        message_create(room_id=room.pk, author=other_user, body="hi")
+    owner_message, _ = message_create(room_id=room.pk, author=user, body="owners may post")
+    assert owner_message.seq == 1
+    assert Message.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_event_is_sent_on_commit_with_the_serialized_message(
+    user, room, django_capture_on_commit_callbacks
+):
+    from channels.layers import get_channel_layer
+
+    sent = []
+
+    async def fake_group_send(group, event):
+        sent.append((group, event))
+
+    layer = get_channel_layer()
+    layer.group_send = fake_group_send
+    with django_capture_on_commit_callbacks(execute=True):
+        message, _ = message_create(room_id=room.pk, author=user, body="hello", client_id="k")
+        assert sent == []  # nothing leaves before the commit
+    assert len(sent) == 1
+    group, event = sent[0]
+    assert group == f"room.{room.pk}"
+    assert event["type"] == "chat.message" and event["room"] == room.pk and event["seq"] == 1
+    import json
+
+    payload = json.loads(event["text"])
+    assert payload["type"] == "message.new"
+    assert payload["message"]["id"] == message.pk
+    assert payload["message"]["author"] == {"id": user.pk, "username": user.username}
+    assert payload["message"]["client_id"] == "k" and payload["message"]["deleted"] is False
+
+
+@pytest.mark.django_db
+def test_posting_takes_a_constant_number_of_queries(user, room, django_assert_num_queries):
+    # savepoint, lock room + membership, client_id check, bump room, insert, release savepoint
+    with django_assert_num_queries(6):
+        message_create(room_id=room.pk, author=user, body="one", client_id="q1")
+    with django_assert_num_queries(6):
+        message_create(room_id=room.pk, author=user, body="two", client_id="q2")
+    # without client_id there is nothing to look up
+    with django_assert_num_queries(5):
+        message_create(room_id=room.pk, author=user, body="three")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_posts_get_gapless_unique_seqs():
+    assert on_postgres()
+    owner = UserFactory()
+    writers = [UserFactory() for _ in range(8)]
+    room = room_with_members(owner=owner, members=writers)
+    per_thread = 15
+    barrier = threading.Barrier(len(writers))
+    errors = []
+
+    def post(author):
+        try:
+            barrier.wait()
+            for i in range(per_thread):
+                message_create(room_id=room.pk, author=author, body=f"{author.pk}-{i}", client_id=f"{i}")
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post, args=(w,)) for w in writers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    seqs = list(Message.objects.filter(room=room).order_by("seq").values_list("seq", flat=True))
+    assert seqs == list(range(1, len(writers) * per_thread + 1))
+    room.refresh_from_db()
+    assert room.last_seq == len(writers) * per_thread
+    # each writer's own messages are in its sending order
+    for w in writers:
+        bodies = list(
+            Message.objects.filter(room=room, author=w).order_by("seq").values_list("body", flat=True)
+        )
+        assert bodies == [f"{w.pk}-{i}" for i in range(per_thread)]
