@@ -101,37 +101,38 @@ def test_direct_room_reopened_after_leaving_adds_the_member_back(user, other_use
     assert room.memberships.count() == 2
 
 
+def _open_at_once(a, b):
+    """Both users open their direct room at the same moment, each in its own connection."""
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def open_room(me, them):
+        try:
+            barrier.wait()
+            results.append(services.direct_room_get_or_create(user=me, username=them.username))
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=open_room, args=args) for args in ((a, b), (b, a))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    return results, errors
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_direct_room_race_gives_one_room():
     assert on_postgres()
-    pairs = [(UserFactory(), UserFactory()) for _ in range(5)]
-    for a, b in pairs:
-        barrier = threading.Barrier(2)
-        results, errors = [], []
-
-        def open_room(me, them):
-            try:
-                barrier.wait()
-                results.append(services.direct_room_get_or_create(user=me, username=them.username))
-            except Exception as exc:
-                errors.append(exc)
-            finally:
-                connection.close()
-
-        threads = [threading.Thread(target=open_room, args=args) for args in ((a, b), (b, a))]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(30)
+    for _ in range(5):
+        a, b = UserFactory(), UserFactory()
+        results, errors = _open_at_once(a, b)
         assert errors == []
         assert len({room.pk for room, _ in results}) == 1
         assert sorted(created for _, created in results) == [False, True]
         room = results[0][0]
-        assert (
-            Room.objects.filter(kind=Room.Kind.DIRECT, memberships__user=a)
-            .filter(memberships__user=b)
-            .count()
-            == 1
-        )
+        assert Room.objects.filter(kind=Room.Kind.DIRECT, memberships__user=a).filter(memberships__user=b).count() == 1
         assert Membership.objects.filter(room=room).count() == 2
