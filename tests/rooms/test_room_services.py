@@ -134,5 +134,10 @@ def test_direct_room_race_gives_one_room():
         assert len({room.pk for room, _ in results}) == 1
         assert sorted(created for _, created in results) == [False, True]
         room = results[0][0]
-        assert Room.objects.filter(kind=Room.Kind.DIRECT, memberships__user=a).filter(memberships__user=b).count() == 1
+        assert (
+            Room.objects.filter(kind=Room.Kind.DIRECT, memberships__user=a)
+            .filter(memberships__user=b)
+            .count()
+            == 1
+        )
         assert Membership.objects.filter(room=room).count() == 2

@@ -1,0 +1,281 @@
+"""The chat consumer through the real ASGI stack (Origin check, ticket, router),
+driven by Channels' WebsocketCommunicator (contract: "The WebSocket")."""
+
+import json
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+from channels.testing import WebsocketCommunicator
+
+from accounts.services import ws_ticket_create
+from config.asgi import application
+from messaging.events import to_json
+from messaging.models import Message
+from messaging.serializers import message_to_dict
+from rooms import services as room_services
+from rooms.models import Membership, Room
+
+from ..factories import UserFactory, room_with_members
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+async def connect(user, origin: bytes | None = b"http://127.0.0.1:8000") -> WebsocketCommunicator:
+    ticket = await database_sync_to_async(ws_ticket_create)(user_id=user.pk)
+    headers = [(b"origin", origin)] if origin else []
+    communicator = WebsocketCommunicator(application, f"/ws/chat/?ticket={ticket}", headers=headers)
+    connected, _ = await communicator.connect()
+    assert connected
+    return communicator
+
+
+async def recv(communicator, timeout: float = 3) -> dict:
+    return await communicator.receive_json_from(timeout=timeout)
+
+
+async def recv_type(communicator, type_: str, timeout: float = 3) -> dict:
+    """The next frame of `type_`, skipping presence and typing noise."""
+    while True:
+        frame = await recv(communicator, timeout)
+        if frame["type"] == type_:
+            return frame
+        assert frame["type"] in ("presence", "typing", "read"), frame
+
+
+async def ping(communicator) -> None:
+    await communicator.send_json_to({"type": "ping"})
+    await recv_type(communicator, "pong")
+
+
+@pytest.fixture
+async def pair():
+    alice, bob = await database_sync_to_async(UserFactory)(), await database_sync_to_async(UserFactory)()
+    room = await database_sync_to_async(room_with_members)(owner=alice, members=[bob])
+    a, b = await connect(alice), await connect(bob)
+    await recv_type(a, "hello")
+    await recv_type(b, "hello")
+    yield alice, bob, room, a, b
+    await a.disconnect()
+    await b.disconnect()
+
+
+async def test_handshake_without_ticket_or_with_a_foreign_origin_is_refused():
+    user = await database_sync_to_async(UserFactory)()
+    for path in ("/ws/chat/", "/ws/chat/?ticket=nope"):
+        communicator = WebsocketCommunicator(application, path)
+        connected, _ = await communicator.connect()
+        assert not connected
+    ticket = await database_sync_to_async(ws_ticket_create)(user_id=user.pk)
+    communicator = WebsocketCommunicator(
+        application, f"/ws/chat/?ticket={ticket}", headers=[(b"origin", b"https://evil.example")]
+    )
+    assert (await communicator.connect())[0] is False
+
+
+async def test_a_ticket_opens_one_socket_only():
+    user = await database_sync_to_async(UserFactory)()
+    ticket = await database_sync_to_async(ws_ticket_create)(user_id=user.pk)
+    first = WebsocketCommunicator(application, f"/ws/chat/?ticket={ticket}")
+    assert (await first.connect())[0] is True
+    second = WebsocketCommunicator(application, f"/ws/chat/?ticket={ticket}")
+    assert (await second.connect())[0] is False
+    await first.disconnect()
+
+
+async def test_hello_names_the_user_and_their_rooms():
+    user = await database_sync_to_async(UserFactory)()
+    rooms = [await database_sync_to_async(room_with_members)(owner=user, name=f"r{i}") for i in range(2)]
+    await database_sync_to_async(room_with_members)(
+        owner=await database_sync_to_async(UserFactory)(), name="x"
+    )
+    communicator = await connect(user, origin=None)  # no Origin: judged by the ticket alone
+    hello = await recv(communicator)
+    assert hello == {
+        "type": "hello",
+        "user": {"id": user.pk, "username": user.username},
+        "rooms": [r.pk for r in rooms],
+    }
+    await communicator.disconnect()
+
+
+async def test_a_message_reaches_every_member_the_sender_included(pair):
+    alice, bob, room, a, b = pair
+    await a.send_json_to({"type": "message.send", "room": room.pk, "body": "hello", "client_id": "c1"})
+    to_bob = await recv_type(b, "message.new")
+    to_alice = await recv_type(a, "message.new")
+    assert to_bob == to_alice
+    message = to_bob["message"]
+    assert (message["body"], message["seq"], message["client_id"], message["room"]) == (
+        "hello",
+        1,
+        "c1",
+        room.pk,
+    )
+    assert message["author"] == {"id": alice.pk, "username": alice.username}
+    stored = await database_sync_to_async(Message.objects.get)(pk=message["id"])
+    assert stored.body == "hello"
+
+
+async def test_a_duplicate_send_goes_back_to_the_sender_alone(pair):
+    alice, bob, room, a, b = pair
+    frame = {"type": "message.send", "room": room.pk, "body": "once", "client_id": "dup"}
+    await a.send_json_to(frame)
+    original = (await recv_type(a, "message.new"))["message"]
+    await recv_type(b, "message.new")
+    await a.send_json_to(frame)
+    assert (await recv_type(a, "message.new"))["message"] == original
+    await ping(b)
+    assert await b.receive_nothing(0.2)
+    assert await database_sync_to_async(Message.objects.filter(room=room).count)() == 1
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        ("not json", "bad_request"),
+        ("[1, 2]", "bad_request"),
+        ('{"no": "type"}', "bad_request"),
+        ('{"type": "fly"}', "bad_request"),
+        ('{"type": "message.send", "room": "1", "body": "x", "client_id": "e"}', "bad_request"),
+        ('{"type": "message.send", "room": true, "body": "x"}', "bad_request"),
+        ('{"type": "message.send", "room": ROOM, "body": 5, "client_id": "e"}', "bad_request"),
+        ('{"type": "message.send", "room": ROOM, "body": "x", "client_id": 5}', "bad_request"),
+        ('{"type": "read", "room": ROOM, "seq": "1"}', "bad_request"),
+        ('{"type": "message.send", "room": ROOM, "body": "   ", "client_id": "e"}', "invalid"),
+        ('{"type": "message.send", "room": ROOM, "body": "LONG", "client_id": "e"}', "invalid"),
+        ('{"type": "message.send", "room": 987654, "body": "x", "client_id": "e"}', "not_found"),
+        ('{"type": "message.send", "room": OTHER, "body": "x", "client_id": "e"}', "forbidden"),
+        ('{"type": "typing", "room": OTHER}', "forbidden"),
+        ('{"type": "read", "room": OTHER, "seq": 1}', "forbidden"),
+    ],
+)
+async def test_every_bad_frame_gets_its_error_and_the_socket_stays_open(pair, raw, code):
+    alice, bob, room, a, b = pair
+    other = await database_sync_to_async(room_with_members)(owner=bob, name="not alice's")
+    raw = raw.replace("ROOM", str(room.pk)).replace("OTHER", str(other.pk)).replace("LONG", "x" * 4001)
+    await a.send_to(text_data=raw)
+    error = await recv_type(a, "error")
+    assert error["code"] == code and error["detail"]
+    if '"client_id": "e"' in raw:
+        assert error["client_id"] == "e"
+    await ping(a)
+    assert await database_sync_to_async(Message.objects.count)() == 0
+
+
+async def test_a_binary_frame_is_a_bad_request(pair):
+    _, _, _, a, _ = pair
+    await a.send_to(bytes_data=b"\x00\x01")
+    assert (await recv_type(a, "error"))["code"] == "bad_request"
+    await ping(a)
+
+
+async def test_muted_and_locked_are_forbidden_on_every_frame(pair):
+    alice, bob, room, a, b = pair
+    await database_sync_to_async(Membership.objects.filter(room=room, user=bob).update)(is_muted=True)
+    await b.send_json_to({"type": "message.send", "room": room.pk, "body": "hi", "client_id": "m"})
+    assert (await recv_type(b, "error"))["code"] == "forbidden"
+    await database_sync_to_async(Membership.objects.filter(room=room, user=bob).update)(is_muted=False)
+    await database_sync_to_async(Room.objects.filter(pk=room.pk).update)(is_locked=True)
+    await b.send_json_to({"type": "message.send", "room": room.pk, "body": "hi", "client_id": "l"})
+    assert (await recv_type(b, "error"))["code"] == "forbidden"
+    await a.send_json_to({"type": "message.send", "room": room.pk, "body": "owner speaks", "client_id": "o"})
+    assert (await recv_type(b, "message.new"))["message"]["body"] == "owner speaks"
+
+
+async def test_rate_limited_carries_retry_after_ms(pair, settings):
+    settings.CHAT_RATE_LIMIT_MESSAGES = 2
+    settings.CHAT_RATE_LIMIT_WINDOW = 30
+    alice, bob, room, a, b = pair
+    for i in range(3):
+        await a.send_json_to({"type": "message.send", "room": room.pk, "body": f"m{i}", "client_id": f"r{i}"})
+    # The refusal is direct while message.new travels through the layer: any order.
+    frames = []
+    while len(frames) < 3:
+        frame = await recv(a)
+        if frame["type"] != "presence":
+            frames.append(frame)
+    assert sorted(f["type"] for f in frames) == ["error", "message.new", "message.new"]
+    error = next(f for f in frames if f["type"] == "error")
+    assert error["code"] == "rate_limited" and error["client_id"] == "r2"
+    assert 0 < error["retry_after_ms"] <= 30_000
+    assert await database_sync_to_async(Message.objects.count)() == 2
+
+
+async def test_frames_over_64_kib_close_with_1009(pair):
+    _, _, room, a, _ = pair
+    await a.send_to(text_data=json.dumps({"type": "ping", "pad": "é" * 33_000}))  # 66 KB in UTF-8
+    while True:
+        output = await a.receive_output(3)
+        if output["type"] == "websocket.close":
+            break
+    assert output["code"] == 1009
+
+
+async def test_joining_and_leaving_take_effect_on_the_live_socket(pair):
+    alice, bob, room, a, b = pair
+    carol = await database_sync_to_async(UserFactory)()
+    c = await connect(carol)
+    assert (await recv_type(c, "hello"))["rooms"] == []
+    await database_sync_to_async(room_services.room_join)(user=carol, room_id=room.pk)
+    added = await recv_type(c, "room.added")
+    assert added["room"]["id"] == room.pk and added["room"]["my_role"] == "member"
+    assert added["room"]["member_count"] == 3
+    await a.send_json_to({"type": "message.send", "room": room.pk, "body": "welcome", "client_id": "w"})
+    assert (await recv_type(c, "message.new"))["message"]["body"] == "welcome"
+    await database_sync_to_async(room_services.room_leave)(user=carol, room_id=room.pk)
+    assert await recv_type(c, "room.removed") == {"type": "room.removed", "room": room.pk}
+    await a.send_json_to({"type": "message.send", "room": room.pk, "body": "gone?", "client_id": "g"})
+    await recv_type(b, "message.new")
+    await recv_type(b, "message.new")
+    await ping(c)
+    assert await c.receive_nothing(0.3)
+    await c.send_json_to({"type": "message.send", "room": room.pk, "body": "let me in", "client_id": "x"})
+    assert (await recv_type(c, "error"))["code"] == "forbidden"
+    await c.disconnect()
+
+
+async def test_a_seq_gap_is_filled_from_the_database_in_order(pair):
+    alice, bob, room, a, b = pair
+
+    @database_sync_to_async
+    def commit_without_events(count: int) -> list[Message]:
+        made = []
+        for _ in range(count):
+            room_now = Room.objects.get(pk=room.pk)
+            message = Message.objects.create(
+                room=room_now, seq=room_now.last_seq + 1, author=alice, body="quiet"
+            )
+            Room.objects.filter(pk=room.pk).update(last_seq=message.seq)
+            made.append(message)
+        return made
+
+    made = await commit_without_events(3)
+    latest = made[-1]
+    text = to_json({"type": "message.new", "message": await database_sync_to_async(message_to_dict)(latest)})
+    # Only the newest event arrives (the layer dropped the others): the consumer fills seq 1 and 2 first.
+    await get_channel_layer().group_send(
+        f"room.{room.pk}", {"type": "chat.message", "room": room.pk, "seq": latest.seq, "text": text}
+    )
+    seqs = [(await recv_type(b, "message.new"))["message"]["seq"] for _ in range(3)]
+    assert seqs == [1, 2, 3]
+    # A late duplicate of an already delivered seq is not sent again.
+    await get_channel_layer().group_send(
+        f"room.{room.pk}", {"type": "chat.message", "room": room.pk, "seq": 2, "text": text}
+    )
+    await ping(b)
+    assert await b.receive_nothing(0.2)
+
+
+async def test_read_on_one_socket_reaches_the_users_other_sockets(pair):
+    alice, bob, room, a, b = pair
+    for i in range(2):
+        await a.send_json_to({"type": "message.send", "room": room.pk, "body": f"m{i}", "client_id": f"k{i}"})
+        await recv_type(b, "message.new")
+    b2 = await connect(bob)
+    await recv_type(b2, "hello")
+    await b.send_json_to({"type": "read", "room": room.pk, "seq": 2})
+    assert await recv_type(b2, "read") == {"type": "read", "room": room.pk, "seq": 2}
+    membership = await database_sync_to_async(Membership.objects.get)(room=room, user=bob)
+    assert membership.last_read_seq == 2
+    await b2.disconnect()
