@@ -58,6 +58,16 @@ export function roomsWithMessage(rooms: readonly Room[], message: Message, me: n
   const prevSeq = room.last_message?.seq ?? 0;
   if (message.seq < prevSeq) return rooms;
   const countsAsUnread = isNew && message.seq > prevSeq && !message.deleted && message.author.id !== me;
+  const current = room.last_message;
+  if (
+    !countsAsUnread &&
+    current?.id === message.id &&
+    current.body === message.body &&
+    current.deleted === message.deleted &&
+    current.edited_at === message.edited_at
+  ) {
+    return rooms;
+  }
   const next: Room = {
     ...room,
     last_message: message,
