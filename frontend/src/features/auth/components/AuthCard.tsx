@@ -1,0 +1,17 @@
+import type { ReactNode } from 'react';
+
+/** The centred card around the login and sign-up forms. */
+export function AuthCard({ title, children, footer }: { title: string; children: ReactNode; footer: ReactNode }) {
+  return (
+    <main className="auth-page">
+      <div className="auth-card">
+        <div className="auth-card__brand" aria-hidden="true">
+          <span className="brand-mark">💬</span>
+        </div>
+        <h1>{title}</h1>
+        {children}
+        <p className="auth-card__footer">{footer}</p>
+      </div>
+    </main>
+  );
+}
