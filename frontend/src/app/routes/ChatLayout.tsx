@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { ConnectionBanner } from '../../components/ConnectionBanner';
+import { ChatIcon, MenuIcon } from '../../components/Icons';
 import { useUser } from '../../features/auth/api/get-user';
 import { useLogout } from '../../features/auth/api/logout';
 import { useRooms } from '../../features/rooms/api/get-rooms';
@@ -76,7 +77,7 @@ export function ChatLayout() {
       aria-controls="sidebar"
       onClick={() => setSidebarOpen(true)}
     >
-      <span aria-hidden="true">☰</span>
+      <MenuIcon />
       {totalUnread > 0 && <span className="sidebar-toggle__dot" aria-hidden="true" />}
     </button>
   );
@@ -91,9 +92,9 @@ export function ChatLayout() {
       <aside id="sidebar" ref={sidebarRef} className={`sidebar${sidebarOpen ? ' is-open' : ''}`} aria-label="Rooms">
         <div className="sidebar__header">
           <span className="brand">
-            <span className="brand-mark" aria-hidden="true">
-              💬
-            </span>{' '}
+            <span className="brand-mark">
+              <ChatIcon />
+            </span>
             Chat
           </span>
           <button type="button" className="icon-button sidebar__close" aria-label="Hide rooms" onClick={closeSidebar}>

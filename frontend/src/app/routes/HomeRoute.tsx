@@ -1,4 +1,5 @@
 import { useOutletContext } from 'react-router';
+import { ChatIcon } from '../../components/Icons';
 import type { ChatLayoutContext } from './ChatLayout';
 
 /** `/`: nothing selected yet. */
@@ -8,8 +9,8 @@ export function HomeRoute() {
     <div className="room-view">
       <header className="room-header room-header--bare">{sidebarToggle}</header>
       <div className="placeholder">
-        <div className="placeholder__art" aria-hidden="true">
-          💬
+        <div className="placeholder__art">
+          <ChatIcon size={56} />
         </div>
         <h1>Welcome</h1>
         <p>Pick a room from the list, browse public rooms, or start a direct conversation.</p>

@@ -71,7 +71,6 @@ function RoomView({ room, sidebarToggle }: { room: Room; sidebarToggle: ReactNod
         start={sidebarToggle}
         membersOpen={membersOpen}
         onToggleMembers={() => setMembersOpen((open) => !open)}
-        onLeave={onLeave}
       />
       <div className="room-body">
         <div className="room-main">
@@ -95,6 +94,11 @@ function RoomView({ room, sidebarToggle }: { room: Room; sidebarToggle: ReactNod
               ×
             </button>
             <MembersPanel roomId={room.id} canAdd={room.kind === 'private' && canModerate} />
+            {room.kind !== 'direct' && (
+              <button type="button" className="button button--block leave-button" onClick={onLeave} disabled={leave.isPending}>
+                Leave room
+              </button>
+            )}
           </div>
         )}
       </div>

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { UsersIcon } from '../../../components/Icons';
 import type { Room } from '../../../types/api';
 import { RoomIcon } from './RoomIcon';
 
@@ -6,13 +7,12 @@ interface RoomHeaderProps {
   room: Room;
   membersOpen: boolean;
   onToggleMembers: () => void;
-  onLeave?: () => void;
   /** Shown first (the sidebar toggle on narrow screens). */
   start?: ReactNode;
 }
 
-/** The room's name (the page's h1), topic, lock state and the Members / Leave room buttons. */
-export function RoomHeader({ room, membersOpen, onToggleMembers, onLeave, start }: RoomHeaderProps) {
+/** The room's name (the page's h1), topic, lock state and the Members toggle. */
+export function RoomHeader({ room, membersOpen, onToggleMembers, start }: RoomHeaderProps) {
   return (
     <header className="room-header">
       {start}
@@ -36,13 +36,9 @@ export function RoomHeader({ room, membersOpen, onToggleMembers, onLeave, start 
           aria-controls="members-panel"
           onClick={onToggleMembers}
         >
-          Members <span className="count">{room.member_count}</span>
+          <UsersIcon />
+          <span className="room-header__label">Members</span> <span className="count">{room.member_count}</span>
         </button>
-        {onLeave && room.kind !== 'direct' && (
-          <button type="button" className="button button--ghost" onClick={onLeave}>
-            Leave room
-          </button>
-        )}
       </div>
     </header>
   );
