@@ -67,6 +67,7 @@ export function Composer({ roomId, roomName, disabledReason = null, onSent }: Co
       <div className={`composer__box${tooLong ? ' is-invalid' : ''}`}>
         <textarea
           id={`composer-${roomId}`}
+          data-testid="composer-input"
           ref={textarea}
           rows={1}
           value={draft}

@@ -20,7 +20,7 @@ export function RoomList({ rooms, onNavigate }: { rooms: readonly Room[]; onNavi
     return <p className="sidebar__empty">No rooms yet. Create one or browse public rooms.</p>;
   }
   return (
-    <ul className="room-list" aria-label="Your rooms">
+    <ul className="room-list">
       {rooms.map((room) => {
         const unread = room.unread_count;
         return (
