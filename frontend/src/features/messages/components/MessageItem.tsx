@@ -1,4 +1,4 @@
-import { useState, type CSSProperties, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type CSSProperties, type FormEvent, type KeyboardEvent } from 'react';
 import { LinkifiedText } from '../../../components/LinkifiedText';
 import { errorMessage } from '../../../lib/api-client';
 import { formatDateTime, formatTime } from '../../../lib/format';
@@ -56,6 +56,14 @@ export function MessageItem({ message, isMine, canDelete, compact }: MessageItem
   const [confirming, setConfirming] = useState(false);
   const edit = useEditMessage();
   const remove = useDeleteMessage();
+  const editButton = useRef<HTMLButtonElement>(null);
+  const wasEditing = useRef(false);
+
+  // Leaving the editor puts focus back on the Edit button, not on the page body.
+  useEffect(() => {
+    if (wasEditing.current && !editing) editButton.current?.focus();
+    wasEditing.current = editing;
+  }, [editing]);
   const edited = message.edited_at !== null && !message.deleted;
   const check = validateBody(draft);
 
@@ -171,7 +179,13 @@ export function MessageItem({ message, isMine, canDelete, compact }: MessageItem
       {!message.deleted && !editing && !confirming && (isMine || canDelete) && (
         <div className="message__actions">
           {isMine && (
-            <button type="button" className="button button--small button--ghost" onClick={startEdit} aria-label="Edit message">
+            <button
+              ref={editButton}
+              type="button"
+              className="button button--small button--ghost"
+              onClick={startEdit}
+              aria-label="Edit message"
+            >
               Edit
             </button>
           )}

@@ -246,7 +246,7 @@ function MessageRow({
   return (
     <>
       {dayLabel && (
-        <li className="day-divider" role="presentation">
+        <li className="day-divider">
           <span>{dayLabel}</span>
         </li>
       )}
