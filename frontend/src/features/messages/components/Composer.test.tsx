@@ -61,3 +61,14 @@ describe('Composer', () => {
     expect(box.placeholder).toBe('This room is locked.');
   });
 });
+
+describe('Composer before the history is loaded', () => {
+  it('keeps the draft when the send cannot be shown yet', () => {
+    const { box, realtime } = setup();
+    realtime.sendMessage.mockReturnValueOnce(null);
+    fireEvent.change(box, { target: { value: 'early bird' } });
+    fireEvent.keyDown(box, { key: 'Enter' });
+    expect(realtime.sendMessage).toHaveBeenCalledWith(7, 'early bird');
+    expect(box.value).toBe('early bird');
+  });
+});

@@ -41,7 +41,8 @@ export function Composer({ roomId, roomName, disabledReason = null, onSent }: Co
     if (disabledReason) return;
     const result = validateBody(draft);
     if (!result.ok) return;
-    realtime.sendMessage(roomId, result.body);
+    // null: the history is not loaded yet, so there is nowhere to show the send; keep the draft.
+    if (realtime.sendMessage(roomId, result.body) === null) return;
     setDraft('');
     onSent?.();
   }
