@@ -2,8 +2,9 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
-// The backend (Django + Channels under daphne) listens here in development.
-const backend = 'http://127.0.0.1:8000';
+// The backend (Django + Channels under daphne) listens here in development;
+// BACKEND_URL overrides it (e.g. BACKEND_URL=http://127.0.0.1:8001 npm run dev).
+const backend = process.env.BACKEND_URL ?? 'http://127.0.0.1:8000';
 
 // In production Django serves dist/ from the same origin: index.html for every
 // non-API path and the hashed bundles under /assets/. The dev server mirrors

@@ -4,6 +4,7 @@ interface IconProps {
   size?: number;
 }
 
+/** A speech bubble: the app's mark. */
 export function ChatIcon({ size = 20 }: IconProps) {
   return (
     <svg width={size} height={size} viewBox="0 0 24 24" aria-hidden="true" focusable="false">
@@ -15,6 +16,7 @@ export function ChatIcon({ size = 20 }: IconProps) {
   );
 }
 
+/** A padlock: private rooms. */
 export function LockIcon({ size = 14 }: IconProps) {
   return (
     <svg width={size} height={size} viewBox="0 0 24 24" aria-hidden="true" focusable="false">
@@ -26,6 +28,7 @@ export function LockIcon({ size = 14 }: IconProps) {
   );
 }
 
+/** Three bars: opens the sidebar on narrow screens. */
 export function MenuIcon({ size = 22 }: IconProps) {
   return (
     <svg width={size} height={size} viewBox="0 0 24 24" aria-hidden="true" focusable="false">
@@ -34,6 +37,7 @@ export function MenuIcon({ size = 22 }: IconProps) {
   );
 }
 
+/** Two people: the members toggle. */
 export function UsersIcon({ size = 18 }: IconProps) {
   return (
     <svg width={size} height={size} viewBox="0 0 24 24" aria-hidden="true" focusable="false">

@@ -6,6 +6,7 @@ export interface BackoffOptions {
   capMs: number;
 }
 
+/** 0.5 s first ceiling, doubling up to 30 s. */
 export const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 500, capMs: 30_000 };
 
 /**

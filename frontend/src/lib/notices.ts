@@ -47,6 +47,7 @@ export function getNotices(): readonly Notice[] {
   return notices;
 }
 
+/** Calls `listener` on every change; returns the unsubscribe function. */
 export function subscribeNotices(listener: Listener): () => void {
   listeners.add(listener);
   return () => listeners.delete(listener);

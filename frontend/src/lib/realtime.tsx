@@ -26,6 +26,7 @@ export interface RealtimeApi {
   markRead(roomId: number, seq: number): void;
 }
 
+/** Provided by the app (app/realtime/RealtimeProvider). */
 export const RealtimeContext = createContext<RealtimeApi | null>(null);
 
 /** The live connection's API; throws outside the provider. */

@@ -40,6 +40,7 @@ export interface EventContext {
   me: number | null;
 }
 
+/** Nothing loaded yet. */
 export function emptyChatState(): ChatState {
   return { rooms: undefined, publicRooms: undefined, messages: {}, members: {}, typing: {} };
 }

@@ -23,6 +23,7 @@ import { applyEvent, describeSocketError, type ChatState } from './apply-event';
 /** Minimum time between two `typing` frames for one room (ms). */
 export const TYPING_THROTTLE_MS = 2000;
 
+/** The reason shown on a send that could not reach the server. */
 export const NOT_CONNECTED = 'Not sent: the connection is down. Retry when it is back.';
 
 export interface ChatSyncOptions {

@@ -3,10 +3,12 @@ import { apiRequest } from '../../../lib/api-client';
 import type { Message, MessagePage } from '../../../types/api';
 import { emptyRoomMessages, mergeMessages, type RoomMessages } from '../lib/message-store';
 
+/** Messages per history page (the server's default `limit`). */
 export const PAGE_SIZE = 50;
 /** The server caps `limit` at 200 (contract "Messages and history"). */
 export const CATCH_UP_PAGE_SIZE = 200;
 
+/** Cache key of a room's history: `RoomMessages`. */
 export const messagesQueryKey = (roomId: number) => ['messages', roomId] as const;
 
 export interface PageCursor {

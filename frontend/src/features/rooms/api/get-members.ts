@@ -2,6 +2,7 @@ import { queryOptions, useQuery } from '@tanstack/react-query';
 import { apiList } from '../../../lib/api-client';
 import type { Member } from '../../../types/api';
 
+/** Cache key of a room's members: `Member[]`. */
 export const membersQueryKey = (roomId: number) => ['members', roomId] as const;
 
 /** `GET /api/rooms/{id}/members/` → `[{user, role, joined_at, muted, online}]` (array or DRF pages). */

@@ -2,6 +2,7 @@ import { queryOptions, useQuery } from '@tanstack/react-query';
 import { apiRequest } from '../../../lib/api-client';
 import type { Room } from '../../../types/api';
 
+/** Cache key of one room fetched on its own (not one of mine). */
 export const roomQueryKey = (roomId: number) => ['rooms', 'detail', roomId] as const;
 
 /** `GET /api/rooms/{id}/` → Room (members; anyone for a public room); others' private rooms: 404. */
@@ -9,6 +10,7 @@ export function getRoom(roomId: number, signal?: AbortSignal): Promise<Room> {
   return apiRequest<Room>(`/api/rooms/${roomId}/`, { signal });
 }
 
+/** Query options for `GET /api/rooms/{id}/`. */
 export function roomQueryOptions(roomId: number) {
   return queryOptions({ queryKey: roomQueryKey(roomId), queryFn: ({ signal }) => getRoom(roomId, signal) });
 }
