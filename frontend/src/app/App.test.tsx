@@ -1,0 +1,74 @@
+import { act, fireEvent, render, screen, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { setToken } from '../lib/auth-token';
+import { alice, bob, makeMessage, makeRoom } from '../test/factories';
+import { FakeSocket } from '../test/fake-socket';
+import { App } from './App';
+
+function respond(status: number, body?: unknown) {
+  return new Response(body === undefined ? null : JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json' },
+  });
+}
+
+const general = makeRoom(1, { name: 'general', unread_count: 2, last_message: makeMessage(1, 2, { author: bob, body: 'hey' }) });
+
+function backend(url: string): Response {
+  const path = new URL(url, 'http://localhost').pathname;
+  if (path === '/api/auth/user/') return respond(200, { pk: alice.id, username: 'alice' });
+  if (path === '/api/rooms/') return respond(200, { count: 1, next: null, previous: null, results: [general] });
+  if (path === '/api/auth/ws-ticket/') return respond(201, { ticket: 'tick', expires_in: 60 });
+  if (path === '/api/rooms/1/messages/') return respond(200, { results: [makeMessage(1, 1), makeMessage(1, 2, { body: 'hey' })], has_more: false });
+  if (path === '/api/rooms/1/members/') return respond(200, []);
+  return respond(404, { detail: 'Not found.' });
+}
+
+beforeEach(() => {
+  FakeSocket.reset();
+  vi.stubGlobal('WebSocket', FakeSocket);
+  vi.stubGlobal('fetch', vi.fn(async (url: string) => backend(url)));
+  window.history.pushState({}, '', '/');
+});
+
+afterEach(() => {
+  setToken(null);
+  vi.unstubAllGlobals();
+});
+
+describe('App', () => {
+  it('sends a logged-out visitor to the login page', async () => {
+    render(<App />);
+    expect(await screen.findByRole('heading', { name: 'Log in' })).toBeTruthy();
+    expect(window.location.pathname).toBe('/login');
+  });
+
+  it('shows my rooms, connects the socket, and opens a room with its history', async () => {
+    setToken('tok');
+    render(<App />);
+    const link = await screen.findByRole('link', { name: 'general, 2 unread' });
+    expect(screen.getByTestId('connection-banner').textContent).toBe('Connecting…');
+
+    await vi.waitFor(() => expect(FakeSocket.instances).toHaveLength(1));
+    const socket = FakeSocket.last;
+    expect(socket.url).toBe('ws://localhost:3000/ws/chat/?ticket=tick');
+    act(() => {
+      socket.open();
+      socket.receive({ type: 'hello', user: alice, rooms: [1] });
+    });
+    expect(screen.queryByTestId('connection-banner')).toBeNull();
+
+    fireEvent.click(link);
+    const log = await screen.findByRole('log', { name: 'Messages in general' });
+    await vi.waitFor(() => expect(within(log).getAllByTestId('message')).toHaveLength(2));
+    // Viewing the newest message reads it: a read frame, and the badge clears.
+    await vi.waitFor(() => expect(socket.frames).toContainEqual({ type: 'read', room: 1, seq: 2 }));
+    expect(screen.getByRole('link', { name: 'general' }).dataset.unread).toBe('0');
+
+    // A live message from someone else appears in the log.
+    act(() => socket.receive({ type: 'message.new', message: makeMessage(1, 3, { author: bob, body: 'live one' }) }));
+    await vi.waitFor(() =>
+      expect(within(log).getAllByTestId('message').map((m) => m.dataset.seq)).toEqual(['1', '2', '3']),
+    );
+  });
+});

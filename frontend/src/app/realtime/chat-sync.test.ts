@@ -1,0 +1,368 @@
+import { QueryClient, QueryObserver } from '@tanstack/react-query';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { messagesQueryKey } from '../../features/messages/api/get-messages';
+import { emptyRoomMessages, mergeMessages, type RoomMessages } from '../../features/messages/lib/message-store';
+import { roomsQueryKey } from '../../features/rooms/api/get-rooms';
+import { membersQueryKey } from '../../features/rooms/api/get-members';
+import { FakeSocket } from '../../test/fake-socket';
+import { alice, bob, makeMember, makeMessage, makeRoom } from '../../test/factories';
+import type { Message, Room } from '../../types/api';
+import { ChatSync, NOT_CONNECTED } from './chat-sync';
+
+async function flush(): Promise<void> {
+  for (let i = 0; i < 10; i += 1) await Promise.resolve();
+}
+
+/** A fake server history: every message per room, answered like `?after=`. */
+function fakeServer() {
+  const rooms = new Map<number, Message[]>();
+  const calls: Array<[number, number]> = [];
+  return {
+    calls,
+    add(...messages: Message[]) {
+      for (const m of messages) rooms.set(m.room, [...(rooms.get(m.room) ?? []), m]);
+    },
+    fetchAfter: vi.fn(async (roomId: number, after: number) => {
+      calls.push([roomId, after]);
+      return (rooms.get(roomId) ?? []).filter((m) => m.seq > after);
+    }),
+  };
+}
+
+function seqsOf(queryClient: QueryClient, roomId: number): number[] {
+  return queryClient.getQueryData<RoomMessages>(messagesQueryKey(roomId))!.items.map((m) => m.seq);
+}
+
+function setup() {
+  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  const server = fakeServer();
+  const postRead = vi.fn(async () => undefined);
+  const notify = vi.fn();
+  let n = 0;
+  const sync = new ChatSync({
+    queryClient,
+    getTicket: async () => `ticket-${++n}`,
+    fetchAfter: server.fetchAfter,
+    postRead,
+    notify,
+    newClientId: () => `cid-${n}-${Math.random().toString(36).slice(2, 6)}`,
+    socket: {
+      createSocket: (url) => new FakeSocket(url),
+      url: (t) => `ws://test/ws/chat/?ticket=${t}`,
+      random: () => 0.5,
+      backoff: { baseMs: 1000, capMs: 30_000 },
+      pingIntervalMs: 0,
+    },
+  });
+  sync.setMe(alice);
+  return { queryClient, server, sync, postRead, notify };
+}
+
+function seedHistory(queryClient: QueryClient, roomId: number, seqs: number[]): void {
+  queryClient.setQueryData<RoomMessages>(
+    messagesQueryKey(roomId),
+    mergeMessages(emptyRoomMessages(), seqs.map((s) => makeMessage(roomId, s))),
+  );
+}
+
+/** Starts the sync and completes a handshake (open + hello for `rooms`). */
+async function connect(sync: ChatSync, rooms: number[]): Promise<FakeSocket> {
+  sync.start();
+  await flush();
+  const socket = FakeSocket.last;
+  socket.open();
+  socket.receive({ type: 'hello', user: alice, rooms });
+  await flush();
+  return socket;
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  FakeSocket.reset();
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('ChatSync: catch-up on (re)connect', () => {
+  it('after hello, fetches ?after=LAST_SEQ for every room with cached messages, and nothing before', async () => {
+    const { queryClient, server, sync } = setup();
+    seedHistory(queryClient, 7, [1, 2, 3]);
+    seedHistory(queryClient, 8, [10, 11]);
+    server.add(...[1, 2, 3, 4, 5].map((s) => makeMessage(7, s)), ...[10, 11].map((s) => makeMessage(8, s)));
+
+    sync.start();
+    await flush();
+    FakeSocket.last.open();
+    await flush();
+    // The socket is open but not yet subscribed (no hello): nothing is fetched yet.
+    expect(server.calls).toEqual([]);
+
+    FakeSocket.last.receive({ type: 'hello', user: alice, rooms: [7, 8, 9] });
+    await flush();
+    expect(server.calls.sort()).toEqual([
+      [7, 3],
+      [8, 11],
+    ]);
+    expect(seqsOf(queryClient, 7)).toEqual([1, 2, 3, 4, 5]);
+    expect(seqsOf(queryClient, 8)).toEqual([10, 11]);
+    sync.stop();
+  });
+
+  it('after a drop and reconnect, fetches from the new end and refetches rooms and members', async () => {
+    const { queryClient, server, sync } = setup();
+    seedHistory(queryClient, 7, [1, 2]);
+    // The sidebar and the members panel watch these while the app runs.
+    const roomsFn = vi.fn(async () => [makeRoom(7)]);
+    const membersFn = vi.fn(async () => [makeMember(bob)]);
+    const unwatch = [
+      new QueryObserver(queryClient, { queryKey: roomsQueryKey, queryFn: roomsFn, staleTime: Infinity }).subscribe(() => {}),
+      new QueryObserver(queryClient, { queryKey: membersQueryKey(7), queryFn: membersFn, staleTime: Infinity }).subscribe(
+        () => {},
+      ),
+    ];
+    await flush();
+    server.add(makeMessage(7, 1), makeMessage(7, 2));
+    const first = await connect(sync, [7]);
+    first.receive({ type: 'message.new', message: makeMessage(7, 3) });
+    server.add(makeMessage(7, 3));
+    server.calls.length = 0;
+
+    first.drop();
+    expect(sync.getStatus()).toBe('reconnecting');
+    // Missed while down:
+    server.add(makeMessage(7, 4), makeMessage(7, 5));
+    await vi.advanceTimersByTimeAsync(500); // 0.5 * 1000 ms backoff
+    expect(FakeSocket.instances).toHaveLength(2);
+    expect(FakeSocket.last.url).toBe('ws://test/ws/chat/?ticket=ticket-2');
+    const roomFetches = roomsFn.mock.calls.length;
+    const memberFetches = membersFn.mock.calls.length;
+    FakeSocket.last.open();
+    FakeSocket.last.receive({ type: 'hello', user: alice, rooms: [7] });
+    await flush();
+
+    expect(server.calls).toEqual([[7, 3]]);
+    expect(seqsOf(queryClient, 7)).toEqual([1, 2, 3, 4, 5]);
+    expect(roomsFn.mock.calls.length).toBe(roomFetches + 1);
+    expect(membersFn.mock.calls.length).toBe(memberFetches + 1);
+    unwatch.forEach((stop) => stop());
+    sync.stop();
+  });
+
+  it('drops the cached history of a room the hello no longer lists', async () => {
+    const { queryClient, sync } = setup();
+    seedHistory(queryClient, 7, [1]);
+    seedHistory(queryClient, 8, [1]);
+    await connect(sync, [8]);
+    expect(queryClient.getQueryData(messagesQueryKey(7))).toBeUndefined();
+    expect(seqsOf(queryClient, 8)).toEqual([1]);
+    sync.stop();
+  });
+});
+
+describe('ChatSync: seq gaps and duplicates', () => {
+  it('a seq jump in message.new fetches the missing messages after the last contiguous seq', async () => {
+    const { queryClient, server, sync } = setup();
+    seedHistory(queryClient, 7, [1, 2, 3]);
+    server.add(...[1, 2, 3].map((s) => makeMessage(7, s)));
+    const socket = await connect(sync, [7]);
+    server.add(...[4, 5, 6].map((s) => makeMessage(7, s)));
+    server.calls.length = 0;
+
+    socket.receive({ type: 'message.new', message: makeMessage(7, 4) });
+    await flush();
+    expect(server.calls).toEqual([]); // 4 follows 3: no gap
+
+    socket.receive({ type: 'message.new', message: makeMessage(7, 6) });
+    await flush();
+    expect(server.calls).toEqual([[7, 4]]);
+    expect(seqsOf(queryClient, 7)).toEqual([1, 2, 3, 4, 5, 6]);
+    sync.stop();
+  });
+
+  it('deduplicates by id across live delivery and catch-up', async () => {
+    const { queryClient, server, sync } = setup();
+    seedHistory(queryClient, 7, [1]);
+    queryClient.setQueryData<Room[]>(roomsQueryKey, [makeRoom(7, { last_message: makeMessage(7, 1) })]);
+    server.add(makeMessage(7, 1), makeMessage(7, 2), makeMessage(7, 3));
+    const socket = await connect(sync, [7]); // catch-up brings 2 and 3
+    socket.receive({ type: 'message.new', message: makeMessage(7, 3) });
+    socket.receive({ type: 'message.new', message: makeMessage(7, 2) });
+    await flush();
+    const store = queryClient.getQueryData<RoomMessages>(messagesQueryKey(7))!;
+    expect(store.items.map((m) => m.id)).toEqual([7001, 7002, 7003]);
+    // Two new messages from bob: two unread, however often they arrived.
+    expect(queryClient.getQueryData<Room[]>(roomsQueryKey)![0]!.unread_count).toBe(2);
+    sync.stop();
+  });
+
+  it('catches up a room whose first page was still loading when a live message came', async () => {
+    const { queryClient, server, sync } = setup();
+    server.add(...[1, 2, 3].map((s) => makeMessage(7, s)));
+    const socket = await connect(sync, [7]);
+    let resolvePage!: (value: RoomMessages) => void;
+    const loading = queryClient.fetchQuery({
+      queryKey: messagesQueryKey(7),
+      queryFn: () => new Promise<RoomMessages>((resolve) => (resolvePage = resolve)),
+    });
+    socket.receive({ type: 'message.new', message: makeMessage(7, 3) });
+    // The page was read before #3 was committed.
+    resolvePage(mergeMessages(emptyRoomMessages(), [makeMessage(7, 1), makeMessage(7, 2)]));
+    await loading;
+    await flush();
+    expect(server.calls).toContainEqual([7, 2]);
+    expect(seqsOf(queryClient, 7)).toEqual([1, 2, 3]);
+    sync.stop();
+  });
+});
+
+describe('ChatSync: sending', () => {
+  it('shows a send as pending at once and confirms it by client_id', async () => {
+    const { queryClient, sync } = setup();
+    seedHistory(queryClient, 7, [1]);
+    const socket = await connect(sync, [7]);
+    const clientId = sync.sendMessage(7, 'hello there')!;
+    expect(socket.frames.at(-1)).toEqual({ type: 'message.send', room: 7, body: 'hello there', client_id: clientId });
+    let store = queryClient.getQueryData<RoomMessages>(messagesQueryKey(7))!;
+    expect(store.pending).toMatchObject([{ client_id: clientId, body: 'hello there', state: 'pending', author: alice }]);
+
+    socket.receive({
+      type: 'message.new',
+      message: makeMessage(7, 2, { author: alice, body: 'hello there', client_id: clientId }),
+    });
+    store = queryClient.getQueryData<RoomMessages>(messagesQueryKey(7))!;
+    expect(store.pending).toEqual([]);
+    expect(store.items.map((m) => [m.seq, m.client_id])).toEqual([
+      [1, null],
+      [2, clientId],
+    ]);
+    sync.stop();
+  });
+
+  it('an error frame fails the send; retry re-sends the SAME client_id', async () => {
+    const { queryClient, sync, notify } = setup();
+    seedHistory(queryClient, 7, [1]);
+    const socket = await connect(sync, [7]);
+    const clientId = sync.sendMessage(7, 'hi')!;
+    socket.receive({ type: 'error', code: 'forbidden', detail: 'room is locked', client_id: clientId });
+    let store = queryClient.getQueryData<RoomMessages>(messagesQueryKey(7))!;
+    expect(store.pending[0]).toMatchObject({ client_id: clientId, state: 'failed', error: 'Not allowed: room is locked' });
+    expect(notify).not.toHaveBeenCalled();
+
+    sync.retryMessage(7, clientId);
+    const sends = socket.frames.filter((f) => f.type === 'message.send');
+    expect(sends).toEqual([
+      { type: 'message.send', room: 7, body: 'hi', client_id: clientId },
+      { type: 'message.send', room: 7, body: 'hi', client_id: clientId },
+    ]);
+    store = queryClient.getQueryData<RoomMessages>(messagesQueryKey(7))!;
+    expect(store.pending[0]!.state).toBe('pending');
+    socket.receive({ type: 'message.new', message: makeMessage(7, 2, { author: alice, body: 'hi', client_id: clientId }) });
+    expect(queryClient.getQueryData<RoomMessages>(messagesQueryKey(7))!.pending).toEqual([]);
+    sync.stop();
+  });
+
+  it('a send while the socket is down fails at once; a drop fails in-flight sends; retry after reconnect keeps the client_id', async () => {
+    const { queryClient, sync } = setup();
+    seedHistory(queryClient, 7, [1]);
+    const socket = await connect(sync, [7]);
+    const inFlight = sync.sendMessage(7, 'one')!;
+    socket.drop();
+    const whileDown = sync.sendMessage(7, 'two')!;
+    let store = queryClient.getQueryData<RoomMessages>(messagesQueryKey(7))!;
+    expect(store.pending.map((p) => [p.client_id, p.state, p.error])).toEqual([
+      [inFlight, 'failed', NOT_CONNECTED],
+      [whileDown, 'failed', NOT_CONNECTED],
+    ]);
+
+    sync.retryMessage(7, whileDown); // still down: stays failed, nothing sent
+    expect(queryClient.getQueryData<RoomMessages>(messagesQueryKey(7))!.pending[1]!.state).toBe('failed');
+
+    await vi.advanceTimersByTimeAsync(500);
+    FakeSocket.last.open();
+    FakeSocket.last.receive({ type: 'hello', user: alice, rooms: [7] });
+    await flush();
+    sync.retryMessage(7, whileDown);
+    expect(FakeSocket.last.frames.filter((f) => f.type === 'message.send')).toEqual([
+      { type: 'message.send', room: 7, body: 'two', client_id: whileDown },
+    ]);
+    store = queryClient.getQueryData<RoomMessages>(messagesQueryKey(7))!;
+    expect(store.pending.find((p) => p.client_id === whileDown)!.state).toBe('pending');
+    sync.stop();
+  });
+
+  it('a catch-up that brings a failed send back confirms it', async () => {
+    const { queryClient, server, sync } = setup();
+    seedHistory(queryClient, 7, [1]);
+    server.add(makeMessage(7, 1));
+    const socket = await connect(sync, [7]);
+    const clientId = sync.sendMessage(7, 'made it')!;
+    socket.drop(); // the server stored it, but the confirmation was lost
+    server.add(makeMessage(7, 2, { author: alice, body: 'made it', client_id: clientId }));
+    expect(queryClient.getQueryData<RoomMessages>(messagesQueryKey(7))!.pending[0]!.state).toBe('failed');
+    await vi.advanceTimersByTimeAsync(500);
+    FakeSocket.last.open();
+    FakeSocket.last.receive({ type: 'hello', user: alice, rooms: [7] });
+    await flush();
+    const store = queryClient.getQueryData<RoomMessages>(messagesQueryKey(7))!;
+    expect(store.pending).toEqual([]);
+    expect(store.items.map((m) => m.client_id)).toEqual([null, clientId]);
+    sync.stop();
+  });
+});
+
+describe('ChatSync: typing, read, errors', () => {
+  it('sends typing at most once every 2 s per room', async () => {
+    const { sync } = setup();
+    const socket = await connect(sync, [7]);
+    sync.notifyTyping(7);
+    sync.notifyTyping(7);
+    await vi.advanceTimersByTimeAsync(1999);
+    sync.notifyTyping(7);
+    sync.notifyTyping(8);
+    expect(socket.frames.filter((f) => f.type === 'typing')).toEqual([
+      { type: 'typing', room: 7 },
+      { type: 'typing', room: 8 },
+    ]);
+    await vi.advanceTimersByTimeAsync(1);
+    sync.notifyTyping(7);
+    expect(socket.frames.filter((f) => f.type === 'typing')).toHaveLength(3);
+    sync.stop();
+  });
+
+  it('markRead sends a read frame once per new seq and clears the badge; falls back to REST when down', async () => {
+    const { queryClient, sync, postRead } = setup();
+    queryClient.setQueryData<Room[]>(roomsQueryKey, [makeRoom(7, { unread_count: 4, last_message: makeMessage(7, 9) })]);
+    const socket = await connect(sync, [7]);
+    queryClient.setQueryData<Room[]>(roomsQueryKey, [makeRoom(7, { unread_count: 4, last_message: makeMessage(7, 9) })]);
+    sync.markRead(7, 9);
+    sync.markRead(7, 9);
+    expect(socket.frames.filter((f) => f.type === 'read')).toEqual([{ type: 'read', room: 7, seq: 9 }]);
+    expect(queryClient.getQueryData<Room[]>(roomsQueryKey)![0]!.unread_count).toBe(0);
+    expect(postRead).not.toHaveBeenCalled();
+
+    socket.drop();
+    sync.markRead(7, 10);
+    expect(postRead).toHaveBeenCalledWith(7, 10);
+    sync.stop();
+  });
+
+  it('an error frame without client_id becomes a readable notice', async () => {
+    const { sync, notify } = setup();
+    const socket = await connect(sync, [7]);
+    socket.receive({ type: 'error', code: 'rate_limited', detail: 'x', retry_after_ms: 5000 });
+    expect(notify).toHaveBeenCalledWith('You are sending too fast. Try again in 5 s.');
+    sync.stop();
+  });
+
+  it('reports status changes to subscribers', async () => {
+    const { sync } = setup();
+    const seen: string[] = [];
+    sync.subscribeStatus(() => seen.push(sync.getStatus()));
+    const socket = await connect(sync, [7]);
+    socket.drop();
+    sync.stop();
+    expect(seen).toEqual(['connecting', 'open', 'reconnecting', 'stopped']);
+  });
+});

@@ -1,0 +1,324 @@
+import type { QueryClient } from '@tanstack/react-query';
+import { getMessagesAfter, messagesQueryKey } from '../../features/messages/api/get-messages';
+import { postRead } from '../../features/messages/api/mark-read';
+import {
+  addPending,
+  contiguousEnd,
+  failAllPending,
+  isSeqGap,
+  removePending,
+  setPendingState,
+  type RoomMessages,
+} from '../../features/messages/lib/message-store';
+import { typingQueryKey, type TypingEntry } from '../../features/messages/lib/typing';
+import { publicRoomsQueryKey } from '../../features/rooms/api/get-public-rooms';
+import { roomsQueryKey } from '../../features/rooms/api/get-rooms';
+import { membersQueryKey } from '../../features/rooms/api/get-members';
+import { newClientId } from '../../lib/client-id';
+import type { RealtimeApi } from '../../lib/realtime';
+import { WsClient, type ConnectionStatus, type WsClientOptions } from '../../lib/ws-client';
+import type { Member, Message, Room, ServerEvent, User } from '../../types/api';
+import { applyEvent, describeSocketError, type ChatState } from './apply-event';
+
+/** Minimum time between two `typing` frames for one room (ms). */
+export const TYPING_THROTTLE_MS = 2000;
+
+/** The reason shown on a send that could not reach the server. */
+export const NOT_CONNECTED = 'Not sent: the connection is down. Retry when it is back.';
+
+export interface ChatSyncOptions {
+  queryClient: QueryClient;
+  /** `POST /api/auth/ws-ticket/` → ticket. */
+  getTicket: () => Promise<string>;
+  /** Every message with seq > after (following has_more); defaults to the REST call. */
+  fetchAfter?: (roomId: number, after: number) => Promise<Message[]>;
+  /** REST read position, used when the socket is down. */
+  postRead?: (roomId: number, seq: number) => Promise<void>;
+  /** Shows a notice to the user (errors that belong to no message). */
+  notify?: (text: string) => void;
+  now?: () => number;
+  newClientId?: () => string;
+  /** Socket options (tests pass a fake socket, a fixed random, timings). */
+  socket?: Partial<Omit<WsClientOptions, 'getTicket' | 'onEvent' | 'onStatus'>>;
+}
+
+const ROOT_MESSAGES = ['messages'] as const;
+const ROOT_MEMBERS = ['members'] as const;
+const ROOT_TYPING = ['typing'] as const;
+
+function keyedSlices<T>(queryClient: QueryClient, root: readonly unknown[]): Record<number, T> {
+  const out: Record<number, T> = {};
+  for (const [key, data] of queryClient.getQueriesData<T>({ queryKey: root })) {
+    const id = key[1];
+    if (typeof id === 'number' && data !== undefined) out[id] = data;
+  }
+  return out;
+}
+
+/** Snapshot of the cache entries that socket events change. */
+export function readChatState(queryClient: QueryClient): ChatState {
+  return {
+    rooms: queryClient.getQueryData<Room[]>(roomsQueryKey),
+    publicRooms: queryClient.getQueryData<Room[]>(publicRoomsQueryKey),
+    messages: keyedSlices<RoomMessages>(queryClient, ROOT_MESSAGES),
+    members: keyedSlices<Member[]>(queryClient, ROOT_MEMBERS),
+    typing: keyedSlices<TypingEntry[]>(queryClient, ROOT_TYPING),
+  };
+}
+
+function writeSlices<T>(
+  queryClient: QueryClient,
+  prev: Readonly<Record<number, T>>,
+  next: Readonly<Record<number, T>>,
+  key: (id: number) => readonly unknown[],
+): void {
+  if (prev === next) return;
+  for (const id of Object.keys(prev).map(Number)) {
+    if (!(id in next)) queryClient.removeQueries({ queryKey: key(id), exact: true });
+  }
+  for (const [id, value] of Object.entries(next)) {
+    if (prev[Number(id)] !== value) queryClient.setQueryData(key(Number(id)), value);
+  }
+}
+
+/** Writes back the slices of `next` that differ (by identity) from `prev`. */
+export function writeChatState(queryClient: QueryClient, prev: ChatState, next: ChatState): void {
+  if (prev === next) return;
+  if (next.rooms !== prev.rooms && next.rooms) queryClient.setQueryData(roomsQueryKey, next.rooms);
+  if (next.publicRooms !== prev.publicRooms && next.publicRooms) {
+    queryClient.setQueryData(publicRoomsQueryKey, next.publicRooms);
+  }
+  writeSlices(queryClient, prev.messages, next.messages, messagesQueryKey);
+  writeSlices(queryClient, prev.members, next.members, membersQueryKey);
+  writeSlices(queryClient, prev.typing, next.typing, typingQueryKey);
+}
+
+/**
+ * Owns the app's WebSocket and keeps the query cache in step with it
+ * (STYLE: one module owns the socket; events go through the pure applyEvent).
+ *
+ * On every (re)connect — after `hello`, so the socket already receives the
+ * rooms' events — it fetches `?after=` the end of each cached history (following
+ * has_more) and refetches the room list and member lists, so nothing sent
+ * while it was down is missed. A `message.new` whose seq leaves a hole
+ * triggers the same fetch for its room. Sends are shown at once as pending and
+ * confirmed by the `message.new` carrying their client_id; a refused send or a
+ * dropped socket marks them failed, and a retry re-sends the same client_id.
+ */
+export class ChatSync implements RealtimeApi {
+  private readonly queryClient: QueryClient;
+  private readonly client: WsClient;
+  private readonly fetchAfter: (roomId: number, after: number) => Promise<Message[]>;
+  private readonly postRead: (roomId: number, seq: number) => Promise<void>;
+  private readonly notify: (text: string) => void;
+  private readonly now: () => number;
+  private readonly makeClientId: () => string;
+  private readonly statusListeners = new Set<() => void>();
+  private readonly catchUps = new Map<number, 'running' | 'again'>();
+  private readonly lastTyping = new Map<number, number>();
+  private readonly lastRead = new Map<number, number>();
+  /** Rooms whose first history page was loading when a live message came; caught up once it lands. */
+  private readonly lateRooms = new Set<number>();
+  private unsubscribeCache: (() => void) | null = null;
+  private me: User | null = null;
+  private status: ConnectionStatus = 'stopped';
+
+  constructor(options: ChatSyncOptions) {
+    this.queryClient = options.queryClient;
+    this.fetchAfter = options.fetchAfter ?? ((roomId, after) => getMessagesAfter(roomId, after));
+    this.postRead = options.postRead ?? postRead;
+    this.notify = options.notify ?? (() => undefined);
+    this.now = options.now ?? Date.now;
+    this.makeClientId = options.newClientId ?? newClientId;
+    this.client = new WsClient({
+      ...options.socket,
+      getTicket: options.getTicket,
+      onEvent: (event) => this.handleEvent(event),
+      onStatus: (status) => this.handleStatus(status),
+    });
+  }
+
+  /** Connects (and keeps reconnecting until stop()). */
+  start(): void {
+    this.unsubscribeCache ??= this.queryClient.getQueryCache().subscribe((event) => {
+      if (event.type !== 'updated' || event.action.type !== 'success') return;
+      const [root, roomId] = event.query.queryKey;
+      if (root === ROOT_MESSAGES[0] && typeof roomId === 'number' && this.lateRooms.delete(roomId)) {
+        void this.catchUp(roomId);
+      }
+    });
+    this.client.start();
+  }
+
+  /** Disconnects for good (logout, unmount). */
+  stop(): void {
+    this.client.stop();
+    this.unsubscribeCache?.();
+    this.unsubscribeCache = null;
+    this.lateRooms.clear();
+  }
+
+  /** Connects now if waiting out a backoff (the browser came back online). */
+  reconnectNow(): void {
+    this.client.reconnectNow();
+  }
+
+  /** Who I am (from `GET /api/auth/user/` or `hello`): authors my pending sends, filters my own typing. */
+  setMe(user: User): void {
+    this.me = user;
+  }
+
+  getStatus = (): ConnectionStatus => this.status;
+
+  subscribeStatus = (listener: () => void): (() => void) => {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
+  };
+
+  /** Applies one server frame to the cache (also the entry point tests drive). */
+  handleEvent(event: ServerEvent): void {
+    if (event.type === 'hello') {
+      this.me = event.user;
+      this.onConnected(event.rooms);
+      return;
+    }
+    if (event.type === 'message.new') {
+      const store = this.queryClient.getQueryData<RoomMessages>(messagesQueryKey(event.message.room));
+      const gap = store !== undefined && isSeqGap(store, event.message);
+      if (store === undefined && this.queryClient.isFetching({ queryKey: messagesQueryKey(event.message.room) }) > 0) {
+        // The newest page being loaded may predate this message; fetch what follows it once it lands.
+        this.lateRooms.add(event.message.room);
+      }
+      this.apply(event);
+      if (gap) void this.catchUp(event.message.room);
+      return;
+    }
+    if (event.type === 'error' && !event.client_id) {
+      this.apply(event);
+      this.notify(describeSocketError(event));
+      return;
+    }
+    this.apply(event);
+  }
+
+  sendMessage = (roomId: number, body: string): string | null => {
+    const key = messagesQueryKey(roomId);
+    const store = this.queryClient.getQueryData<RoomMessages>(key);
+    if (!store) return null;
+    const clientId = this.makeClientId();
+    const sent = this.client.send({ type: 'message.send', room: roomId, body, client_id: clientId });
+    this.queryClient.setQueryData<RoomMessages>(key, (current) =>
+      addPending(current ?? store, {
+        client_id: clientId,
+        room: roomId,
+        body,
+        author: this.me,
+        created_at: new Date(this.now()).toISOString(),
+        state: sent ? 'pending' : 'failed',
+        error: sent ? null : NOT_CONNECTED,
+      }),
+    );
+    return clientId;
+  };
+
+  retryMessage = (roomId: number, clientId: string): void => {
+    const key = messagesQueryKey(roomId);
+    const pending = this.queryClient.getQueryData<RoomMessages>(key)?.pending.find((p) => p.client_id === clientId);
+    if (!pending) return;
+    const sent = this.client.send({ type: 'message.send', room: roomId, body: pending.body, client_id: clientId });
+    this.queryClient.setQueryData<RoomMessages>(key, (store) =>
+      store ? setPendingState(store, clientId, sent ? 'pending' : 'failed', sent ? null : NOT_CONNECTED) : store,
+    );
+  };
+
+  discardMessage = (roomId: number, clientId: string): void => {
+    this.queryClient.setQueryData<RoomMessages>(messagesQueryKey(roomId), (store) =>
+      store ? removePending(store, clientId) : store,
+    );
+  };
+
+  notifyTyping = (roomId: number): void => {
+    const now = this.now();
+    const last = this.lastTyping.get(roomId);
+    if (last !== undefined && now - last < TYPING_THROTTLE_MS) return;
+    if (this.client.send({ type: 'typing', room: roomId })) this.lastTyping.set(roomId, now);
+  };
+
+  markRead = (roomId: number, seq: number): void => {
+    const previous = this.lastRead.get(roomId) ?? 0;
+    // The badge clears locally the same way a `read` event from another tab does.
+    this.apply({ type: 'read', room: roomId, seq });
+    if (seq <= previous) return;
+    this.lastRead.set(roomId, seq);
+    if (this.client.send({ type: 'read', room: roomId, seq })) return;
+    this.postRead(roomId, seq).catch(() => {
+      if (this.lastRead.get(roomId) === seq) this.lastRead.set(roomId, previous);
+    });
+  };
+
+  private apply(event: ServerEvent): void {
+    const prev = readChatState(this.queryClient);
+    const next = applyEvent(prev, event, { now: this.now(), me: this.me?.id ?? null });
+    writeChatState(this.queryClient, prev, next);
+  }
+
+  private handleStatus(status: ConnectionStatus): void {
+    const wasOpen = this.status === 'open';
+    this.status = status;
+    if (wasOpen && status !== 'open') this.failInFlight();
+    for (const listener of [...this.statusListeners]) listener();
+  }
+
+  /** The socket dropped: sends not yet confirmed may be lost, so they become retryable. */
+  private failInFlight(): void {
+    for (const [key, store] of this.queryClient.getQueriesData<RoomMessages>({ queryKey: ROOT_MESSAGES })) {
+      if (!store) continue;
+      const next = failAllPending(store, NOT_CONNECTED);
+      if (next !== store) this.queryClient.setQueryData(key, next);
+    }
+    this.lastTyping.clear();
+  }
+
+  /** Runs once per accepted socket, after `hello` (the socket is subscribed to `roomIds`). */
+  private onConnected(roomIds: readonly number[]): void {
+    const subscribed = new Set(roomIds);
+    const cached = Object.keys(keyedSlices<RoomMessages>(this.queryClient, ROOT_MESSAGES)).map(Number);
+    for (const roomId of cached) {
+      // Removed while we were away: its history is no longer ours to show.
+      if (!subscribed.has(roomId)) this.apply({ type: 'room.removed', room: roomId });
+      else void this.catchUp(roomId);
+    }
+    void this.queryClient.invalidateQueries({ queryKey: roomsQueryKey, exact: true });
+    void this.queryClient.invalidateQueries({ queryKey: publicRoomsQueryKey, exact: true });
+    void this.queryClient.invalidateQueries({ queryKey: ROOT_MEMBERS });
+    this.lastRead.clear();
+  }
+
+  /**
+   * Fetches `?after=` the end of the room's gap-free history (following
+   * has_more) and applies the results as `message.new`, so previews, unread
+   * counts and pending sends update like live ones. One fetch per room at a
+   * time; a request during a fetch runs once more after it.
+   */
+  async catchUp(roomId: number): Promise<void> {
+    if (this.catchUps.has(roomId)) {
+      this.catchUps.set(roomId, 'again');
+      return;
+    }
+    this.catchUps.set(roomId, 'running');
+    try {
+      for (;;) {
+        const store = this.queryClient.getQueryData<RoomMessages>(messagesQueryKey(roomId));
+        if (!store) break;
+        const messages = await this.fetchAfter(roomId, contiguousEnd(store));
+        for (const message of messages) this.apply({ type: 'message.new', message });
+        if (this.catchUps.get(roomId) !== 'again') break;
+        this.catchUps.set(roomId, 'running');
+      }
+    } catch {
+      // The next reconnect or seq jump tries again; the hole is still there to be seen.
+    } finally {
+      this.catchUps.delete(roomId);
+    }
+  }
+}

@@ -1,0 +1,44 @@
+import { createBrowserRouter, Navigate, Outlet, useLocation } from 'react-router';
+import { useAuthToken } from '../features/auth/hooks/use-auth-token';
+import { ChatLayout } from './routes/ChatLayout';
+import { HomeRoute } from './routes/HomeRoute';
+import { LoginRoute, SignupRoute } from './routes/AuthRoutes';
+import { RoomRoute } from './routes/RoomRoute';
+import { RealtimeProvider } from './realtime/RealtimeProvider';
+
+/** Logged-in pages: without a token, go to /login (and come back after). */
+function RequireAuth() {
+  const token = useAuthToken();
+  const location = useLocation();
+  if (!token) return <Navigate to="/login" replace state={{ from: location.pathname }} />;
+  return (
+    <RealtimeProvider key={token}>
+      <Outlet />
+    </RealtimeProvider>
+  );
+}
+
+/**
+ * Routes: `/login`, `/signup`, `/` (room list), `/rooms/:roomId`; anything
+ * else goes to `/`. Django serves index.html for every non-API path, so deep
+ * links work on reload.
+ */
+export function createAppRouter() {
+  return createBrowserRouter([
+    { path: '/login', element: <LoginRoute /> },
+    { path: '/signup', element: <SignupRoute /> },
+    {
+      element: <RequireAuth />,
+      children: [
+        {
+          element: <ChatLayout />,
+          children: [
+            { index: true, element: <HomeRoute /> },
+            { path: 'rooms/:roomId', element: <RoomRoute /> },
+          ],
+        },
+      ],
+    },
+    { path: '*', element: <Navigate to="/" replace /> },
+  ]);
+}

@@ -1,0 +1,24 @@
+import { Navigate, useLocation } from 'react-router';
+import { LoginForm } from '../../features/auth/components/LoginForm';
+import { SignupForm } from '../../features/auth/components/SignupForm';
+import { useAuthToken } from '../../features/auth/hooks/use-auth-token';
+
+function useAfterLogin(): string {
+  const state = useLocation().state as { from?: string } | null;
+  return state?.from && state.from.startsWith('/') ? state.from : '/';
+}
+
+/** `/login`; already logged in → where the user was going. */
+export function LoginRoute() {
+  const token = useAuthToken();
+  const target = useAfterLogin();
+  if (token) return <Navigate to={target} replace />;
+  return <LoginForm />;
+}
+
+/** `/signup`; already logged in → `/`. */
+export function SignupRoute() {
+  const token = useAuthToken();
+  if (token) return <Navigate to="/" replace />;
+  return <SignupForm />;
+}

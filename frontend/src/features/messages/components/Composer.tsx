@@ -1,0 +1,102 @@
+import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useRealtime } from '../../../lib/realtime';
+import { MAX_BODY_LENGTH } from '../../../types/api';
+import { validateBody } from '../lib/validate';
+
+interface ComposerProps {
+  roomId: number;
+  roomName: string;
+  /** Why posting is impossible (e.g. a locked room), or null. */
+  disabledReason?: string | null;
+  /** Called after a send, e.g. to scroll to the newest message. */
+  onSent?: () => void;
+}
+
+/**
+ * The message box: Enter sends, Shift+Enter adds a line; the body must have
+ * 1–4000 characters after trimming. Typing notifies the room (throttled by
+ * the realtime layer to one frame per 2 s).
+ */
+export function Composer({ roomId, roomName, disabledReason = null, onSent }: ComposerProps) {
+  const realtime = useRealtime();
+  const [draft, setDraft] = useState('');
+  const textarea = useRef<HTMLTextAreaElement>(null);
+  const check = validateBody(draft);
+  const tooLong = !check.ok && check.reason === 'too_long';
+  const length = draft.trim().length;
+
+  useEffect(() => {
+    // Grow with the text, up to the CSS max-height.
+    const el = textarea.current;
+    if (!el) return;
+    el.style.height = 'auto';
+    el.style.height = `${el.scrollHeight}px`;
+  }, [draft]);
+
+  useEffect(() => {
+    if (!disabledReason && window.matchMedia?.('(min-width: 768px)').matches) textarea.current?.focus();
+  }, [roomId, disabledReason]);
+
+  function send() {
+    if (disabledReason) return;
+    const result = validateBody(draft);
+    if (!result.ok) return;
+    // null: the history is not loaded yet, so there is nowhere to show the send; keep the draft.
+    if (realtime.sendMessage(roomId, result.body) === null) return;
+    setDraft('');
+    onSent?.();
+  }
+
+  function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    send();
+    textarea.current?.focus();
+  }
+
+  function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+      event.preventDefault();
+      send();
+    }
+  }
+
+  return (
+    <form className="composer" onSubmit={onSubmit} aria-label="Send a message">
+      <label htmlFor={`composer-${roomId}`} className="visually-hidden">
+        Message
+      </label>
+      <div className={`composer__box${tooLong ? ' is-invalid' : ''}`}>
+        <textarea
+          id={`composer-${roomId}`}
+          data-testid="composer-input"
+          ref={textarea}
+          rows={1}
+          value={draft}
+          placeholder={disabledReason ?? `Message ${roomName}`}
+          disabled={Boolean(disabledReason)}
+          aria-invalid={tooLong || undefined}
+          aria-describedby={`composer-${roomId}-help`}
+          onChange={(e) => {
+            setDraft(e.target.value);
+            if (e.target.value.trim()) realtime.notifyTyping(roomId);
+          }}
+          onKeyDown={onKeyDown}
+        />
+        <button type="submit" className="button button--primary composer__send" disabled={!check.ok || Boolean(disabledReason)}>
+          Send
+        </button>
+      </div>
+      <p id={`composer-${roomId}-help`} className={`composer__help${tooLong ? ' is-error' : ''}`}>
+        {tooLong ? (
+          <span role="alert">
+            Too long: {length} of {MAX_BODY_LENGTH} characters.
+          </span>
+        ) : length > MAX_BODY_LENGTH - 500 ? (
+          `${length} / ${MAX_BODY_LENGTH}`
+        ) : (
+          <span className="composer__keys">Enter to send · Shift+Enter for a new line</span>
+        )}
+      </p>
+    </form>
+  );
+}

@@ -1,0 +1,251 @@
+import { useEffect, useRef, useState, type CSSProperties, type FormEvent, type KeyboardEvent } from 'react';
+import { LinkifiedText } from '../../../components/LinkifiedText';
+import { errorMessage } from '../../../lib/api-client';
+import { formatDateTime, formatTime } from '../../../lib/format';
+import type { Message } from '../../../types/api';
+import { useDeleteMessage } from '../api/delete-message';
+import { useEditMessage } from '../api/edit-message';
+import type { PendingMessage } from '../lib/message-store';
+import { validateBody } from '../lib/validate';
+
+function Avatar({ name }: { name: string }) {
+  // A stable hue per name, so people are easy to tell apart.
+  let hash = 0;
+  for (const ch of name) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0;
+  return (
+    <span className="avatar" aria-hidden="true" style={{ '--avatar-hue': hash % 360 } as CSSProperties}>
+      {name.slice(0, 1).toUpperCase()}
+    </span>
+  );
+}
+
+function Meta({ author, createdAt, edited, compact }: { author: string; createdAt: string; edited: boolean; compact: boolean }) {
+  return (
+    <div className={`message__meta${compact ? ' visually-hidden' : ''}`}>
+      <span className="message__author">{author}</span>{' '}
+      <time className="message__time" dateTime={createdAt} title={formatDateTime(createdAt)}>
+        {formatTime(createdAt)}
+      </time>
+      {edited && (
+        <span className="message__edited" data-testid="message-edited">
+          {' '}
+          (edited)
+        </span>
+      )}
+    </div>
+  );
+}
+
+interface MessageItemProps {
+  message: Message;
+  isMine: boolean;
+  canDelete: boolean;
+  /** Same author as the message above, shortly after it: no avatar or name line. */
+  compact: boolean;
+}
+
+/**
+ * One confirmed message (`data-testid="message"`, `data-seq`, `data-state="sent"`):
+ * a deleted one shows "message deleted", an edited one "(edited)". My own
+ * messages can be edited (PATCH) and deleted (DELETE) in place; owners and
+ * moderators may delete any.
+ */
+export function MessageItem({ message, isMine, canDelete, compact }: MessageItemProps) {
+  const [editing, setEditing] = useState(false);
+  const [draft, setDraft] = useState(message.body);
+  const [confirming, setConfirming] = useState(false);
+  const edit = useEditMessage();
+  const remove = useDeleteMessage();
+  const editButton = useRef<HTMLButtonElement>(null);
+  const wasEditing = useRef(false);
+
+  // Leaving the editor puts focus back on the Edit button, not on the page body.
+  useEffect(() => {
+    if (wasEditing.current && !editing) editButton.current?.focus();
+    wasEditing.current = editing;
+  }, [editing]);
+  const edited = message.edited_at !== null && !message.deleted;
+  const check = validateBody(draft);
+
+  function startEdit() {
+    setDraft(message.body);
+    edit.reset();
+    setEditing(true);
+  }
+
+  function save(event?: FormEvent) {
+    event?.preventDefault();
+    if (!check.ok) return;
+    if (check.body === message.body) {
+      setEditing(false);
+      return;
+    }
+    edit.mutate({ id: message.id, body: check.body }, { onSuccess: () => setEditing(false) });
+  }
+
+  function onEditKey(event: KeyboardEvent<HTMLTextAreaElement>) {
+    if (event.key === 'Escape') {
+      event.preventDefault();
+      setEditing(false);
+    } else if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+      event.preventDefault();
+      save();
+    }
+  }
+
+  return (
+    <li
+      className={`message${compact ? ' message--compact' : ''}${isMine ? ' message--mine' : ''}${message.deleted ? ' message--deleted' : ''}`}
+      data-testid="message"
+      data-seq={message.seq}
+      data-message-id={message.id}
+      data-state="sent"
+      data-author={message.author.username}
+      data-deleted={message.deleted || undefined}
+    >
+      <div className="message__gutter">
+        {compact ? (
+          <time className="message__hover-time" dateTime={message.created_at} aria-hidden="true">
+            {formatTime(message.created_at)}
+          </time>
+        ) : (
+          <Avatar name={message.author.username} />
+        )}
+      </div>
+      <div className="message__content">
+        <Meta author={message.author.username} createdAt={message.created_at} edited={edited} compact={compact} />
+        {editing ? (
+          <form className="message__edit" onSubmit={save}>
+            <label className="visually-hidden" htmlFor={`edit-${message.id}`}>
+              Edit message
+            </label>
+            <textarea
+              id={`edit-${message.id}`}
+              value={draft}
+              autoFocus
+              rows={Math.min(8, draft.split('\n').length)}
+              onChange={(e) => setDraft(e.target.value)}
+              onKeyDown={onEditKey}
+            />
+            <div className="message__edit-actions">
+              <span className="muted">Escape to cancel · Enter to save</span>
+              <button type="button" className="button button--small" onClick={() => setEditing(false)}>
+                Cancel
+              </button>
+              <button type="submit" className="button button--small button--primary" disabled={!check.ok || edit.isPending}>
+                Save
+              </button>
+            </div>
+            {edit.error && (
+              <p className="field__error" role="alert">
+                {errorMessage(edit.error)}
+              </p>
+            )}
+          </form>
+        ) : message.deleted ? (
+          <p className="message__body message__body--deleted" data-testid="message-deleted">
+            message deleted
+          </p>
+        ) : (
+          <p className="message__body" data-testid="message-body">
+            <LinkifiedText text={message.body} />
+            {compact && edited && <span className="message__edited"> (edited)</span>}
+          </p>
+        )}
+        {confirming && (
+          <div className="message__confirm" role="group" aria-label="Delete this message?">
+            <span>Delete this message?</span>
+            <button
+              type="button"
+              className="button button--small button--danger"
+              disabled={remove.isPending}
+              onClick={() =>
+                remove.mutate({ id: message.id, room: message.room }, { onSuccess: () => setConfirming(false) })
+              }
+            >
+              Confirm delete
+            </button>
+            <button type="button" className="button button--small" onClick={() => setConfirming(false)}>
+              Cancel
+            </button>
+            {remove.error && (
+              <span className="field__error" role="alert">
+                {errorMessage(remove.error)}
+              </span>
+            )}
+          </div>
+        )}
+      </div>
+      {!message.deleted && !editing && !confirming && (isMine || canDelete) && (
+        <div className="message__actions">
+          {isMine && (
+            <button
+              ref={editButton}
+              type="button"
+              className="button button--small button--ghost"
+              onClick={startEdit}
+              aria-label="Edit message"
+            >
+              Edit
+            </button>
+          )}
+          <button
+            type="button"
+            className="button button--small button--ghost"
+            onClick={() => setConfirming(true)}
+            aria-label="Delete message"
+          >
+            Delete
+          </button>
+        </div>
+      )}
+    </li>
+  );
+}
+
+interface PendingItemProps {
+  pending: PendingMessage;
+  onRetry: () => void;
+  onDiscard: () => void;
+}
+
+/**
+ * A send not yet confirmed (`data-state="pending"`) or refused / cut off
+ * (`data-state="failed"`, with the reason, "Retry" — same client_id — and "Discard").
+ */
+export function PendingItem({ pending, onRetry, onDiscard }: PendingItemProps) {
+  const failed = pending.state === 'failed';
+  const author = pending.author?.username ?? 'You';
+  return (
+    <li
+      className={`message message--mine message--${pending.state}`}
+      data-testid="message"
+      data-state={pending.state}
+      data-client-id={pending.client_id}
+      data-author={author}
+    >
+      <div className="message__gutter">
+        <Avatar name={author} />
+      </div>
+      <div className="message__content">
+        <Meta author={author} createdAt={pending.created_at} edited={false} compact={false} />
+        <p className="message__body" data-testid="message-body">
+          <LinkifiedText text={pending.body} />
+        </p>
+        {failed ? (
+          <div className="message__failed" role="alert">
+            <span>{pending.error ?? 'Not sent.'}</span>
+            <button type="button" className="button button--small" onClick={onRetry}>
+              Retry
+            </button>
+            <button type="button" className="button button--small button--ghost" onClick={onDiscard}>
+              Discard
+            </button>
+          </div>
+        ) : (
+          <p className="message__sending">Sending…</p>
+        )}
+      </div>
+    </li>
+  );
+}

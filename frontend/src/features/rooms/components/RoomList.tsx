@@ -1,0 +1,63 @@
+import { NavLink } from 'react-router';
+import { formatShortStamp } from '../../../lib/format';
+import type { Room } from '../../../types/api';
+import { RoomIcon } from './RoomIcon';
+
+function preview(room: Room): string {
+  const message = room.last_message;
+  if (!message) return room.kind === 'direct' ? 'Say hello 👋' : room.topic || 'No messages yet';
+  if (message.deleted) return 'message deleted';
+  const text = message.body.replace(/\s+/g, ' ');
+  return room.kind === 'direct' ? text : `${message.author.username}: ${text}`;
+}
+
+/**
+ * My rooms, newest activity first: name, last-message preview, time and an
+ * unread badge. Each is a link named after the room (plus ", N unread").
+ */
+export function RoomList({ rooms, onNavigate }: { rooms: readonly Room[]; onNavigate?: () => void }) {
+  if (rooms.length === 0) {
+    return <p className="sidebar__empty">No rooms yet. Create one or browse public rooms.</p>;
+  }
+  return (
+    <ul className="room-list">
+      {rooms.map((room) => {
+        const unread = room.unread_count;
+        return (
+          <li key={room.id}>
+            <NavLink
+              to={`/rooms/${room.id}`}
+              className={({ isActive }) => `room-link${isActive ? ' room-link--active' : ''}${unread > 0 ? ' room-link--unread' : ''}`}
+              aria-label={unread > 0 ? `${room.name}, ${unread} unread` : room.name}
+              data-testid="room-link"
+              data-room-id={room.id}
+              data-room-name={room.name}
+              data-unread={unread}
+              onClick={onNavigate}
+            >
+              <RoomIcon kind={room.kind} />
+              <span className="room-link__main">
+                <span className="room-link__top">
+                  <span className="room-link__name">{room.name}</span>
+                  {room.last_message && (
+                    <span className="room-link__time">{formatShortStamp(room.last_message.created_at)}</span>
+                  )}
+                </span>
+                <span className="room-link__bottom">
+                  <span className={`room-link__preview${room.last_message?.deleted ? ' is-deleted' : ''}`}>
+                    {preview(room)}
+                  </span>
+                  {unread > 0 && (
+                    <span className="badge" data-testid="unread-badge">
+                      {unread > 99 ? '99+' : unread}
+                    </span>
+                  )}
+                </span>
+              </span>
+            </NavLink>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}

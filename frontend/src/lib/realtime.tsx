@@ -1,0 +1,43 @@
+import { createContext, useContext, useSyncExternalStore } from 'react';
+import type { ConnectionStatus } from './ws-client';
+
+/**
+ * What components may ask of the live connection. Components never touch the
+ * WebSocket: the app provides this (see app/realtime), and every change it
+ * makes lands in the query cache.
+ */
+export interface RealtimeApi {
+  /** The socket's status, and a way to hear its changes. */
+  getStatus(): ConnectionStatus;
+  subscribeStatus(listener: () => void): () => void;
+  /**
+   * Sends `body` (already trimmed, 1–4000 chars) to `roomId` as
+   * `message.send` with a new client_id; it shows at once as pending, or as
+   * failed when the socket is down. Returns the client_id.
+   */
+  sendMessage(roomId: number, body: string): string | null;
+  /** Re-sends a failed message with the SAME client_id. */
+  retryMessage(roomId: number, clientId: string): void;
+  /** Forgets a failed message. */
+  discardMessage(roomId: number, clientId: string): void;
+  /** Says "I am typing" in `roomId`, at most once every 2 s. */
+  notifyTyping(roomId: number): void;
+  /** Moves my read position in `roomId` to `seq` (never backwards) and clears the badge. */
+  markRead(roomId: number, seq: number): void;
+}
+
+/** Provided by the app (app/realtime/RealtimeProvider). */
+export const RealtimeContext = createContext<RealtimeApi | null>(null);
+
+/** The live connection's API; throws outside the provider. */
+export function useRealtime(): RealtimeApi {
+  const api = useContext(RealtimeContext);
+  if (!api) throw new Error('useRealtime must be used inside the realtime provider');
+  return api;
+}
+
+/** The socket's status, re-rendering on every change. */
+export function useConnectionStatus(): ConnectionStatus {
+  const api = useRealtime();
+  return useSyncExternalStore(api.subscribeStatus, api.getStatus, api.getStatus);
+}

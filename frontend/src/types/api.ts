@@ -1,0 +1,111 @@
+/**
+ * Shapes of the public contract (shared/contract.md): REST objects and the
+ * WebSocket frames of `/ws/chat/`. The server may add fields; these are the
+ * ones the client relies on.
+ */
+
+/** `{"id", "username"}` (contract "Objects"). */
+export interface User {
+  id: number;
+  username: string;
+}
+
+/** `GET /api/auth/user/` answer: `pk` is the user's id. */
+export interface AuthUser {
+  pk: number;
+  username: string;
+  email?: string;
+}
+
+export type RoomKind = 'public' | 'private' | 'direct';
+export type RoomRole = 'owner' | 'moderator' | 'member';
+
+/** A message; `seq` is 1, 2, 3, ... per room with no gaps; deleted ones keep their seq with `body: ""`. */
+export interface Message {
+  id: number;
+  room: number;
+  seq: number;
+  author: User;
+  body: string;
+  created_at: string;
+  edited_at: string | null;
+  deleted: boolean;
+  client_id: string | null;
+}
+
+/** A room as seen by the caller; for `direct` rooms `name` is the other member's username. */
+export interface Room {
+  id: number;
+  kind: RoomKind;
+  name: string;
+  topic: string;
+  created_at: string;
+  member_count: number;
+  is_locked: boolean;
+  my_role: RoomRole | null;
+  unread_count: number;
+  last_message: Message | null;
+}
+
+/** One entry of `GET /api/rooms/{id}/members/`. */
+export interface Member {
+  user: User;
+  role: RoomRole;
+  joined_at: string;
+  muted: boolean;
+  online: boolean;
+}
+
+/** DRF page: `{"count", "next", "previous", "results"}`. */
+export interface Paginated<T> {
+  count: number;
+  next: string | null;
+  previous: string | null;
+  results: T[];
+}
+
+/** `GET /api/rooms/{id}/messages/` answer: ascending seq; `has_more` is in the cursor's direction. */
+export interface MessagePage {
+  results: Message[];
+  has_more: boolean;
+}
+
+/** `POST /api/auth/ws-ticket/` answer (201). */
+export interface WsTicket {
+  ticket: string;
+  expires_in: number;
+}
+
+/** Error codes of the `error` frame. */
+export type WsErrorCode = 'bad_request' | 'invalid' | 'forbidden' | 'not_found' | 'rate_limited';
+
+/** Frames the server sends (contract "Server to client", plus `hello` and `pong`). */
+export type ServerEvent =
+  | { type: 'hello'; user: User; rooms: number[] }
+  | { type: 'pong' }
+  | { type: 'message.new'; message: Message }
+  | { type: 'message.updated'; message: Message }
+  | { type: 'message.deleted'; room: number; id: number; seq: number }
+  | { type: 'typing'; room: number; user: User }
+  | { type: 'presence'; room: number; user: User; online: boolean }
+  | { type: 'room.added'; room: Room }
+  | { type: 'room.removed'; room: number }
+  | { type: 'room.updated'; room: Room }
+  | { type: 'read'; room: number; seq: number }
+  | {
+      type: 'error';
+      code: WsErrorCode | string;
+      detail: string;
+      client_id?: string;
+      retry_after_ms?: number;
+    };
+
+/** Frames the client sends (contract "Client to server"). */
+export type ClientFrame =
+  | { type: 'message.send'; room: number; body: string; client_id: string }
+  | { type: 'typing'; room: number }
+  | { type: 'read'; room: number; seq: number }
+  | { type: 'ping' };
+
+/** The longest body the server accepts, counted after stripping white space. */
+export const MAX_BODY_LENGTH = 4000;
