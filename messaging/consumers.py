@@ -219,16 +219,24 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await self.send(text_data=event["text"])
 
     async def room_added(self, event):
-        """Start following a room the user joined or was added to; send `room.added`."""
-        room_id = event["room"]
+        """Follow a room the user joined or was added to; send `room.added`, then every
+        message committed since the join that the group delivered before this socket was in it."""
+        room_id, joined_at_seq = event["room"], event["seq"]
+        if room_id in self.rooms:
+            return
+        # Join the group before reading last_seq: a message committed after the read
+        # then reaches this socket through the group, one before it through the gap.
+        await self.channel_layer.group_add(room_group(room_id), self.channel_name)
         view = await _room_view(self.user, room_id)
         if view is None:
+            await self.channel_layer.group_discard(room_group(room_id), self.channel_name)
             return
         room, last_seq = view
-        if room_id not in self.rooms:
-            await self.channel_layer.group_add(room_group(room_id), self.channel_name)
-            self.rooms[room_id] = last_seq
+        self.rooms[room_id] = last_seq
         await self.send_frame({"type": "room.added", "room": room})
+        if last_seq > joined_at_seq:
+            for text in await _gap(room_id, joined_at_seq, last_seq + 1):
+                await self.send(text_data=text)
 
     async def room_removed(self, event):
         """Stop following a room the user left or was removed from; send `room.removed`."""

@@ -56,9 +56,10 @@ def user_broadcast(*, user_id: int, payload: dict) -> None:
     _send_on_commit(user_group(user_id), {"type": "chat.broadcast", "text": to_json(payload)})
 
 
-def room_added(*, user_id: int, room_id: int) -> None:
-    """The user joined or was added: their sockets join the room's group and get `room.added`."""
-    _send_on_commit(user_group(user_id), {"type": "room.added", "room": room_id})
+def room_added(*, user_id: int, room_id: int, seq: int) -> None:
+    """The user joined or was added when the room's newest seq was `seq`: their sockets
+    follow the room from there and get `room.added`."""
+    _send_on_commit(user_group(user_id), {"type": "room.added", "room": room_id, "seq": seq})
 
 
 def room_removed(*, user_id: int, room_id: int) -> None:

@@ -45,7 +45,7 @@ def _user_by_username(username) -> "get_user_model()":
 def _membership_add(*, room: Room, user, role: str = Membership.Role.MEMBER) -> Membership:
     """Add `user` to a locked `room`; the read position starts at the newest message."""
     membership = Membership.objects.create(room=room, user=user, role=role, last_read_seq=room.last_seq)
-    events.room_added(user_id=user.pk, room_id=room.pk)
+    events.room_added(user_id=user.pk, room_id=room.pk, seq=room.last_seq)
     return membership
 
 

@@ -37,3 +37,11 @@ def start_server(e2e_db):
     for srv in started:
         if srv.process.poll() is None:
             srv.stop()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the item, so fixtures can tell a failed test at teardown."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report

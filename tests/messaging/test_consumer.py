@@ -279,3 +279,24 @@ async def test_read_on_one_socket_reaches_the_users_other_sockets(pair):
     membership = await database_sync_to_async(Membership.objects.get)(room=room, user=bob)
     assert membership.last_read_seq == 2
     await b2.disconnect()
+
+
+async def test_messages_committed_between_a_join_and_its_room_added_still_arrive(pair):
+    alice, bob, room, a, b = pair
+    carol = await database_sync_to_async(UserFactory)()
+    c = await connect(carol)
+    await recv_type(c, "hello")
+    # Carol joins at seq 0; her socket has not followed the room yet when a message is
+    # committed (its group event misses her), then her room.added arrives.
+    await database_sync_to_async(Membership.objects.create)(room=room, user=carol, last_read_seq=0)
+    await a.send_json_to({"type": "message.send", "room": room.pk, "body": "early", "client_id": "e1"})
+    await recv_type(a, "message.new")
+    await get_channel_layer().group_send(
+        f"user.{carol.pk}", {"type": "room.added", "room": room.pk, "seq": 0}
+    )
+    assert (await recv_type(c, "room.added"))["room"]["id"] == room.pk
+    assert (await recv_type(c, "message.new"))["message"]["body"] == "early"
+    await a.send_json_to({"type": "message.send", "room": room.pk, "body": "later", "client_id": "e2"})
+    later = await recv_type(c, "message.new")
+    assert (later["message"]["body"], later["message"]["seq"]) == ("later", 2)
+    await c.disconnect()

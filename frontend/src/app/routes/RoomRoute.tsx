@@ -2,6 +2,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { useNavigate, useOutletContext, useParams } from 'react-router';
 import { useUser } from '../../features/auth/api/get-user';
 import { Composer } from '../../features/messages/components/Composer';
+import { useMessages } from '../../features/messages/api/get-messages';
 import { MessageList } from '../../features/messages/components/MessageList';
 import { TypingIndicator } from '../../features/messages/components/TypingIndicator';
 import { useRooms } from '../../features/rooms/api/get-rooms';
@@ -52,6 +53,16 @@ function RoomView({ room, sidebarToggle }: { room: Room; sidebarToggle: ReactNod
   const [membersOpen, setMembersOpen] = useState(() => window.matchMedia?.(WIDE).matches ?? false);
   const canModerate = room.my_role === 'owner' || room.my_role === 'moderator';
   const lockedOut = room.is_locked && !canModerate;
+  const history = useMessages(room.id);
+  // A send shows up in the loaded history, so the composer waits for it rather than
+  // swallowing an Enter pressed while the room is still loading.
+  const composerDisabledReason = lockedOut
+    ? 'This room is locked: only owners and moderators can post.'
+    : history.data
+      ? null
+      : history.isError
+        ? 'Messages could not be loaded.'
+        : 'Loading messages…';
 
   useEffect(() => {
     document.title = `${room.name} · Chat`;
@@ -85,7 +96,7 @@ function RoomView({ room, sidebarToggle }: { room: Room; sidebarToggle: ReactNod
           <Composer
             roomId={room.id}
             roomName={room.kind === 'direct' ? room.name : `#${room.name}`}
-            disabledReason={lockedOut ? 'This room is locked: only owners and moderators can post.' : null}
+            disabledReason={composerDisabledReason}
           />
         </div>
         {membersOpen && (
