@@ -147,17 +147,21 @@ def room_seqs_for_user(*, user_id: int) -> dict[int, int]:
     return dict(Membership.objects.filter(user_id=user_id).values_list("room_id", "room__last_seq"))
 
 
-def member_list(*, room_id: int) -> QuerySet[Membership]:
-    """A room's memberships with their users, owners first, then by join time."""
-    role_order = Case(
+def member_role_order() -> Case:
+    """Sort key of memberships: owners, then moderators, then members."""
+    return Case(
         When(role=Membership.Role.OWNER, then=Value(0)),
         When(role=Membership.Role.MODERATOR, then=Value(1)),
         default=Value(2),
     )
+
+
+def member_list(*, room_id: int) -> QuerySet[Membership]:
+    """A room's memberships with their users, owners first, then by join time."""
     return (
         Membership.objects.filter(room_id=room_id)
         .select_related("user")
-        .order_by(role_order, "joined_at", "pk")
+        .order_by(member_role_order(), "joined_at", "pk")
     )
 
 
