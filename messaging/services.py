@@ -49,14 +49,23 @@ def _poster_membership(*, user, room_id: int, lock: bool = False) -> Membership:
     Raises NotFound when the room does not exist, Forbidden when the user is
     not a member, is muted, or the room is locked to plain members.
     """
-    memberships = Membership.objects.select_related("room").filter(room_id=room_id, user=user)
     if lock:
-        memberships = memberships.select_for_update(of=("room",))
-    membership = memberships.first()
-    if membership is None:
-        if not Room.objects.filter(pk=room_id).exists():
+        # The room row lock first, in a statement of its own; the membership is read in the next.
+        # Under READ COMMITTED that read sees a ban, removal or mute committed while this waited
+        # (the moderation services take the same lock), so a send never slips in after a ban.
+        room = Room.objects.select_for_update().filter(pk=room_id).first()
+        if room is None:
             raise NotFound("Room not found.")
-        raise Forbidden("You are not a member of this room.")
+        membership = Membership.objects.filter(room=room, user=user).first()
+        if membership is None:
+            raise Forbidden("You are not a member of this room.")
+        membership.room = room
+    else:
+        membership = Membership.objects.select_related("room").filter(room_id=room_id, user=user).first()
+        if membership is None:
+            if not Room.objects.filter(pk=room_id).exists():
+                raise NotFound("Room not found.")
+            raise Forbidden("You are not a member of this room.")
     _check_may_post(membership, user)
     return membership
 

@@ -209,6 +209,16 @@ def direct_room_get_or_create(*, user, username: str) -> tuple[Room, bool]:
 _RANK = {Membership.Role.MEMBER: 0, Membership.Role.MODERATOR: 1, Membership.Role.OWNER: 2}
 
 
+def _room_locked(room_id: int) -> Room:
+    """The room, row-locked until commit.
+
+    Every moderation write takes this lock before touching a membership, as
+    message_create does before reading one, so a send that waited for it sees
+    the ban, removal or mute. Room first, membership second, everywhere: no deadlock.
+    """
+    return Room.objects.select_for_update().get(pk=room_id)
+
+
 def moderation_action_create(
     *,
     actor,
@@ -292,8 +302,8 @@ def room_member_role_change(*, actor, room_id: int, user_id: int, role: str, rea
     if not actor.is_staff and actor_membership.role != Membership.Role.OWNER:
         raise Forbidden("Only the room's owner may change roles.")
     with transaction.atomic():
-        # The room row lock serializes role changes, so two demotions cannot both pass the owner count.
-        room = Room.objects.select_for_update().get(pk=room.pk)
+        # The room lock also serializes role changes: two demotions cannot both pass the owner count.
+        room = _room_locked(room.pk)
         membership = _target_membership(room=room, user_id=user_id)
         old = membership.role
         if old == role:
@@ -322,6 +332,7 @@ def _member_mute_set(*, actor, room_id: int, user_id: int, muted: bool, reason: 
     if user_id == actor.pk:
         raise Invalid("You cannot mute or unmute yourself.")
     with transaction.atomic():
+        room = _room_locked(room.pk)
         membership = _target_membership(room=room, user_id=user_id)
         _check_outranks(
             actor=actor,
@@ -402,6 +413,7 @@ def room_member_remove(*, actor, room_id: int, user_id: int, reason: str = "") -
     if user_id == actor.pk:
         raise Invalid("To remove yourself, leave the room.")
     with transaction.atomic():
+        room = _room_locked(room.pk)
         membership = _target_membership(room=room, user_id=user_id)
         _check_outranks(
             actor=actor, actor_membership=actor_membership, target_role=membership.role, verb="remove"
@@ -435,8 +447,8 @@ def room_ban_create(*, actor, room_id: int, username: str, reason: str = "") -> 
         raise Invalid("You cannot ban yourself.")
     reason = _clean_reason(reason)
     with transaction.atomic():
-        # The room row lock orders this with room_join and room_member_add, which check bans under it.
-        room = Room.objects.select_for_update().get(pk=room.pk)
+        # Under the room lock room_join and room_member_add check bans, so none slips past this one.
+        room = _room_locked(room.pk)
         existing = Ban.objects.select_related("user", "banned_by").filter(room=room, user=user).first()
         if existing is not None:
             return existing, False
