@@ -9,14 +9,20 @@ from messaging.presence import online_user_ids
 
 from . import services
 from .selectors import (
+    ban_list,
     member_list,
     membership_for,
+    moderation_access,
     public_room_list,
     room_detail_for_user,
     room_list_for_user,
 )
 from .serializers import (
+    BanCreateSerializer,
+    BanSerializer,
     MemberSerializer,
+    MemberUpdateSerializer,
+    ReasonSerializer,
     RoomCreateSerializer,
     RoomSerializer,
     RoomUpdateSerializer,
@@ -108,6 +114,60 @@ class RoomMemberListApi(APIView):
             MemberSerializer(membership, context={"online_user_ids": online}).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
+
+
+class RoomMemberDetailApi(APIView):
+    """PATCH: role (owner, staff) and mute (owner, moderators, staff). DELETE: remove the member."""
+
+    @extend_schema(request=MemberUpdateSerializer, responses=MemberSerializer)
+    def patch(self, request, room_id: int, user_id: int):
+        data = MemberUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        membership = services.room_member_update(
+            actor=request.user, room_id=room_id, user_id=user_id, **data.validated_data
+        )
+        online = online_user_ids([membership.user_id])
+        return Response(MemberSerializer(membership, context={"online_user_ids": online}).data)
+
+    @extend_schema(request=ReasonSerializer, responses={204: None})
+    def delete(self, request, room_id: int, user_id: int):
+        data = ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.room_member_remove(
+            actor=request.user, room_id=room_id, user_id=user_id, reason=data.validated_data["reason"]
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class RoomBanListCreateApi(APIView):
+    """GET: the room's bans, newest first. POST: ban a user by username (owner, moderators, staff)."""
+
+    @extend_schema(responses=BanSerializer(many=True))
+    def get(self, request, room_id: int):
+        moderation_access(user=request.user, room_id=room_id)
+        return Response(BanSerializer(ban_list(room_id=room_id), many=True).data)
+
+    @extend_schema(request=BanCreateSerializer, responses={201: BanSerializer, 200: BanSerializer})
+    def post(self, request, room_id: int):
+        data = BanCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        ban, created = services.room_ban_create(actor=request.user, room_id=room_id, **data.validated_data)
+        return Response(
+            BanSerializer(ban).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
+
+
+class RoomBanDetailApi(APIView):
+    """DELETE: lift a user's ban (owner, moderators, staff)."""
+
+    @extend_schema(request=ReasonSerializer, responses={204: None})
+    def delete(self, request, room_id: int, user_id: int):
+        data = ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.room_ban_delete(
+            actor=request.user, room_id=room_id, user_id=user_id, reason=data.validated_data["reason"]
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class DirectRoomApi(APIView):

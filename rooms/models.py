@@ -90,3 +90,44 @@ class Ban(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} banned from {self.room_id}"
+
+
+class ModerationAction(models.Model):
+    """One moderation act, from the API or Django admin: the audit trail (contract: Moderation).
+
+    Rows outlive what they point at: a deleted actor, target, room or message
+    leaves NULL behind, not a hole in the trail. `details` holds what the
+    columns do not, e.g. `{"from": "member", "to": "moderator"}` for a role change.
+    """
+
+    class Action(models.TextChoices):
+        ROLE_CHANGE = "role_change"
+        MUTE = "mute"
+        UNMUTE = "unmute"
+        REMOVE = "remove"
+        BAN = "ban"
+        UNBAN = "unban"
+        MESSAGE_DELETE = "message_delete"
+        LOCK = "lock"
+        UNLOCK = "unlock"
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="moderation_actions"
+    )
+    action = models.CharField(max_length=20, choices=Action.choices)
+    room = models.ForeignKey(Room, null=True, on_delete=models.SET_NULL, related_name="moderation_actions")
+    target_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    message = models.ForeignKey(
+        "messaging.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(max_length=500, blank=True, default="")
+    details = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["room", "-created_at"], name="modaction_room_created")]
+
+    def __str__(self) -> str:
+        return f"{self.action} in {self.room_id} by {self.actor_id}"

@@ -92,9 +92,13 @@ def public_room_list(*, user) -> list[Room]:
 
 
 def room_detail_for_user(*, user, room_id: int) -> Room:
-    """One room as `user` sees it. Members see any room, anyone a public one; else NotFound."""
+    """One room as `user` sees it, or NotFound.
+
+    Members see any room, anyone a public one, and staff every room, since
+    they moderate every room (contract: Moderation).
+    """
     room = room_queryset_for_user(user=user).filter(pk=room_id).first()
-    if room is None or (room.my_role is None and room.kind != Room.Kind.PUBLIC):
+    if room is None or (room.my_role is None and room.kind != Room.Kind.PUBLIC and not user.is_staff):
         raise NotFound("Room not found.")
     return attach_last_messages([room])[0]
 
@@ -147,17 +151,21 @@ def room_seqs_for_user(*, user_id: int) -> dict[int, int]:
     return dict(Membership.objects.filter(user_id=user_id).values_list("room_id", "room__last_seq"))
 
 
-def member_list(*, room_id: int) -> QuerySet[Membership]:
-    """A room's memberships with their users, owners first, then by join time."""
-    role_order = Case(
+def member_role_order() -> Case:
+    """Sort key of memberships: owners, then moderators, then members."""
+    return Case(
         When(role=Membership.Role.OWNER, then=Value(0)),
         When(role=Membership.Role.MODERATOR, then=Value(1)),
         default=Value(2),
     )
+
+
+def member_list(*, room_id: int) -> QuerySet[Membership]:
+    """A room's memberships with their users, owners first, then by join time."""
     return (
         Membership.objects.filter(room_id=room_id)
         .select_related("user")
-        .order_by(role_order, "joined_at", "pk")
+        .order_by(member_role_order(), "joined_at", "pk")
     )
 
 

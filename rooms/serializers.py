@@ -79,8 +79,21 @@ class MemberSerializer(serializers.ModelSerializer):
 
 
 class MemberUpdateSerializer(serializers.Serializer):
+    """`{"role"?, "muted"?, "reason"?}`: at least one of role and muted; the reason goes to the audit log."""
+
     role = serializers.ChoiceField(choices=Membership.Role.choices, required=False)
     muted = serializers.BooleanField(required=False)
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+    def validate(self, attrs):
+        if "role" not in attrs and "muted" not in attrs:
+            raise serializers.ValidationError("Give a role, muted, or both.")
+        return attrs
+
+
+class ReasonSerializer(serializers.Serializer):
+    """`{"reason"?}`: why, for the audit log."""
+
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 

@@ -9,5 +9,12 @@ urlpatterns = [
     path("rooms/<int:room_id>/join/", apis.RoomJoinApi.as_view(), name="room-join"),
     path("rooms/<int:room_id>/leave/", apis.RoomLeaveApi.as_view(), name="room-leave"),
     path("rooms/<int:room_id>/members/", apis.RoomMemberListApi.as_view(), name="room-members"),
+    path(
+        "rooms/<int:room_id>/members/<int:user_id>/",
+        apis.RoomMemberDetailApi.as_view(),
+        name="room-member-detail",
+    ),
+    path("rooms/<int:room_id>/bans/", apis.RoomBanListCreateApi.as_view(), name="room-bans"),
+    path("rooms/<int:room_id>/bans/<int:user_id>/", apis.RoomBanDetailApi.as_view(), name="room-ban-detail"),
     path("direct/", apis.DirectRoomApi.as_view(), name="direct-room"),
 ]

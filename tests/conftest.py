@@ -94,3 +94,48 @@ def make_client(db):
 @pytest.fixture
 def api(make_client, user):
     return make_client(user)
+
+
+@pytest.fixture
+def crew(db):
+    """A public room with one of each role, an outsider and a staff user who is not a member.
+
+    `crew.room`, `crew.owner`, `crew.moderator`, `crew.member`, `crew.outsider`, `crew.staff`.
+    """
+    from types import SimpleNamespace
+
+    from rooms.models import Membership
+
+    from .factories import room_with_members
+
+    owner, moderator, member, outsider = UserFactory(), UserFactory(), UserFactory(), UserFactory()
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    room = room_with_members(owner=owner, members=[moderator, member], name="lobby")
+    Membership.objects.filter(room=room, user=moderator).update(role=Membership.Role.MODERATOR)
+    return SimpleNamespace(
+        room=room, owner=owner, moderator=moderator, member=member, outsider=outsider, staff=staff
+    )
+
+
+@pytest.fixture
+def sent_events(monkeypatch):
+    """Every event services hand to the channel layer, as `(group, event)` once the transaction commits.
+
+    Broadcast frames carry their JSON text; it is decoded into `event["frame"]`.
+    Use with `django_capture_on_commit_callbacks(execute=True)` in non-transactional tests.
+    """
+    import json
+
+    from django.db import transaction
+
+    from messaging import events
+
+    sent = []
+
+    def record(group, event):
+        if "text" in event:
+            event = {**event, "frame": json.loads(event["text"])}
+        transaction.on_commit(lambda: sent.append((group, event)))
+
+    monkeypatch.setattr(events, "_send_on_commit", record)
+    return sent

@@ -1,0 +1,107 @@
+"""The per-user message rate limit (issue: rate limits): shared by every socket and REST, stores nothing.
+
+The window is set far longer than a test runs, so a fixed window's boundary
+cannot fall inside one and reset the count.
+"""
+
+import math
+
+import pytest
+from asgiref.sync import sync_to_async
+
+from messaging.models import Message
+from rooms.services import room_member_mute
+
+from .sockets import open_socket
+
+WINDOW = 1_000_000  # seconds
+
+
+@pytest.fixture
+def limit(settings):
+    """`limit(n)`: at most n messages per user per WINDOW."""
+
+    def set_limit(n: int) -> None:
+        settings.CHAT_RATE_LIMIT_MESSAGES = n
+        settings.CHAT_RATE_LIMIT_WINDOW = WINDOW
+
+    return set_limit
+
+
+def post(client, room_id: int, body: str, client_id: str | None = None):
+    data = {"body": body} if client_id is None else {"body": body, "client_id": client_id}
+    return client.post(f"/api/rooms/{room_id}/messages/", data, format="json")
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_the_limit_counts_across_two_sockets_and_rest(crew, make_client, limit):
+    limit(3)
+    room = crew.room.pk
+    api = await sync_to_async(make_client)(crew.member)
+    one, two = await open_socket(crew.member), await open_socket(crew.member)
+    try:
+        for sock, n in ((one, 1), (one, 2), (two, 3)):
+            await sock.send({"type": "message.send", "room": room, "body": f"m{n}", "client_id": f"c{n}"})
+            new = await sock.until(
+                lambda f, n=n: f["type"] == "message.new" and f["message"]["body"] == f"m{n}"
+            )
+            assert new[-1]["message"]["seq"] == n
+
+        for sock, client_id in ((two, "c4"), (one, "c5")):
+            await sock.send(
+                {"type": "message.send", "room": room, "body": "one more", "client_id": client_id}
+            )
+            error = await sock.next("error")
+            assert (error["code"], error["client_id"]) == ("rate_limited", client_id)
+            assert isinstance(error["retry_after_ms"], int)
+            assert 0 < error["retry_after_ms"] <= WINDOW * 1000
+
+        response = await sync_to_async(post)(api, room, "over rest")
+        assert response.status_code == 429
+        body = response.json()
+        assert body["code"] == "rate_limited"
+        assert 0 < body["retry_after_ms"] <= WINDOW * 1000
+        assert response["Retry-After"] == str(math.ceil(body["retry_after_ms"] / 1000))
+
+        stored = await sync_to_async(list)(Message.objects.order_by("seq").values_list("body", flat=True))
+        assert stored == ["m1", "m2", "m3"]
+    finally:
+        await one.close()
+        await two.close()
+
+
+@pytest.mark.django_db
+def test_rest_over_the_limit_is_429_with_retry_after_and_stores_nothing(crew, make_client, limit):
+    limit(2)
+    api = make_client(crew.member)
+    assert [post(api, crew.room.pk, f"m{i}").status_code for i in range(2)] == [201, 201]
+    refused = post(api, crew.room.pk, "m2")
+    assert refused.status_code == 429
+    assert refused.json()["detail"] == f"At most 2 messages every {WINDOW} s."
+    assert int(refused["Retry-After"]) == math.ceil(refused.json()["retry_after_ms"] / 1000)
+    assert list(Message.objects.order_by("seq").values_list("body", flat=True)) == ["m0", "m1"]
+    # Other users have their own count.
+    assert post(make_client(crew.owner), crew.room.pk, "owner").status_code == 201
+
+
+@pytest.mark.django_db
+def test_a_limit_of_zero_switches_it_off(crew, make_client, limit):
+    limit(0)
+    api = make_client(crew.member)
+    assert {post(api, crew.room.pk, f"m{i}").status_code for i in range(30)} == {201}
+    assert Message.objects.count() == 30
+
+
+@pytest.mark.django_db
+def test_retries_and_refused_sends_do_not_count(crew, make_client, limit):
+    limit(1)
+    api = make_client(crew.member)
+    assert post(api, crew.room.pk, "once", client_id="a").status_code == 201
+    # The same client_id again is the original message, not a new one: it is not limited.
+    assert post(api, crew.room.pk, "once", client_id="a").status_code == 200
+    limit(2)
+    room_member_mute(actor=crew.owner, room_id=crew.room.pk, user_id=crew.member.pk)
+    assert post(api, crew.room.pk, "muted").status_code == 403
+    crew.room.memberships.filter(user=crew.member).update(is_muted=False)
+    assert post(api, crew.room.pk, "second").status_code == 201
+    assert post(api, crew.room.pk, "third").status_code == 429
