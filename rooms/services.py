@@ -7,6 +7,7 @@ Each function runs in one transaction and registers its events
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 
+from accounts.serializers import user_to_dict
 from messaging import events
 from messaging.presence import online_user_ids
 
@@ -46,9 +47,13 @@ def _user_by_username(username) -> "get_user_model()":
 
 
 def _membership_add(*, room: Room, user, role: str = Membership.Role.MEMBER) -> Membership:
-    """Add `user` to a locked `room`; the read position starts at the newest message."""
+    """Add `user` to a locked `room`; the read position starts at the newest message.
+
+    The user's sockets get `room.added`; the members' sockets `member.added`.
+    """
     membership = Membership.objects.create(room=room, user=user, role=role, last_read_seq=room.last_seq)
     events.room_added(user_id=user.pk, room_id=room.pk, seq=room.last_seq)
+    _member_event("member.added", membership)
     return membership
 
 
@@ -133,7 +138,7 @@ def room_leave(*, user, room_id: int) -> None:
         deleted, _ = Membership.objects.filter(room_id=room_id, user=user).delete()
         if not deleted:
             raise NotFound("Room not found.")
-        events.room_removed(user_id=user.pk, room_id=room_id)
+        _membership_removed(room_id=room_id, user=user)
 
 
 def room_member_add(*, actor, room_id: int, username: str) -> tuple[Membership, bool]:
@@ -275,13 +280,28 @@ def _target_membership(*, room: Room, user_id: int) -> Membership:
     return membership
 
 
-def _member_updated(membership: Membership) -> None:
-    """`member.updated` with the member's new role and mute, to every socket of the room."""
+def _member_event(type_: str, membership: Membership) -> None:
+    """`member.added` or `member.updated` with the member object, to every socket of the room."""
     online = online_user_ids([membership.user_id])
     member = MemberSerializer(membership, context={"online_user_ids": online}).data
     events.room_broadcast(
-        room_id=membership.room_id,
-        payload={"type": "member.updated", "room": membership.room_id, "member": member},
+        room_id=membership.room_id, payload={"type": type_, "room": membership.room_id, "member": member}
+    )
+
+
+def _member_updated(membership: Membership) -> None:
+    """`member.updated` with the member's new role and mute, to every socket of the room."""
+    _member_event("member.updated", membership)
+
+
+def _membership_removed(*, room_id: int, user) -> None:
+    """After a membership is deleted: the user's sockets get `room.removed` and stop
+    following the room; the remaining members' sockets get `member.removed`."""
+    events.room_removed(user_id=user.pk, room_id=room_id)
+    events.room_broadcast(
+        room_id=room_id,
+        payload={"type": "member.removed", "room": room_id, "user": user_to_dict(user)},
+        exclude_user_id=user.pk,
     )
 
 
@@ -426,7 +446,7 @@ def room_member_remove(*, actor, room_id: int, user_id: int, reason: str = "") -
             target_user=membership.user,
             reason=reason,
         )
-        events.room_removed(user_id=user_id, room_id=room.pk)
+        _membership_removed(room_id=room.pk, user=membership.user)
 
 
 def room_ban_create(*, actor, room_id: int, username: str, reason: str = "") -> tuple[Ban, bool]:
@@ -461,7 +481,7 @@ def room_ban_create(*, actor, room_id: int, username: str, reason: str = "") -> 
         )
         if membership is not None:
             membership.delete()
-            events.room_removed(user_id=user.pk, room_id=room.pk)
+            _membership_removed(room_id=room.pk, user=user)
         ban = Ban.objects.create(room=room, user=user, reason=reason, banned_by=actor)
         moderation_action_create(
             actor=actor, action=ModerationAction.Action.BAN, room=room, target_user=user, reason=reason

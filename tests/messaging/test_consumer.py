@@ -40,7 +40,7 @@ async def recv_type(communicator, type_: str, timeout: float = 3) -> dict:
         frame = await recv(communicator, timeout)
         if frame["type"] == type_:
             return frame
-        assert frame["type"] in ("presence", "typing", "read"), frame
+        assert frame["type"] in ("presence", "typing", "read", "member.added", "member.removed"), frame
 
 
 async def ping(communicator) -> None:
@@ -218,6 +218,8 @@ async def test_joining_and_leaving_take_effect_on_the_live_socket(pair):
     c = await connect(carol)
     assert (await recv_type(c, "hello"))["rooms"] == []
     await database_sync_to_async(room_services.room_join)(user=carol, room_id=room.pk)
+    joined = await recv_type(b, "member.added")
+    assert joined["room"] == room.pk and joined["member"]["user"]["username"] == carol.username
     added = await recv_type(c, "room.added")
     assert added["room"]["id"] == room.pk and added["room"]["my_role"] == "member"
     assert added["room"]["member_count"] == 3
@@ -225,9 +227,15 @@ async def test_joining_and_leaving_take_effect_on_the_live_socket(pair):
     assert (await recv_type(c, "message.new"))["message"]["body"] == "welcome"
     await database_sync_to_async(room_services.room_leave)(user=carol, room_id=room.pk)
     assert await recv_type(c, "room.removed") == {"type": "room.removed", "room": room.pk}
+    assert (await recv_type(b, "message.new"))["message"]["body"] == "welcome"
+    left = await recv_type(b, "member.removed")
+    assert left == {
+        "type": "member.removed",
+        "room": room.pk,
+        "user": {"id": carol.pk, "username": carol.username},
+    }
     await a.send_json_to({"type": "message.send", "room": room.pk, "body": "gone?", "client_id": "g"})
-    await recv_type(b, "message.new")
-    await recv_type(b, "message.new")
+    assert (await recv_type(b, "message.new"))["message"]["body"] == "gone?"
     await ping(c)
     assert await c.receive_nothing(0.3)
     await c.send_json_to({"type": "message.send", "room": room.pk, "body": "let me in", "client_id": "x"})

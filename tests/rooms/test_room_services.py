@@ -15,13 +15,42 @@ from ..factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_room_create_makes_the_creator_owner(user, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks() as callbacks:
+def test_room_create_makes_the_creator_owner(user, sent_events, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
         room = services.room_create(creator=user, name="  Lobby ", kind="public", topic="hi")
     assert (room.name, room.kind, room.topic, room.last_seq) == ("Lobby", "public", "hi", 0)
     membership = Membership.objects.get(room=room)
     assert membership.user == user and membership.role == Membership.Role.OWNER
-    assert len(callbacks) == 1  # room.added to the creator's sockets
+    assert [(group, event["type"]) for group, event in sent_events] == [
+        (f"user.{user.pk}", "room.added"),
+        (f"room.{room.pk}", "chat.broadcast"),
+    ]
+    assert sent_events[1][1]["frame"]["type"] == "member.added"
+
+
+def test_join_and_leave_tell_the_other_members(
+    user, other_user, sent_events, django_capture_on_commit_callbacks
+):
+    room = services.room_create(creator=user, name="r", kind="public")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.room_join(user=other_user, room_id=room.pk)
+    added = sent_events[-1]
+    assert added[0] == f"room.{room.pk}"
+    assert added[1]["frame"]["type"] == "member.added" and added[1]["frame"]["room"] == room.pk
+    member = added[1]["frame"]["member"]
+    assert member["user"] == {"id": other_user.pk, "username": other_user.username}
+    assert (member["role"], member["muted"], member["online"]) == ("member", False, False)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.room_leave(user=other_user, room_id=room.pk)
+    removed_for_user, removed_for_room = sent_events[-2:]
+    assert removed_for_user == (f"user.{other_user.pk}", {"type": "room.removed", "room": room.pk})
+    assert removed_for_room[0] == f"room.{room.pk}"
+    assert removed_for_room[1]["frame"] == {
+        "type": "member.removed",
+        "room": room.pk,
+        "user": {"id": other_user.pk, "username": other_user.username},
+    }
+    assert removed_for_room[1]["exclude_user"] == other_user.pk
 
 
 @pytest.mark.parametrize(
