@@ -94,3 +94,39 @@ def make_client(db):
 @pytest.fixture
 def api(make_client, user):
     return make_client(user)
+
+
+@pytest.fixture
+async def open_ws():
+    """`await open_ws(user)`: a connected `tests.sockets.Ws`; every one is disconnected after the test."""
+    from .sockets import Ws
+
+    opened = []
+
+    async def open_(user):
+        ws = Ws(user)
+        opened.append(ws)
+        return await ws.open()
+
+    yield open_
+    for ws in opened:
+        await ws.close()
+
+
+@pytest.fixture
+def events_sent(monkeypatch):
+    """The frames services send on commit, as `(group, frame)`; `frame` is the parsed JSON text,
+    or the raw channel-layer event for events without text (room.added, room.changed, ...).
+    Nothing reaches the real channel layer."""
+    import json
+
+    from messaging import events
+
+    sent: list[tuple[str, dict]] = []
+
+    class Recorder:
+        async def group_send(self, group, event):
+            sent.append((group, json.loads(event["text"]) if "text" in event else event))
+
+    monkeypatch.setattr(events, "get_channel_layer", lambda: Recorder())
+    return sent
