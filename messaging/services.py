@@ -45,15 +45,17 @@ def _check_may_post(membership: Membership, user) -> None:
 def _poster_membership(*, user, room_id: int, lock: bool = False) -> Membership:
     """The membership through which `user` posts to the room; locks the room row if `lock`.
 
-    Raises NotFound when the room does not exist, Forbidden when the user is
-    not a member, is muted, or the room is locked to plain members.
+    Raises NotFound when the room does not exist or is a private or direct
+    room of others (as `rooms.selectors.membership_for`: their existence is
+    not told), Forbidden when the user has not joined a public room, is
+    muted, or the room is locked to plain members.
     """
     memberships = Membership.objects.select_related("room").filter(room_id=room_id, user=user)
     if lock:
         memberships = memberships.select_for_update(of=("room",))
     membership = memberships.first()
     if membership is None:
-        if not Room.objects.filter(pk=room_id).exists():
+        if not Room.objects.filter(pk=room_id, kind=Room.Kind.PUBLIC).exists():
             raise NotFound("Room not found.")
         raise Forbidden("You are not a member of this room.")
     _check_may_post(membership, user)
