@@ -2,7 +2,6 @@
 the WebSocket consumer and admin alike (STYLE: "The write path of a message")."""
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -13,7 +12,7 @@ from rooms.selectors import room_for_reader
 
 from . import events
 from .models import Message
-from .ratelimit import message_rate_check
+from .ratelimit import message_rate_check, throttle_acquire
 from .serializers import message_to_dict
 
 BODY_MAX = 4000
@@ -208,16 +207,14 @@ def typing_notify(*, user, room_id: int) -> bool:
     """Tell the room's other members that `user` is typing; returns whether it was broadcast.
 
     At most one broadcast per user and room every TYPING_THROTTLE seconds,
-    counted in the shared cache, so a client that sends `typing` on every key
-    press cannot flood a room; throttled frames are dropped quietly. Raises
-    NotFound or Forbidden as a send to the room would.
+    in every server process together, so a client that sends `typing` on
+    every key press cannot flood a room; throttled frames are dropped
+    quietly, before any database query. Raises NotFound or Forbidden as a
+    send to the room would.
     """
-    key = f"typing:{user.pk}:{room_id}"
-    if cache.get(key) is not None:
+    if not throttle_acquire(key=f"typing:{user.pk}:{room_id}", seconds=settings.TYPING_THROTTLE):
         return False
     _poster_membership(user=user, room_id=room_id)
-    if not cache.add(key, 1, timeout=settings.TYPING_THROTTLE):
-        return False
     events.room_broadcast(
         room_id=room_id,
         payload={"type": "typing", "room": room_id, "user": user_to_dict(user)},
