@@ -20,7 +20,7 @@ from rooms.serializers import RoomSerializer
 
 from . import services
 from .events import room_group, to_json, user_group
-from .presence import presence_store, presence_ttl
+from .presence import entry_lifetime, heartbeat_interval, presence_store
 from .selectors import messages_between
 from .serializers import message_to_dict
 
@@ -122,23 +122,23 @@ class ChatConsumer(AsyncWebsocketConsumer):
         """Refresh this socket's presence entry, announcing the user online if they were not."""
         global _last_sweep
         store = presence_store()
-        ttl = presence_ttl()
         self.presence_call = asyncio.ensure_future(
-            asyncio.to_thread(store.connect, self.user.pk, self.channel_name, ttl)
+            asyncio.to_thread(store.connect, self.user.pk, self.channel_name, entry_lifetime())
         )
         came_online = await asyncio.shield(self.presence_call)
         if came_online:
             await database_sync_to_async(services.presence_announce)(user_id=self.user.pk, online=True)
-        # One sweep per process per third of the TTL is enough to heal a dead process's users.
+        # Any socket's beat sweeps unless another did within half an interval,
+        # so every beat interval of a process holds a sweep, and the sweeps stay cheap.
         now = time.monotonic()
-        if now - _last_sweep >= ttl / 3:
+        if now - _last_sweep >= heartbeat_interval() / 2:
             _last_sweep = now
             # Shielded: the sweep claims users once, in every process; were this
             # socket to close half-way, they would never be announced offline.
             await asyncio.shield(_sweep_and_announce())
 
     async def _heartbeat_loop(self) -> None:
-        interval = presence_ttl() / 3
+        interval = heartbeat_interval()
         while True:
             await asyncio.sleep(interval)
             try:
