@@ -6,6 +6,7 @@ time the announcement takes: a Redis script, a query, a channel-layer send).
 """
 
 import asyncio
+import signal
 import time
 import uuid
 
@@ -137,3 +138,18 @@ async def test_a_user_with_a_socket_on_a_surviving_server_stays_online(start_ser
     finally:
         for sock in (a, b_dead, b_alive):
             await sock.close()
+
+
+async def test_a_server_stops_on_sigterm_while_offline_announcements_are_in_flight(start_server):
+    """Sockets that close just before SIGTERM leave disconnect handlers sending
+    presence events from worker threads; the server must still exit at once."""
+    server = start_server()
+    owner, users = ChatClient(server), [ChatClient(server) for _ in range(6)]
+    public_room(owner, *users)
+    sockets = [await user.connect() for user in users]
+    await asyncio.gather(*(sock.close() for sock in sockets))
+    server.process.send_signal(signal.SIGTERM)
+    try:
+        assert server.process.wait(5) == 0
+    finally:
+        server.stop()
