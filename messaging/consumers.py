@@ -133,8 +133,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
         now = time.monotonic()
         if now - _last_sweep >= heartbeat_interval() / 2:
             _last_sweep = now
-            # Shielded: the sweep claims users once, in every process; were this
-            # socket to close half-way, they would never be announced offline.
+            # Shielded: the sweep claims each expired user once for the whole
+            # deployment; were this socket to close half-way, the users it
+            # claimed would never be announced offline.
             await asyncio.shield(_sweep_and_announce())
 
     async def _heartbeat_loop(self) -> None:

@@ -115,9 +115,11 @@ async def open_ws():
 
 @pytest.fixture
 def events_sent(monkeypatch):
-    """The frames services send on commit, as `(group, frame)`; `frame` is the parsed JSON text,
-    or the raw channel-layer event for events without text (room.added, room.changed, ...).
-    Nothing reaches the real channel layer."""
+    """The events services send on commit, as `(group, frame)`, instead of the channel layer.
+
+    `frame` is the parsed JSON text, or the raw channel-layer event for the
+    events without text (room.added, room.removed, room.changed).
+    """
     import json
 
     from messaging import events
