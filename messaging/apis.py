@@ -2,17 +2,20 @@
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
+from rest_framework.generics import ListAPIView
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from rooms.selectors import room_for_reader
 
 from . import services
-from .selectors import message_history
+from .selectors import message_history, message_search
 from .serializers import (
     HistoryQuerySerializer,
     HistorySerializer,
     MessageCreateSerializer,
+    MessageSearchQuerySerializer,
     MessageSerializer,
     MessageUpdateSerializer,
     ReadSerializer,
@@ -76,3 +79,34 @@ class RoomReadApi(APIView):
         data.is_valid(raise_exception=True)
         services.read_mark(user=request.user, room_id=room_id, seq=data.validated_data["seq"])
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MessageSearchPagination(PageNumberPagination):
+    """DRF pages: `{"count", "next", "previous", "results"}`, 20 a page, `page_size` up to 100."""
+
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+class MessageSearchApi(ListAPIView):
+    """GET `?q=TEXT&room=ID`: messages matching `q` in the rooms the caller may read, best first.
+
+    400 for an empty `q` or one over 200 characters; 404 for a `room` the
+    caller may not read. See `messaging.selectors.message_search`.
+    """
+
+    serializer_class = MessageSerializer
+    pagination_class = MessageSearchPagination
+
+    @extend_schema(parameters=[MessageSearchQuerySerializer])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        query = MessageSearchQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        room_id = query.validated_data.get("room")
+        if room_id is not None:
+            room_for_reader(user=self.request.user, room_id=room_id)
+        return message_search(user=self.request.user, text=query.validated_data["q"], room_id=room_id)

@@ -20,7 +20,7 @@ from rooms.serializers import RoomSerializer
 
 from . import services
 from .events import room_group, to_json, user_group
-from .presence import presence_store, presence_ttl
+from .presence import entry_lifetime, heartbeat_interval, presence_store
 from .selectors import messages_between
 from .serializers import message_to_dict
 
@@ -29,6 +29,12 @@ logger = logging.getLogger(__name__)
 MAX_FRAME_BYTES = 64 * 1024
 GAP_FILL_MAX = 200
 _last_sweep = 0.0
+
+
+async def _sweep_and_announce() -> None:
+    """Claim the users whose every presence entry expired and announce them offline."""
+    for user_id in await asyncio.to_thread(presence_store().sweep):
+        await database_sync_to_async(services.presence_announce)(user_id=user_id, online=False)
 
 
 class FrameError(Exception):
@@ -86,7 +92,8 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await self.send_frame(
             {"type": "hello", "user": {"id": user.pk, "username": user.username}, "rooms": list(self.rooms)}
         )
-        await self._presence_beat(first=True)
+        self.presence_call: asyncio.Future | None = None
+        await self._presence_beat()
         self.heartbeat = asyncio.create_task(self._heartbeat_loop())
 
     async def disconnect(self, code):
@@ -99,6 +106,11 @@ class ChatConsumer(AsyncWebsocketConsumer):
             self.channel_layer.group_discard(user_group(self.user.pk), self.channel_name),
             *(self.channel_layer.group_discard(room_group(r), self.channel_name) for r in self.rooms),
         )
+        # Cancelling the heartbeat does not stop a store call already running in
+        # a worker thread; were it to finish after the removal below, it would
+        # put this socket back online until its entry expired.
+        if getattr(self, "presence_call", None) is not None:
+            await asyncio.wait([self.presence_call])
         store = presence_store()
         last = await asyncio.to_thread(store.disconnect, self.user.pk, self.channel_name)
         if last:
@@ -106,22 +118,28 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     # --- presence --------------------------------------------------------
 
-    async def _presence_beat(self, first: bool = False) -> None:
+    async def _presence_beat(self) -> None:
+        """Refresh this socket's presence entry, announcing the user online if they were not."""
         global _last_sweep
         store = presence_store()
-        ttl = presence_ttl()
-        came_online = await asyncio.to_thread(store.connect, self.user.pk, self.channel_name, ttl)
+        self.presence_call = asyncio.ensure_future(
+            asyncio.to_thread(store.connect, self.user.pk, self.channel_name, entry_lifetime())
+        )
+        came_online = await asyncio.shield(self.presence_call)
         if came_online:
             await database_sync_to_async(services.presence_announce)(user_id=self.user.pk, online=True)
-        # One sweep per process per third of the TTL is enough to heal a dead process's users.
+        # Any socket's beat sweeps unless another did within half an interval,
+        # so every beat interval of a process holds a sweep, and the sweeps stay cheap.
         now = time.monotonic()
-        if now - _last_sweep >= ttl / 3:
+        if now - _last_sweep >= heartbeat_interval() / 2:
             _last_sweep = now
-            for user_id in await asyncio.to_thread(store.sweep):
-                await database_sync_to_async(services.presence_announce)(user_id=user_id, online=False)
+            # Shielded: the sweep claims each expired user once for the whole
+            # deployment; were this socket to close half-way, the users it
+            # claimed would never be announced offline.
+            await asyncio.shield(_sweep_and_announce())
 
     async def _heartbeat_loop(self) -> None:
-        interval = presence_ttl() / 3
+        interval = heartbeat_interval()
         while True:
             await asyncio.sleep(interval)
             try:

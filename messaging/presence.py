@@ -1,10 +1,12 @@
 """Who is online: a user is online while at least one of their sockets, in any
-server process, has refreshed its entry within PRESENCE_TTL seconds.
+server process, has an unexpired entry.
 
 Each socket's entry expires unless its consumer's heartbeat refreshes it, so
 when a process dies without running its disconnect handlers (SIGKILL, power
-loss) its users go offline by themselves within PRESENCE_TTL: any surviving
-process's sweep claims the expired users, once each, and announces them
+loss) its users go offline by themselves within PRESENCE_TTL: a socket beats
+every third of it and each beat makes its entry live two thirds of it (one
+late beat is forgiven), and every process with sockets sweeps at least once
+a third, claiming the expired users, once each, and announcing them
 offline. With REDIS_URL the state lives in Redis (two sorted sets, changed by
 Lua scripts so each step is atomic across processes); without it, in this
 process's memory, which is exact for the embedded one-process default.
@@ -142,9 +144,16 @@ def presence_store():
     return _store
 
 
-def presence_ttl() -> float:
-    """Seconds a socket's entry lives without a heartbeat (settings.PRESENCE_TTL)."""
-    return float(settings.PRESENCE_TTL)
+def heartbeat_interval() -> float:
+    """Seconds between two beats of a socket, and at most between two sweeps of a process:
+    a third of settings.PRESENCE_TTL."""
+    return float(settings.PRESENCE_TTL) / 3
+
+
+def entry_lifetime() -> float:
+    """Seconds a socket's entry lives after a beat: two beat intervals, so that a dead
+    socket is swept at most PRESENCE_TTL after its last beat."""
+    return 2 * heartbeat_interval()
 
 
 def online_user_ids(user_ids: list[int]) -> set[int]:

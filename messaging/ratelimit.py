@@ -1,13 +1,16 @@
-"""Per-user message rate limit: at most CHAT_RATE_LIMIT_MESSAGES per
-CHAT_RATE_LIMIT_WINDOW seconds, across all the user's sockets and REST.
+"""Limits shared by every server process: the per-user message rate limit
+and the throttle of `typing` broadcasts.
 
-A fixed window counted in the shared cache (Redis when REDIS_URL is set, so
+Message rate limit: at most CHAT_RATE_LIMIT_MESSAGES per
+CHAT_RATE_LIMIT_WINDOW seconds, across all the user's sockets and REST. A
+fixed window counted in the shared cache (Redis when REDIS_URL is set, so
 every server process counts together). CHAT_RATE_LIMIT_MESSAGES=0 switches
 it off, as load tests need (contract: Moderation, rate limits).
 """
 
 import time
 
+import redis
 from django.conf import settings
 from django.core.cache import cache
 
@@ -32,3 +35,27 @@ def message_rate_check(*, user_id: int) -> None:
     if count > limit:
         retry_after_ms = max(1, int(((index + 1) * window - now) * 1000))
         raise RateLimited(f"At most {limit} messages every {window} s.", retry_after_ms=retry_after_ms)
+
+
+_redis: redis.Redis | None = None
+
+
+def _redis_client() -> redis.Redis:
+    global _redis
+    if _redis is None:
+        _redis = redis.Redis.from_url(settings.REDIS_URL)
+    return _redis
+
+
+def throttle_acquire(*, key: str, seconds: float) -> bool:
+    """True at most once per `seconds` for `key`, counted across every server process.
+
+    With REDIS_URL one `SET NX PX` in Redis, to the millisecond: Django's
+    Redis cache rounds timeouts down to whole seconds, which would make a
+    0.5 s throttle none at all. Without it the local-memory cache, whose
+    timeouts are exact.
+    """
+    if settings.REDIS_URL:
+        milliseconds = max(1, round(seconds * 1000))
+        return bool(_redis_client().set(cache.make_key(key), 1, nx=True, px=milliseconds))
+    return cache.add(key, 1, timeout=seconds)

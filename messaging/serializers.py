@@ -50,3 +50,10 @@ class HistoryQuerySerializer(serializers.Serializer):
 
 class ReadSerializer(serializers.Serializer):
     seq = serializers.IntegerField(min_value=0)
+
+
+class MessageSearchQuerySerializer(serializers.Serializer):
+    """`q`: the text to find, 1 to 200 characters after stripping; `room`: search only this room."""
+
+    q = serializers.CharField(max_length=200)
+    room = serializers.IntegerField(required=False, min_value=1)

@@ -2,7 +2,6 @@
 the WebSocket consumer and admin alike (STYLE: "The write path of a message")."""
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,7 +13,7 @@ from rooms.services import moderation_action_create
 
 from . import events
 from .models import Message
-from .ratelimit import message_rate_check
+from .ratelimit import message_rate_check, throttle_acquire
 from .serializers import message_to_dict
 
 BODY_MAX = 4000
@@ -47,7 +46,9 @@ def _poster_membership(*, user, room_id: int, lock: bool = False) -> Membership:
     """The membership through which `user` posts to the room; locks the room row if `lock`.
 
     Raises NotFound when the room does not exist, Forbidden when the user is
-    not a member, is muted, or the room is locked to plain members.
+    not a member (of any kind of room: the contract's error codes list "not a
+    member" and "banned" under forbidden), is muted, or the room is locked to
+    plain members.
     """
     if lock:
         # The room row lock first, in a statement of its own; the membership is read in the next.
@@ -106,7 +107,11 @@ def message_create(*, room_id: int, author, body: str, client_id: str | None = N
 
 
 def _message_for_actor(*, actor, message_id: int) -> Message:
-    """The message, if `actor` may read its room (staff read every room); else NotFound. Locks the row."""
+    """The message, if `actor` may read its room or is staff; else NotFound. Locks the row.
+
+    Staff pass because they moderate every room, private ones included
+    (contract: Moderation); what they may do to the message is checked after.
+    """
     message = (
         Message.objects.select_for_update(of=("self",))
         .select_related("author", "room")
@@ -222,16 +227,14 @@ def typing_notify(*, user, room_id: int) -> bool:
     """Tell the room's other members that `user` is typing; returns whether it was broadcast.
 
     At most one broadcast per user and room every TYPING_THROTTLE seconds,
-    counted in the shared cache, so a client that sends `typing` on every key
-    press cannot flood a room; throttled frames are dropped quietly. Raises
-    NotFound or Forbidden as a send to the room would.
+    in every server process together, so a client that sends `typing` on
+    every key press cannot flood a room; throttled frames are dropped
+    quietly, before any database query. Raises NotFound or Forbidden as a
+    send to the room would.
     """
-    key = f"typing:{user.pk}:{room_id}"
-    if cache.get(key) is not None:
+    if not throttle_acquire(key=f"typing:{user.pk}:{room_id}", seconds=settings.TYPING_THROTTLE):
         return False
     _poster_membership(user=user, room_id=room_id)
-    if not cache.add(key, 1, timeout=settings.TYPING_THROTTLE):
-        return False
     events.room_broadcast(
         room_id=room_id,
         payload={"type": "typing", "room": room_id, "user": user_to_dict(user)},

@@ -113,6 +113,13 @@ def room_for_reader(*, user, room_id: int) -> Room:
     return room
 
 
+def room_ids_readable_by(*, user) -> QuerySet:
+    """Ids of the rooms whose history `user` may read, as `room_for_reader` decides:
+    the user's rooms and every public room. A subquery (`.values("pk")`) for `__in` filters."""
+    mine = Membership.objects.filter(user=user).values("room_id")
+    return Room.objects.filter(Q(kind=Room.Kind.PUBLIC) | Q(pk__in=mine)).values("pk")
+
+
 def membership_for(*, user, room_id: int) -> Membership:
     """The user's membership of a room, with the room loaded.
 

@@ -139,3 +139,41 @@ def sent_events(monkeypatch):
 
     monkeypatch.setattr(events, "_send_on_commit", record)
     return sent
+
+
+@pytest.fixture
+async def open_ws():
+    """`await open_ws(user)`: a connected `tests.sockets.Ws`; every one is disconnected after the test."""
+    from .sockets import Ws
+
+    opened = []
+
+    async def open_(user):
+        ws = Ws(user)
+        opened.append(ws)
+        return await ws.open()
+
+    yield open_
+    for ws in opened:
+        await ws.close()
+
+
+@pytest.fixture
+def events_sent(monkeypatch):
+    """The events services send on commit, as `(group, frame)`, instead of the channel layer.
+
+    `frame` is the parsed JSON text, or the raw channel-layer event for the
+    events without text (room.added, room.removed, room.changed).
+    """
+    import json
+
+    from messaging import events
+
+    sent: list[tuple[str, dict]] = []
+
+    class Recorder:
+        async def group_send(self, group, event):
+            sent.append((group, json.loads(event["text"]) if "text" in event else event))
+
+    monkeypatch.setattr(events, "get_channel_layer", lambda: Recorder())
+    return sent

@@ -37,3 +37,16 @@ def room_with_members(
     for member in members:
         Membership.objects.create(room=room, user=member, last_read_seq=room.last_seq)
     return room
+
+
+def post(room: Room, author: User, body: str = "hello"):
+    """A message by `author` in `room`, through the real service (rate limit included)."""
+    from messaging.services import message_create
+
+    return message_create(room_id=room.pk, author=author, body=body)[0]
+
+
+def make_member(room: Room, user: User, role: str = Membership.Role.MEMBER) -> Membership:
+    """Add `user` to `room` with `role`, reading from the room's newest message (as joining does)."""
+    room.refresh_from_db(fields=["last_seq"])
+    return Membership.objects.create(room=room, user=user, role=role, last_read_seq=room.last_seq)

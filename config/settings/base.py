@@ -234,7 +234,8 @@ LOGGING = {
     "loggers": {"django.channels.server": {"level": "WARNING"}},
 }
 
-# Seconds a socket counts as online without a heartbeat; sockets beat every third of it.
+# Seconds within which the users of a server process that died go offline
+# (sockets beat every third of it; messaging.presence).
 PRESENCE_TTL = env.float("PRESENCE_TTL", default=60.0)
 # Seconds between two `typing` broadcasts of one user in one room.
 TYPING_THROTTLE = env.float("TYPING_THROTTLE", default=2.0)

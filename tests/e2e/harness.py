@@ -140,13 +140,24 @@ class ChatClient:
         )["key"]
         self.id = self.call("GET", "/api/auth/user/")["pk"]
 
-    def call(self, method: str, path: str, body=None, *, auth: bool = True, expect: int | None = None):
-        """JSON in, JSON out; raises ApiError on a status >= 400 (or other than `expect`)."""
+    def call(
+        self,
+        method: str,
+        path: str,
+        body=None,
+        *,
+        auth: bool = True,
+        expect: int | None = None,
+        server: DaphneServer | None = None,
+    ):
+        """JSON in, JSON out, through `server` (default: the client's); raises ApiError on a
+        status >= 400 (or other than `expect`)."""
         headers = {"Content-Type": "application/json"}
         if auth:
             headers["Authorization"] = f"Token {self.token}"
         data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(self.server.url + path, data=data, method=method, headers=headers)
+        url = (server or self.server).url + path
+        request = urllib.request.Request(url, data=data, method=method, headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
                 status, raw = response.status, response.read()
@@ -174,6 +185,7 @@ class Socket:
     def __init__(self, ws):
         self.ws = ws
         self.hello: dict = {}
+        self.skipped: list[dict] = []
 
     async def send(self, frame: dict) -> None:
         await self.ws.send(json.dumps(frame))
@@ -182,8 +194,9 @@ class Socket:
         return json.loads(await asyncio.wait_for(self.ws.recv(), timeout))
 
     async def recv_until(self, predicate, timeout: float = 5) -> dict:
-        """The first frame for which `predicate(frame)` is true; others are skipped."""
+        """The first frame for which `predicate(frame)` is true; the frames before it go to `skipped`."""
         deadline = asyncio.get_running_loop().time() + timeout
+        self.skipped = []
         while True:
             remaining = deadline - asyncio.get_running_loop().time()
             if remaining <= 0:
@@ -191,6 +204,7 @@ class Socket:
             frame = await self.recv(remaining)
             if predicate(frame):
                 return frame
+            self.skipped.append(frame)
 
     async def collect(self, type_: str, count: int, timeout: float = 10) -> list[dict]:
         """The next `count` frames of `type_`, in arrival order."""

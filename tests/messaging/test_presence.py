@@ -1,0 +1,186 @@
+"""Presence: `presence` events on a user's first and last socket, expiry, and `online` in member lists.
+
+The stores are tested on memory and, when REDIS_URL is set, on Redis; the
+consumer tests use whichever store the settings choose.
+"""
+
+import asyncio
+import threading
+import time
+
+import pytest
+from channels.db import database_sync_to_async
+from django.conf import settings
+
+from messaging import presence
+from messaging.presence import MemoryPresence, RedisPresence, presence_store
+
+from ..factories import UserFactory, room_with_members
+from ..sockets import of_type
+
+# --- the stores ------------------------------------------------------------------------
+
+
+@pytest.fixture(params=["memory", "redis"])
+def store(request):
+    if request.param == "memory":
+        return MemoryPresence()
+    if not settings.REDIS_URL:
+        pytest.skip("REDIS_URL is not set")
+    return RedisPresence(settings.REDIS_URL, "test:presence")
+
+
+def test_the_first_socket_brings_a_user_online_and_the_last_takes_them_offline(store):
+    assert store.connect(1, "a", 10) is True
+    assert store.connect(1, "b", 10) is False
+    assert store.connect(1, "a", 10) is False  # a heartbeat
+    assert store.online([1, 2]) == {1}
+    assert store.disconnect(1, "a") is False
+    assert store.online([1]) == {1}
+    assert store.disconnect(1, "b") is True
+    assert store.online([1]) == set()
+    assert store.disconnect(1, "b") is False
+    assert store.sweep() == []
+
+
+def test_entries_expire_without_a_heartbeat_and_one_sweep_claims_them(store):
+    store.connect(1, "dead", 0.2)
+    store.connect(2, "dead-too", 0.2)
+    store.connect(2, "alive", 30)
+    time.sleep(0.3)
+    assert store.online([1, 2]) == {2}
+    assert store.sweep() == [1]
+    assert store.sweep() == []
+    # A socket that beats again after its expiry comes back online.
+    assert store.connect(1, "dead", 10) is True
+    assert store.online([1]) == {1}
+
+
+# --- over sockets -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def chat(transactional_db):
+    alice, bob = UserFactory(), UserFactory()
+    room = room_with_members(owner=alice, members=[bob])
+    return alice, bob, room
+
+
+def presence_of(user, online: bool, room=None):
+    def match(frame):
+        return (
+            frame["type"] == "presence"
+            and frame["user"]["id"] == user.pk
+            and frame["online"] is online
+            and (room is None or frame["room"] == room.pk)
+        )
+
+    return match
+
+
+def marker(body):
+    return lambda f: f["type"] == "message.new" and f["message"]["body"] == body
+
+
+async def members_online(api, room) -> dict[str, bool]:
+    response = await database_sync_to_async(api.get)(f"/api/rooms/{room.pk}/members/")
+    assert response.status_code == 200
+    return {m["user"]["username"]: m["online"] for m in response.json()}
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_presence_is_told_on_the_first_socket_and_the_last_one_only(chat, open_ws, make_client):
+    alice, bob, room = chat
+    api = await database_sync_to_async(make_client)(alice)
+    alice_ws = await open_ws(alice)
+    assert await members_online(api, room) == {alice.username: True, bob.username: False}
+
+    bob1 = await open_ws(bob)
+    frame = await alice_ws.recv_until(presence_of(bob, True))
+    assert frame == {
+        "type": "presence",
+        "room": room.pk,
+        "user": {"id": bob.pk, "username": bob.username},
+        "online": True,
+    }
+    assert await members_online(api, room) == {alice.username: True, bob.username: True}
+
+    # A second socket, then closing one of two: no news for the room.
+    bob2 = await open_ws(bob)
+    await bob1.close()
+    await bob2.send({"type": "message.send", "room": room.pk, "body": "still here", "client_id": "m1"})
+    await alice_ws.recv_until(marker("still here"))
+    assert of_type(alice_ws.skipped, "presence") == []
+    assert await members_online(api, room) == {alice.username: True, bob.username: True}
+
+    await bob2.close()
+    frame = await alice_ws.recv_until(presence_of(bob, False))
+    assert frame["room"] == room.pk
+    assert await members_online(api, room) == {alice.username: True, bob.username: False}
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_presence_goes_to_every_room_of_the_user(chat, open_ws):
+    alice, bob, room = chat
+    other = await database_sync_to_async(room_with_members)(owner=alice, members=[bob], name="second")
+    alice_ws = await open_ws(alice)
+    await open_ws(bob)
+    first = await alice_ws.recv_until(presence_of(bob, True))
+    second = await alice_ws.recv_until(presence_of(bob, True))
+    assert {first["room"], second["room"]} == {room.pk, other.pk}
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_socket_of_a_dead_process_expires_and_a_live_process_announces_it_offline(
+    chat, open_ws, make_client, settings
+):
+    """Bob's socket lived in a process that died without its disconnect handler:
+    only its store entry is left, and alice's server must heal it by itself."""
+    alice, bob, room = chat
+    settings.PRESENCE_TTL = 0.6  # alice's socket beats, and her process sweeps, every 0.2 s
+    await asyncio.to_thread(presence_store().connect, bob.pk, "socket-of-a-dead-process", 0.4)
+    died = time.monotonic()
+    api = await database_sync_to_async(make_client)(alice)
+    assert (await members_online(api, room))[bob.username] is True
+    alice_ws = await open_ws(alice)
+    frame = await alice_ws.recv_until(presence_of(bob, False), timeout=3)
+    assert frame["room"] == room.pk
+    assert time.monotonic() - died < settings.PRESENCE_TTL + 0.2
+    assert (await members_online(api, room))[bob.username] is False
+    # Alice's own socket kept beating through it all.
+    assert (await members_online(api, room))[alice.username] is True
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_heartbeat_in_flight_at_disconnect_does_not_bring_the_socket_back(
+    chat, open_ws, settings, monkeypatch
+):
+    """The disconnect handler cancels the heartbeat; a beat whose store call is
+    already running in a worker thread must not re-add the socket afterwards."""
+    alice, _, _ = chat
+    settings.PRESENCE_TTL = 3  # a beat every second
+    store = presence_store()
+    entered, release = threading.Event(), threading.Event()
+    connect = store.connect
+    calls = []
+
+    def slow_connect(user_id, socket, ttl):
+        calls.append(socket)
+        if len(calls) == 2:  # the first heartbeat after the connect
+            entered.set()
+            release.wait(5)
+        return connect(user_id, socket, ttl)
+
+    monkeypatch.setattr(store, "connect", slow_connect)
+    ws = await open_ws(alice)
+    assert await asyncio.to_thread(entered.wait, 3)
+    closing = asyncio.ensure_future(ws.close())
+    await asyncio.sleep(0.1)  # let the disconnect handler reach its store call first
+    release.set()
+    await closing
+    assert await asyncio.to_thread(store.online, [alice.pk]) == set()
+
+
+def test_the_store_follows_redis_url(settings):
+    presence._store = None
+    assert isinstance(presence_store(), RedisPresence if settings.REDIS_URL else MemoryPresence)

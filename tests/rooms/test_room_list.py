@@ -1,0 +1,84 @@
+"""`GET /api/rooms/`: every room with `unread_count` and `last_message`, in a constant number of queries."""
+
+import pytest
+
+from rooms.models import Membership, Room
+from rooms.services import direct_room_get_or_create
+
+from ..factories import UserFactory, post, room_with_members
+
+pytestmark = pytest.mark.django_db
+
+# Token authentication, the annotated rooms, their last messages.
+ROOM_LIST_QUERIES = 3
+
+
+@pytest.fixture
+def no_rate_limit(settings):
+    settings.CHAT_RATE_LIMIT_MESSAGES = 0
+
+
+def rooms_for(user, count: int) -> list[Room]:
+    """`count` rooms of `user`, of every kind, each with messages by both sides and some read."""
+    friend = UserFactory()
+    rooms = []
+    for i in range(count):
+        if i % 3 == 2:
+            room, _ = direct_room_get_or_create(user=user, username=UserFactory().username)
+        else:
+            kind = Room.Kind.PRIVATE if i % 3 else Room.Kind.PUBLIC
+            room = room_with_members(owner=friend, members=[user], kind=kind, name=f"room {i}")
+        other = room.memberships.exclude(user=user).first().user
+        post(room, other, f"hello {i}")
+        post(room, user, f"reply {i}")
+        post(room, other, f"last {i}")
+        rooms.append(room)
+    return rooms
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_the_room_list_costs_the_same_queries_for_1_and_50_rooms(
+    api, user, count, no_rate_limit, django_assert_num_queries
+):
+    rooms = rooms_for(user, count)
+    Membership.objects.filter(user=user, room=rooms[0]).update(last_read_seq=1)
+    with django_assert_num_queries(ROOM_LIST_QUERIES):
+        response = api.get("/api/rooms/")
+    assert response.status_code == 200
+    listed = {r["id"]: r for r in response.json()}
+    assert set(listed) == {room.pk for room in rooms}
+    for i, room in enumerate(rooms):
+        entry = listed[room.pk]
+        # Two messages by others; the first room was read up to seq 1.
+        assert entry["unread_count"] == (1 if i == 0 else 2)
+        assert entry["last_message"]["seq"] == 3
+        assert entry["last_message"]["body"] == f"last {i}"
+        assert entry["member_count"] == 2
+        assert entry["my_role"] == "member"
+
+
+def test_rooms_come_most_recent_activity_first_with_the_newest_message(api, user, other_user):
+    quiet = room_with_members(owner=other_user, members=[user], name="quiet")
+    busy = room_with_members(owner=other_user, members=[user], name="busy")
+    room_with_members(owner=user, name="empty")
+    post(busy, other_user, "first")
+    post(quiet, other_user, "only")
+    post(busy, other_user, "newest")
+    listed = api.get("/api/rooms/").json()
+    assert [r["name"] for r in listed] == ["busy", "quiet", "empty"]
+    assert listed[0]["last_message"]["body"] == "newest"
+    assert listed[0]["unread_count"] == 2
+    assert listed[2]["last_message"] is None
+    assert listed[2]["unread_count"] == 0
+    assert listed[2]["my_role"] == "owner"
+
+
+def test_a_deleted_newest_message_is_the_last_message_as_a_placeholder(api, make_client, user, other_user):
+    room = room_with_members(owner=other_user, members=[user])
+    post(room, other_user, "kept")
+    gone = post(room, other_user, "gone")
+    assert make_client(other_user).delete(f"/api/messages/{gone.pk}/").status_code == 204
+    [entry] = api.get("/api/rooms/").json()
+    assert (entry["last_message"]["seq"], entry["last_message"]["deleted"]) == (2, True)
+    assert entry["last_message"]["body"] == ""
+    assert entry["unread_count"] == 1
