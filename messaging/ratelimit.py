@@ -59,3 +59,8 @@ def throttle_acquire(*, key: str, seconds: float) -> bool:
         milliseconds = max(1, round(seconds * 1000))
         return bool(_redis_client().set(cache.make_key(key), 1, nx=True, px=milliseconds))
     return cache.add(key, 1, timeout=seconds)
+
+
+def throttle_release(*, key: str) -> None:
+    """Give back what `throttle_acquire` took for `key`, so the next call acquires at once."""
+    cache.delete(key)

@@ -6,14 +6,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.serializers import user_to_dict
-from rooms.errors import Forbidden, Invalid, NotFound
+from rooms.errors import ChatError, Forbidden, Invalid, NotFound
 from rooms.models import Membership, ModerationAction, Room
 from rooms.selectors import room_for_reader
 from rooms.services import moderation_action_create
 
 from . import events
 from .models import Message
-from .ratelimit import message_rate_check, throttle_acquire
+from .ratelimit import message_rate_check, throttle_acquire, throttle_release
 from .serializers import message_to_dict
 
 BODY_MAX = 4000
@@ -230,11 +230,17 @@ def typing_notify(*, user, room_id: int) -> bool:
     in every server process together, so a client that sends `typing` on
     every key press cannot flood a room; throttled frames are dropped
     quietly, before any database query. Raises NotFound or Forbidden as a
-    send to the room would.
+    send to the room would, on every refused frame.
     """
-    if not throttle_acquire(key=f"typing:{user.pk}:{room_id}", seconds=settings.TYPING_THROTTLE):
+    key = f"typing:{user.pk}:{room_id}"
+    if not throttle_acquire(key=key, seconds=settings.TYPING_THROTTLE):
         return False
-    _poster_membership(user=user, room_id=room_id)
+    try:
+        _poster_membership(user=user, room_id=room_id)
+    except ChatError:
+        # A refused frame must not hold the throttle, or the next refusal would go unsaid.
+        throttle_release(key=key)
+        raise
     events.room_broadcast(
         room_id=room_id,
         payload={"type": "typing", "room": room_id, "user": user_to_dict(user)},
