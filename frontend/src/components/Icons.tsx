@@ -61,6 +61,18 @@ export function GearIcon({ size = 18 }: IconProps) {
   );
 }
 
+/** A magnifying glass: search. */
+export function SearchIcon({ size = 18 }: IconProps) {
+  return (
+    <svg width={size} height={size} viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+      <path
+        fill="currentColor"
+        d="M10.5 3a7.5 7.5 0 0 1 6 12l4.8 4.8-1.5 1.5-4.8-4.8A7.5 7.5 0 1 1 10.5 3Zm0 2a5.5 5.5 0 1 0 0 11 5.5 5.5 0 0 0 0-11Z"
+      />
+    </svg>
+  );
+}
+
 /** Three dots: more actions. */
 export function MoreIcon({ size = 18 }: IconProps) {
   return (

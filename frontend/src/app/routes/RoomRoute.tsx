@@ -92,6 +92,7 @@ function RoomView({ room, sidebarToggle }: { room: Room; sidebarToggle: ReactNod
         membersOpen={membersOpen}
         onToggleMembers={() => setMembersOpen((open) => !open)}
         onOpenSettings={manager ? () => setDialog('settings') : undefined}
+        onSearchRoom={() => void navigate(`/search?room=${room.id}`)}
       />
       <div className="room-body">
         <div className="room-main">

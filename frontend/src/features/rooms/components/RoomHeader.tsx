@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { GearIcon, LockIcon, UsersIcon } from '../../../components/Icons';
+import { GearIcon, LockIcon, SearchIcon, UsersIcon } from '../../../components/Icons';
 import type { Room } from '../../../types/api';
 import { RoomIcon } from './RoomIcon';
 
@@ -11,13 +11,16 @@ interface RoomHeaderProps {
   start?: ReactNode;
   /** Opens the room settings; the button is shown only when given (owners and moderators). */
   onOpenSettings?: () => void;
+  /** Starts a search limited to this room; the button is shown only when given. */
+  onSearchRoom?: () => void;
 }
 
 /**
  * The room's name (the page's h1), topic and lock state, and its buttons:
- * "Room settings" (owners and moderators) and the Members toggle. On narrow screens the buttons show their icons alone.
+ * "Search in this room", "Room settings" (owners and moderators) and the
+ * Members toggle. On narrow screens the buttons show their icons alone.
  */
-export function RoomHeader({ room, membersOpen, onToggleMembers, start, onOpenSettings }: RoomHeaderProps) {
+export function RoomHeader({ room, membersOpen, onToggleMembers, start, onOpenSettings, onSearchRoom }: RoomHeaderProps) {
   return (
     <header className="room-header">
       {start}
@@ -39,6 +42,12 @@ export function RoomHeader({ room, membersOpen, onToggleMembers, start, onOpenSe
         )}
       </div>
       <div className="room-header__actions">
+        {onSearchRoom && (
+          <button type="button" className="button button--ghost" title="Search in this room" onClick={onSearchRoom}>
+            <SearchIcon />
+            <span className="room-header__label room-header__label--roomy">Search in this room</span>
+          </button>
+        )}
         {onOpenSettings && (
           <button type="button" className="button button--ghost" title="Room settings" aria-haspopup="dialog" onClick={onOpenSettings}>
             <GearIcon />
