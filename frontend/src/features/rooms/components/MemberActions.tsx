@@ -1,4 +1,4 @@
-import { useState, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { errorMessage } from '../../../lib/api-client';
 import type { Member, RoomRole } from '../../../types/api';
 import { useBanUser } from '../api/ban-user';
@@ -9,6 +9,16 @@ import type { MemberActions as Allowed } from '../lib/permissions';
 const ROLE_LABEL: Record<RoomRole, string> = { owner: 'Make owner', moderator: 'Make moderator', member: 'Make member' };
 
 type Confirming = 'owner' | 'remove' | 'ban' | null;
+
+/**
+ * Runs `then` once `action` succeeds, even if this component is gone by then
+ * (a removed member's row unmounts as soon as the cache changes, before
+ * `mutate`'s own callbacks would run). A failure is shown from the
+ * mutation's state.
+ */
+function afterSuccess(action: Promise<unknown>, then: () => void): void {
+  action.then(then, () => undefined);
+}
 
 interface MemberActionsProps {
   id: string;
@@ -30,12 +40,25 @@ interface MemberActionsProps {
 export function MemberActions({ id, roomId, member, allowed, onClose, onGone }: MemberActionsProps) {
   const [confirming, setConfirming] = useState<Confirming>(null);
   const [reason, setReason] = useState('');
+  const group = useRef<HTMLDivElement>(null);
+  const lastAsked = useRef<Confirming>(null);
   const update = useUpdateMember(roomId);
   const remove = useRemoveMember(roomId);
   const ban = useBanUser(roomId);
   const name = member.user.username;
   const busy = update.isPending || remove.isPending || ban.isPending;
   const error = update.error ?? remove.error ?? ban.error;
+
+  // Leaving a confirmation puts focus back on the button that asked for it.
+  useEffect(() => {
+    if (confirming !== null) {
+      lastAsked.current = confirming;
+      return;
+    }
+    const asked = lastAsked.current;
+    lastAsked.current = null;
+    if (asked) group.current?.querySelector<HTMLElement>(`[data-action="${asked}"]`)?.focus();
+  }, [confirming]);
 
   function reset() {
     update.reset();
@@ -45,7 +68,11 @@ export function MemberActions({ id, roomId, member, allowed, onClose, onGone }: 
 
   function changeRole(role: RoomRole) {
     reset();
-    update.mutate({ userId: member.user.id, change: { role } }, { onSuccess: () => setConfirming(null) });
+    afterSuccess(update.mutateAsync({ userId: member.user.id, change: { role } }), () => {
+      // An owner is out of reach: this panel goes away, so focus goes to the panel's title.
+      if (role === 'owner') onGone();
+      else group.current?.querySelector<HTMLElement>('button')?.focus();
+    });
   }
 
   function toggleMute() {
@@ -55,10 +82,10 @@ export function MemberActions({ id, roomId, member, allowed, onClose, onGone }: 
 
   function confirm() {
     if (confirming === 'owner') changeRole('owner');
-    else if (confirming === 'remove') remove.mutate(member.user.id, { onSuccess: onGone });
+    else if (confirming === 'remove') afterSuccess(remove.mutateAsync(member.user.id), onGone);
     else if (confirming === 'ban') {
       const why = reason.trim();
-      ban.mutate({ username: name, ...(why ? { reason: why } : {}) }, { onSuccess: onGone });
+      afterSuccess(ban.mutateAsync({ username: name, ...(why ? { reason: why } : {}) }), onGone);
     }
   }
 
@@ -76,13 +103,14 @@ export function MemberActions({ id, roomId, member, allowed, onClose, onGone }: 
   }
 
   return (
-    <div id={id} className="member-actions" role="group" aria-label={`Moderate ${name}`} onKeyDown={onKeyDown}>
+    <div ref={group} id={id} className="member-actions" role="group" aria-label={`Moderate ${name}`} onKeyDown={onKeyDown}>
       {confirming === null ? (
         <div className="member-actions__buttons">
           {allowed.roles.map((role) => (
             <button
               key={role}
               type="button"
+              data-action={role === 'owner' ? 'owner' : undefined}
               className="button button--small"
               aria-label={`${ROLE_LABEL[role]}: ${name}`}
               disabled={busy}
@@ -103,12 +131,12 @@ export function MemberActions({ id, roomId, member, allowed, onClose, onGone }: 
             </button>
           )}
           {allowed.remove && (
-            <button type="button" className="button button--small button--danger-text" aria-label={`Remove ${name}`} disabled={busy} onClick={() => ask('remove')}>
+            <button type="button" data-action="remove" className="button button--small button--danger-text" aria-label={`Remove ${name}`} disabled={busy} onClick={() => ask('remove')}>
               Remove
             </button>
           )}
           {allowed.ban && (
-            <button type="button" className="button button--small button--danger-text" aria-label={`Ban ${name}`} disabled={busy} onClick={() => ask('ban')}>
+            <button type="button" data-action="ban" className="button button--small button--danger-text" aria-label={`Ban ${name}`} disabled={busy} onClick={() => ask('ban')}>
               Ban
             </button>
           )}

@@ -89,6 +89,8 @@ describe('MembersPanel moderation', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Confirm ban' }));
     await vi.waitFor(() => expect(screen.getAllByTestId('member').map((m) => m.dataset.username)).toEqual(['alice', 'carol']));
     expect(calls).toEqual([{ method: 'POST', url: '/api/rooms/7/bans/', body: { username: 'bob', reason: 'spam' } }]);
+    // The row (and the focus in it) is gone: focus lands on the panel's title.
+    await vi.waitFor(() => expect(document.activeElement).toBe(screen.getByRole('heading', { name: 'Members' })));
     expect(queryClient.getQueryData<Room[]>(roomsQueryKey)![0]!.member_count).toBe(2);
   });
 
@@ -105,6 +107,21 @@ describe('MembersPanel moderation', () => {
     expect(calls).toEqual([{ method: 'DELETE', url: '/api/rooms/7/members/2/', body: undefined }]);
   });
 
+  it('making an owner asks first; then the member is out of reach and focus goes to the title', async () => {
+    const calls = stubFetch(() => respond(200, makeMember(bob, { role: 'owner', online: true })));
+    setup('owner', team());
+    fireEvent.click(screen.getByRole('button', { name: 'Manage bob' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Make owner: bob' }));
+    expect(calls).toEqual([]);
+    fireEvent.click(screen.getByRole('button', { name: 'Confirm owner' }));
+    await vi.waitFor(() => expect(row('bob').dataset.role).toBe('owner'));
+    expect(calls).toEqual([{ method: 'PATCH', url: '/api/rooms/7/members/2/', body: { role: 'owner' } }]);
+    expect(screen.queryByRole('button', { name: 'Manage bob' })).toBeNull();
+    await vi.waitFor(() => expect(document.activeElement).toBe(screen.getByRole('heading', { name: 'Members' })));
+    // Owners first, in join order.
+    expect(screen.getAllByTestId('member').map((m) => m.dataset.username)).toEqual(['alice', 'bob', 'carol']);
+  });
+
   it("promotes with the role and shows the server's refusal in words", async () => {
     stubFetch(() => respond(403, { detail: 'Only the room\u2019s owner may change roles.', code: 'forbidden' }));
     setup('owner', team());
@@ -112,6 +129,22 @@ describe('MembersPanel moderation', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Make moderator: bob' }));
     expect((await screen.findByRole('alert')).textContent).toBe('Only the room\u2019s owner may change roles.');
     expect(row('bob').dataset.role).toBe('member');
+  });
+
+  it('keeps focus in place: Cancel returns to the asking button, Escape to the Manage toggle', () => {
+    stubFetch(() => respond(204));
+    setup('owner', team());
+    const toggle = screen.getByRole('button', { name: 'Manage bob' });
+    fireEvent.click(toggle);
+    expect(toggle.getAttribute('aria-expanded')).toBe('true');
+    fireEvent.click(screen.getByRole('button', { name: 'Remove bob' }));
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Confirm remove' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Remove bob' }));
+    fireEvent.keyDown(document.activeElement!, { key: 'Escape' });
+    expect(screen.queryByRole('group', { name: 'Moderate bob' })).toBeNull();
+    expect(toggle.getAttribute('aria-expanded')).toBe('false');
+    expect(document.activeElement).toBe(toggle);
   });
 
   it('offers no moderation in a direct room', () => {
