@@ -5,9 +5,14 @@ read and write pytest-django's test database, so the tests themselves do
 not touch the database directly.
 """
 
+import os
+import shutil
+import subprocess
+
 import pytest
 
-from .harness import DaphneServer
+from .browser_helpers import ARTIFACTS, CHROMIUM
+from .harness import ROOT, DaphneServer
 
 
 @pytest.fixture
@@ -37,6 +42,54 @@ def start_server(e2e_db):
     for srv in started:
         if srv.process.poll() is None:
             srv.stop()
+
+
+# --- Browser tests (test_browser*.py) ---------------------------------------
+
+
+@pytest.fixture(scope="module")
+def built_frontend():
+    """frontend/dist, built by the same script the run command uses."""
+    if not os.path.exists(CHROMIUM) or not shutil.which("npm"):
+        if os.environ.get("CHAT_REQUIRE_SERVICES") == "1":
+            pytest.fail("browser tests need npm and Debian's chromium (apt-get install chromium)")
+        pytest.skip("browser tests need npm and Debian's chromium")
+    subprocess.run([str(ROOT / "scripts" / "build-frontend")], check=True)
+
+
+@pytest.fixture
+def browser(built_frontend, transactional_db, request):
+    """Chromium for one test. Playwright's sync API runs an event loop in this thread, so it
+    must stop before the database flush that ends the test (Django refuses sync ORM calls
+    beside a running loop): depending on transactional_db orders the teardowns that way."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield chromium
+        report = getattr(request.node, "rep_call", None)
+        if report is not None and report.failed:
+            ARTIFACTS.mkdir(exist_ok=True)
+            for n, page in enumerate(p for context in chromium.contexts for p in context.pages):
+                page.screenshot(path=str(ARTIFACTS / f"failed-{request.node.name}-{n}.png"))
+        chromium.close()
+
+
+@pytest.fixture
+def ui_server(start_server, built_frontend):
+    """A daphne serving the built web app beside the API."""
+    return start_server()
 
 
 @pytest.hookimpl(wrapper=True)

@@ -8,107 +8,15 @@ one of every page when a test fails. BROWSER_DEBUG=1 (with pytest -s) prints
 each page's WebSocket frames and console.
 """
 
-import os
 import re
-import shutil
-import subprocess
 import uuid
 
 import pytest
 
-from .harness import ROOT, TcpProxy
+from .browser_helpers import ARTIFACTS, expect_message, message, send, sign_up
+from .harness import TcpProxy
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = ROOT / "test-artifacts"
-PASSWORD = "Br0wser-pass!x"
-
-
-@pytest.fixture(scope="module")
-def built_frontend():
-    """frontend/dist, built by the same script the run command uses."""
-    if not os.path.exists(CHROMIUM) or not shutil.which("npm"):
-        if os.environ.get("CHAT_REQUIRE_SERVICES") == "1":
-            pytest.fail("browser tests need npm and Debian's chromium (apt-get install chromium)")
-        pytest.skip("browser tests need npm and Debian's chromium")
-    subprocess.run([str(ROOT / "scripts" / "build-frontend")], check=True)
-
-
-@pytest.fixture
-def browser(built_frontend, transactional_db, request):
-    """Chromium for one test. Playwright's sync API runs an event loop in this thread, so it
-    must stop before the database flush that ends the test (Django refuses sync ORM calls
-    beside a running loop): depending on transactional_db orders the teardowns that way."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield chromium
-        report = getattr(request.node, "rep_call", None)
-        if report is not None and report.failed:
-            ARTIFACTS.mkdir(exist_ok=True)
-            for n, page in enumerate(p for context in chromium.contexts for p in context.pages):
-                page.screenshot(path=str(ARTIFACTS / f"failed-{request.node.name}-{n}.png"))
-        chromium.close()
-
-
-@pytest.fixture
-def ui_server(start_server, built_frontend):
-    return start_server()
-
-
-def sign_up(browser, base_url: str, username: str):
-    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 800})
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    if os.environ.get("BROWSER_DEBUG"):
-
-        def log_ws(ws):
-            print(username, "WS open", ws.url[-20:])
-            ws.on("framesent", lambda f: print(username, ">>", str(f)[:150]))
-            ws.on("framereceived", lambda f: print(username, "<<", str(f)[:150]))
-            ws.on("close", lambda w: print(username, "WS closed"))
-
-        page.on("websocket", log_ws)
-        page.on("console", lambda m: print(username, "console", m.text[:200]))
-    page.goto("/signup")
-    page.get_by_label("Username", exact=True).fill(username)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Confirm password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign up").click()
-    page.get_by_test_id("current-user").filter(has_text=username).wait_for()
-    return page
-
-
-def send(page, text: str) -> None:
-    composer = page.get_by_label("Message", exact=True)
-    composer.fill(text)
-    composer.press("Enter")
-
-
-def message(page, text: str):
-    return page.get_by_test_id("message").filter(
-        has=page.get_by_test_id("message-body").filter(has_text=re.compile(f"^{re.escape(text)}$"))
-    )
-
-
-def expect_message(page, text: str, state: str = "sent") -> None:
-    from playwright.sync_api import expect
-
-    expect(message(page, text)).to_have_count(1)
-    expect(message(page, text)).to_have_attribute("data-state", state)
 
 
 def test_two_people_chat_in_a_room_and_one_to_one(browser, ui_server):

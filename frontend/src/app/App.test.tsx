@@ -21,6 +21,8 @@ function backend(url: string): Response {
   if (path === '/api/auth/ws-ticket/') return respond(201, { ticket: 'tick', expires_in: 60 });
   if (path === '/api/rooms/1/messages/') return respond(200, { results: [makeMessage(1, 1), makeMessage(1, 2, { body: 'hey' })], has_more: false });
   if (path === '/api/rooms/1/members/') return respond(200, []);
+  if (path === '/api/rooms/public/') return respond(200, [general]);
+  if (path === '/api/search/') return respond(200, { results: [makeMessage(1, 2, { author: bob, body: 'hey there <i>you</i>' })] });
   return respond(404, { detail: 'Not found.' });
 }
 
@@ -70,5 +72,46 @@ describe('App', () => {
     await vi.waitFor(() =>
       expect(within(log).getAllByTestId('message').map((m) => m.dataset.seq)).toEqual(['1', '2', '3']),
     );
+  });
+
+  it('disables the composer while a member.updated says I am muted, and enables it again', async () => {
+    setToken('tok');
+    window.history.pushState({}, '', '/rooms/1');
+    render(<App />);
+    await vi.waitFor(() => expect(FakeSocket.instances).toHaveLength(1));
+    const socket = FakeSocket.last;
+    act(() => {
+      socket.open();
+      socket.receive({ type: 'hello', user: alice, rooms: [1] });
+    });
+    const box = (await screen.findByLabelText('Message')) as HTMLTextAreaElement;
+    await vi.waitFor(() => expect(box.disabled).toBe(false));
+
+    const me = { user: alice, role: 'member', joined_at: '2024-01-01T00:00:00Z', online: true };
+    act(() => socket.receive({ type: 'member.updated', room: 1, member: { ...me, muted: true } }));
+    await vi.waitFor(() => expect(box.disabled).toBe(true));
+    expect(screen.getByTestId('composer-disabled-reason').textContent).toBe('You are muted in this room.');
+
+    act(() => socket.receive({ type: 'member.updated', room: 1, member: { ...me, muted: false } }));
+    await vi.waitFor(() => expect(box.disabled).toBe(false));
+    expect(screen.queryByTestId('composer-disabled-reason')).toBeNull();
+  });
+
+  it('searches from the sidebar and opens the room of a result', async () => {
+    setToken('tok');
+    render(<App />);
+    const box = await screen.findByLabelText('Search messages');
+    fireEvent.change(box, { target: { value: 'hey' } });
+    fireEvent.submit(box.closest('form')!);
+    await vi.waitFor(() => expect(window.location.pathname).toBe('/search'));
+    expect(window.location.search).toBe('?q=hey');
+    const result = await screen.findByTestId('search-result');
+    expect(within(result).getByTestId('search-result-room').textContent).toBe('#general');
+    expect(within(result).getByTestId('search-result-body').textContent).toBe('hey there <i>you</i>');
+    expect((screen.getByLabelText('Search for') as HTMLInputElement).value).toBe('hey');
+
+    fireEvent.click(within(result).getByRole('link'));
+    await vi.waitFor(() => expect(window.location.pathname).toBe('/rooms/1'));
+    expect(await screen.findByRole('log', { name: 'Messages in general' })).toBeTruthy();
   });
 });

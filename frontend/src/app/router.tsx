@@ -4,6 +4,7 @@ import { ChatLayout } from './routes/ChatLayout';
 import { HomeRoute } from './routes/HomeRoute';
 import { LoginRoute, SignupRoute } from './routes/AuthRoutes';
 import { RoomRoute } from './routes/RoomRoute';
+import { SearchRoute } from './routes/SearchRoute';
 import { RealtimeProvider } from './realtime/RealtimeProvider';
 
 /** Logged-in pages: without a token, go to /login (and come back after). */
@@ -19,7 +20,8 @@ function RequireAuth() {
 }
 
 /**
- * Routes: `/login`, `/signup`, `/` (room list), `/rooms/:roomId`; anything
+ * Routes: `/login`, `/signup`, `/` (room list), `/rooms/:roomId`,
+ * `/search?q=&room=`; anything
  * else goes to `/`. Django serves index.html for every non-API path, so deep
  * links work on reload.
  */
@@ -35,6 +37,7 @@ export function createAppRouter() {
           children: [
             { index: true, element: <HomeRoute /> },
             { path: 'rooms/:roomId', element: <RoomRoute /> },
+            { path: 'search', element: <SearchRoute /> },
           ],
         },
       ],

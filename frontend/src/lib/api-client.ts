@@ -146,7 +146,7 @@ export async function apiList<T>(path: string, options: { signal?: AbortSignal; 
 }
 
 /** DRF builds absolute `next` links; keep only path + query so the call stays same-origin. */
-function sameOriginPath(link: string): string {
+export function sameOriginPath(link: string): string {
   try {
     const url = new URL(link, window.location.origin);
     return url.pathname + url.search;

@@ -56,6 +56,14 @@ export interface Member {
   online: boolean;
 }
 
+/** One entry of `GET /api/rooms/{id}/bans/` (contract "Moderation"). */
+export interface Ban {
+  user: User;
+  reason: string;
+  banned_by: User | null;
+  created_at: string;
+}
+
 /** DRF page: `{"count", "next", "previous", "results"}`. */
 export interface Paginated<T> {
   count: number;
@@ -79,7 +87,10 @@ export interface WsTicket {
 /** Error codes of the `error` frame. */
 export type WsErrorCode = 'bad_request' | 'invalid' | 'forbidden' | 'not_found' | 'rate_limited';
 
-/** Frames the server sends (contract "Server to client", plus `hello` and `pong`). */
+/**
+ * Frames the server sends (contract "Server to client", plus `hello`, `pong`
+ * and the `member.*` events of docs/protocol.md).
+ */
 export type ServerEvent =
   | { type: 'hello'; user: User; rooms: number[] }
   | { type: 'pong' }
@@ -91,6 +102,9 @@ export type ServerEvent =
   | { type: 'room.added'; room: Room }
   | { type: 'room.removed'; room: number }
   | { type: 'room.updated'; room: Room }
+  | { type: 'member.added'; room: number; member: Member }
+  | { type: 'member.updated'; room: number; member: Member }
+  | { type: 'member.removed'; room: number; user: User }
   | { type: 'read'; room: number; seq: number }
   | {
       type: 'error';

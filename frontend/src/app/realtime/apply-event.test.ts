@@ -126,10 +126,10 @@ describe('applyEvent: typing and presence', () => {
 describe('applyEvent: rooms', () => {
   it('room.added puts the room in my list and marks it joined among public rooms', () => {
     const state = stateWithRoom7();
-    const room = makeRoom(9, { last_message: makeMessage(9, 1, { created_at: '2032-01-01T00:00:00Z' }) });
+    const room = makeRoom(9, { member_count: 5, last_message: makeMessage(9, 1, { created_at: '2032-01-01T00:00:00Z' }) });
     const next = applyEvent(state, { type: 'room.added', room }, ctx);
     expect(next.rooms!.map((r) => r.id)).toEqual([9, 7, 8]);
-    expect(next.publicRooms!.find((r) => r.id === 9)!.my_role).toBe('member');
+    expect(next.publicRooms!.find((r) => r.id === 9)).toMatchObject({ my_role: 'member', member_count: 5 });
   });
 
   it('room.updated renames but keeps my unread count and role', () => {
@@ -144,7 +144,13 @@ describe('applyEvent: rooms', () => {
       unread_count: 5,
       my_role: 'owner',
     });
-    expect(next.publicRooms!.find((r) => r.id === 7)!.name).toBe('renamed');
+    expect(next.publicRooms!.find((r) => r.id === 7)).toMatchObject({ name: 'renamed', topic: 'news', is_locked: true });
+  });
+
+  it('room.updated of a room not in my list leaves my list alone', () => {
+    const state = stateWithRoom7();
+    const next = applyEvent(state, { type: 'room.updated', room: makeRoom(42, { name: 'elsewhere' }) }, ctx);
+    expect(next.rooms).toBe(state.rooms);
   });
 
   it('room.removed drops the room and its cached history, members and typing', () => {
@@ -155,6 +161,83 @@ describe('applyEvent: rooms', () => {
     expect(7 in next.members).toBe(false);
     expect(7 in next.typing).toBe(false);
     expect(next.publicRooms!.find((r) => r.id === 7)!.my_role).toBeNull();
+  });
+});
+
+const carol = { id: 3, username: 'carol' };
+
+describe('applyEvent: members', () => {
+  it('member.added puts a new member in the cached list and counts one more member', () => {
+    const state = stateWithRoom7();
+    const member = makeMember(carol, { joined_at: '2024-02-01T00:00:00Z', online: true });
+    const next = applyEvent(state, { type: 'member.added', room: 7, member }, ctx);
+    expect(next.members[7]!.map((m) => m.user.username)).toEqual(['alice', 'bob', 'carol']);
+    expect(next.members[7]![2]).toEqual(member);
+    expect(next.rooms!.find((r) => r.id === 7)!.member_count).toBe(3);
+    expect(next.publicRooms!.find((r) => r.id === 7)!.member_count).toBe(3);
+    // Room 8 is untouched.
+    expect(next.rooms!.find((r) => r.id === 8)).toBe(state.rooms!.find((r) => r.id === 8));
+
+    // The same event again (e.g. after the REST answer applied it) counts once.
+    const again = applyEvent(next, { type: 'member.added', room: 7, member }, ctx);
+    expect(again).toBe(next);
+  });
+
+  it('member.added without a cached list counts others but not me (room.added carried my count)', () => {
+    const state = { ...stateWithRoom7(), members: {} };
+    const other = applyEvent(state, { type: 'member.added', room: 7, member: makeMember(carol) }, ctx);
+    expect(other.rooms!.find((r) => r.id === 7)!.member_count).toBe(3);
+    expect(other.members[7]).toBeUndefined();
+    expect(applyEvent(state, { type: 'member.added', room: 7, member: makeMember(alice) }, ctx)).toBe(state);
+  });
+
+  it('member.updated replaces role and muted, keeps online, and re-sorts by role', () => {
+    const state = stateWithRoom7();
+    const muted = applyEvent(state, { type: 'member.updated', room: 7, member: makeMember(bob, { muted: true, online: true }) }, ctx);
+    expect(muted.members[7]!.map((m) => [m.user.username, m.role, m.muted, m.online])).toEqual([
+      ['alice', 'member', false, true],
+      ['bob', 'member', true, false],
+    ]);
+    expect(muted.rooms).toBe(state.rooms);
+
+    const promoted = applyEvent(muted, { type: 'member.updated', room: 7, member: makeMember(bob, { role: 'moderator', muted: true }) }, ctx);
+    expect(promoted.members[7]!.map((m) => [m.user.username, m.role])).toEqual([
+      ['bob', 'moderator'],
+      ['alice', 'member'],
+    ]);
+    // Nothing new: the state itself comes back.
+    expect(applyEvent(promoted, { type: 'member.updated', room: 7, member: makeMember(bob, { role: 'moderator', muted: true }) }, ctx)).toBe(promoted);
+  });
+
+  it('member.updated about me changes my_role in my rooms and the public list', () => {
+    const state = stateWithRoom7();
+    const next = applyEvent(state, { type: 'member.updated', room: 7, member: makeMember(alice, { role: 'moderator' }) }, ctx);
+    expect(next.rooms!.find((r) => r.id === 7)!.my_role).toBe('moderator');
+    expect(next.publicRooms!.find((r) => r.id === 7)!.my_role).toBe('moderator');
+    expect(next.members[7]!.find((m) => m.user.id === alice.id)!.role).toBe('moderator');
+    expect(next.rooms!.find((r) => r.id === 7)!.member_count).toBe(2);
+  });
+
+  it('member.removed drops the member and counts one fewer, once', () => {
+    const state = stateWithRoom7();
+    const next = applyEvent(state, { type: 'member.removed', room: 7, user: bob }, ctx);
+    expect(next.members[7]!.map((m) => m.user.username)).toEqual(['alice']);
+    expect(next.rooms!.find((r) => r.id === 7)!.member_count).toBe(1);
+    expect(next.publicRooms!.find((r) => r.id === 7)!.member_count).toBe(1);
+    expect(applyEvent(next, { type: 'member.removed', room: 7, user: bob }, ctx)).toBe(next);
+  });
+
+  it('member.removed without a cached list still counts one fewer', () => {
+    const state = { ...stateWithRoom7(), members: {} };
+    const next = applyEvent(state, { type: 'member.removed', room: 8, user: bob }, ctx);
+    expect(next.rooms!.find((r) => r.id === 8)!.member_count).toBe(1);
+    expect(next.members).toEqual({});
+  });
+
+  it('member events of a room I do not have change nothing', () => {
+    const state = stateWithRoom7();
+    expect(applyEvent(state, { type: 'member.updated', room: 99, member: makeMember(bob, { muted: true }) }, ctx)).toBe(state);
+    expect(applyEvent(state, { type: 'member.removed', room: 99, user: bob }, ctx)).toBe(state);
   });
 });
 

@@ -11,6 +11,12 @@ import {
   type RoomMessages,
 } from '../../features/messages/lib/message-store';
 import {
+  memberAdded,
+  memberRemoved,
+  memberUpdated,
+  type MemberSlices,
+} from '../../features/rooms/lib/member-list';
+import {
   removeRoom,
   roomsWithEditedMessage,
   roomsWithMessage,
@@ -78,6 +84,15 @@ function withoutSlice<T>(record: Readonly<Record<number, T>>, key: number): Read
   return next;
 }
 
+/** Applies a membership change of room `roomId` to its member list and my room lists. */
+function withMemberChange(state: ChatState, roomId: number, change: (slices: MemberSlices) => MemberSlices): ChatState {
+  const before: MemberSlices = { members: state.members[roomId], rooms: state.rooms, publicRooms: state.publicRooms };
+  const after = change(before);
+  if (after === before) return state;
+  const members = after.members ? withSlice(state.members, roomId, after.members) : state.members;
+  return { ...state, members, rooms: after.rooms, publicRooms: after.publicRooms };
+}
+
 /**
  * Unread count after the read position moved to `seq`: 0 when `seq` reaches
  * the last message; otherwise counted from the cached history when it holds
@@ -108,6 +123,9 @@ function unreadAfterRead(room: Room, seq: number, store: RoomMessages | undefine
  *   member's `online`.
  * - `room.added` / `room.updated` upsert (an update keeps my unread and role);
  *   `room.removed` drops the room and its cached history, members and typing.
+ * - `member.added` / `member.updated` / `member.removed` (docs/protocol.md)
+ *   change the room's cached member list and `member_count`, and my
+ *   `my_role` when the member is me (see features/rooms/lib/member-list).
  * - `read` recomputes the room's unread count (see unreadAfterRead).
  * - `error` with a client_id marks that send failed with a readable reason.
  * - `hello`, `pong`: no state change.
@@ -163,7 +181,9 @@ export function applyEvent(state: ChatState, event: ServerEvent, ctx: EventConte
     case 'room.added': {
       const room = event.room;
       const rooms = state.rooms ? upsertRoom(state.rooms, room) : state.rooms;
-      const publicRooms = state.publicRooms?.map((r) => (r.id === room.id ? { ...r, my_role: room.my_role ?? 'member' } : r));
+      const publicRooms = state.publicRooms?.map((r) =>
+        r.id === room.id ? { ...r, my_role: room.my_role ?? 'member', member_count: room.member_count } : r,
+      );
       return { ...state, rooms, publicRooms };
     }
     case 'room.updated': {
@@ -196,6 +216,12 @@ export function applyEvent(state: ChatState, event: ServerEvent, ctx: EventConte
       }
       return { ...state, rooms, publicRooms, messages, members, typing };
     }
+    case 'member.added':
+      return withMemberChange(state, event.room, (s) => memberAdded(s, event.room, event.member, ctx.me));
+    case 'member.updated':
+      return withMemberChange(state, event.room, (s) => memberUpdated(s, event.room, event.member, ctx.me));
+    case 'member.removed':
+      return withMemberChange(state, event.room, (s) => memberRemoved(s, event.room, event.user.id));
     case 'read': {
       const room = state.rooms?.find((r) => r.id === event.room);
       if (!state.rooms || !room) return state;

@@ -9,6 +9,7 @@ import { BrowseRoomsDialog } from '../../features/rooms/components/BrowseRoomsDi
 import { CreateRoomDialog } from '../../features/rooms/components/CreateRoomDialog';
 import { DirectMessageDialog } from '../../features/rooms/components/DirectMessageDialog';
 import { RoomList } from '../../features/rooms/components/RoomList';
+import { SearchBox } from '../../features/search/components/SearchBox';
 import { errorMessage } from '../../lib/api-client';
 
 /** What the pages inside the layout get from it (react-router outlet context). */
@@ -20,9 +21,10 @@ export interface ChatLayoutContext {
 type DialogName = 'create' | 'browse' | 'direct' | null;
 
 /**
- * The logged-in shell: the sidebar (my rooms, New room / Browse rooms / New
- * message, who I am, Log out), the connection banner, and the page. On narrow
- * screens the sidebar slides in from a "Show rooms" button.
+ * The logged-in shell: the sidebar (New room / Browse rooms / New message,
+ * a message search box, my rooms, who I am, Log out), the connection
+ * banner, and the page. On narrow screens the sidebar slides in from a
+ * "Show rooms" button.
  */
 export function ChatLayout() {
   const rooms = useRooms();
@@ -114,6 +116,7 @@ export function ChatLayout() {
             </button>
           </div>
         </div>
+        <SearchBox className="sidebar__search" onSearch={(q) => void navigate(`/search?${new URLSearchParams({ q })}`)} />
         <nav className="sidebar__rooms" aria-label="Your rooms">
           {rooms.isPending ? (
             <p className="sidebar__empty">Loading rooms…</p>

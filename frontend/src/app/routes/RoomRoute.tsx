@@ -5,15 +5,20 @@ import { Composer } from '../../features/messages/components/Composer';
 import { useMessages } from '../../features/messages/api/get-messages';
 import { MessageList } from '../../features/messages/components/MessageList';
 import { TypingIndicator } from '../../features/messages/components/TypingIndicator';
+import { useMembers } from '../../features/rooms/api/get-members';
 import { useRooms } from '../../features/rooms/api/get-rooms';
 import { useLeaveRoom } from '../../features/rooms/api/leave-room';
 import { JoinRoomPrompt } from '../../features/rooms/components/JoinRoomPrompt';
+import { BansDialog } from '../../features/rooms/components/BansDialog';
 import { MembersPanel } from '../../features/rooms/components/MembersPanel';
 import { RoomHeader } from '../../features/rooms/components/RoomHeader';
+import { RoomSettingsDialog } from '../../features/rooms/components/RoomSettingsDialog';
+import { canManageRoom } from '../../features/rooms/lib/permissions';
 import { errorMessage } from '../../lib/api-client';
 import { pushNotice } from '../../lib/notices';
 import type { Room } from '../../types/api';
 import type { ChatLayoutContext } from './ChatLayout';
+import { composerBlock } from './composer-block';
 
 const WIDE = '(min-width: 1100px)';
 
@@ -51,18 +56,22 @@ function RoomView({ room, sidebarToggle }: { room: Room; sidebarToggle: ReactNod
   const navigate = useNavigate();
   const leave = useLeaveRoom();
   const [membersOpen, setMembersOpen] = useState(() => window.matchMedia?.(WIDE).matches ?? false);
+  const [dialog, setDialog] = useState<'settings' | 'bans' | null>(null);
+  const meId = user.data?.pk ?? null;
   const canModerate = room.my_role === 'owner' || room.my_role === 'moderator';
-  const lockedOut = room.is_locked && !canModerate;
+  const manager = canManageRoom(room);
   const history = useMessages(room.id);
+  // My own `muted` flag lives in the member list, kept live by `member.updated`.
+  const members = useMembers(room.id);
+  const muted = members.data?.some((m) => m.user.id === meId && m.muted) ?? false;
   // A send shows up in the loaded history, so the composer waits for it rather than
   // swallowing an Enter pressed while the room is still loading.
-  const composerDisabledReason = lockedOut
-    ? 'This room is locked: only owners and moderators can post.'
-    : history.data
-      ? null
-      : history.isError
-        ? 'Messages could not be loaded.'
-        : 'Loading messages…';
+  const composerDisabledReason = composerBlock({
+    muted,
+    lockedOut: room.is_locked && !canModerate,
+    historyLoaded: history.data !== undefined,
+    historyFailed: history.isError,
+  });
 
   useEffect(() => {
     document.title = `${room.name} · Chat`;
@@ -82,13 +91,15 @@ function RoomView({ room, sidebarToggle }: { room: Room; sidebarToggle: ReactNod
         start={sidebarToggle}
         membersOpen={membersOpen}
         onToggleMembers={() => setMembersOpen((open) => !open)}
+        onOpenSettings={manager ? () => setDialog('settings') : undefined}
+        onSearchRoom={() => void navigate(`/search?room=${room.id}`)}
       />
       <div className="room-body">
         <div className="room-main">
           <MessageList
             roomId={room.id}
             roomName={room.name}
-            meId={user.data?.pk ?? null}
+            meId={meId}
             canModerate={canModerate}
             unreadCount={room.unread_count}
           />
@@ -104,7 +115,7 @@ function RoomView({ room, sidebarToggle }: { room: Room; sidebarToggle: ReactNod
             <button type="button" className="icon-button room-aside__close" aria-label="Hide members" onClick={() => setMembersOpen(false)}>
               ×
             </button>
-            <MembersPanel roomId={room.id} canAdd={room.kind === 'private' && canModerate} />
+            <MembersPanel room={room} meId={meId} onShowBans={manager ? () => setDialog('bans') : undefined} />
             {room.kind !== 'direct' && (
               <button type="button" className="button button--block leave-button" onClick={onLeave} disabled={leave.isPending}>
                 Leave room
@@ -113,6 +124,8 @@ function RoomView({ room, sidebarToggle }: { room: Room; sidebarToggle: ReactNod
           </div>
         )}
       </div>
+      {dialog === 'settings' && <RoomSettingsDialog room={room} onClose={() => setDialog(null)} />}
+      {dialog === 'bans' && <BansDialog room={room} onClose={() => setDialog(null)} />}
     </div>
   );
 }

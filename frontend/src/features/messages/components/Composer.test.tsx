@@ -59,6 +59,10 @@ describe('Composer', () => {
     const box = screen.getByLabelText('Message') as HTMLTextAreaElement;
     expect(box.disabled).toBe(true);
     expect(box.placeholder).toBe('This room is locked.');
+    expect(screen.getByTestId('composer-disabled-reason').textContent).toBe('This room is locked.');
+    expect(box.getAttribute('aria-describedby')).toBe('composer-7-help');
+    expect(document.getElementById('composer-7-help')!.textContent).toBe('This room is locked.');
+    expect((screen.getByRole('button', { name: 'Send' }) as HTMLButtonElement).disabled).toBe(true);
   });
 });
 

@@ -87,7 +87,11 @@ export function Composer({ roomId, roomName, disabledReason = null, onSent }: Co
         </button>
       </div>
       <p id={`composer-${roomId}-help`} className={`composer__help${tooLong ? ' is-error' : ''}`}>
-        {tooLong ? (
+        {disabledReason ? (
+          <span className="composer__blocked" data-testid="composer-disabled-reason">
+            {disabledReason}
+          </span>
+        ) : tooLong ? (
           <span role="alert">
             Too long: {length} of {MAX_BODY_LENGTH} characters.
           </span>

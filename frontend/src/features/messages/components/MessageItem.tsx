@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState, type CSSProperties, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { Avatar } from '../../../components/Avatar';
 import { LinkifiedText } from '../../../components/LinkifiedText';
 import { errorMessage } from '../../../lib/api-client';
 import { formatDateTime, formatTime } from '../../../lib/format';
@@ -7,17 +8,6 @@ import { useDeleteMessage } from '../api/delete-message';
 import { useEditMessage } from '../api/edit-message';
 import type { PendingMessage } from '../lib/message-store';
 import { validateBody } from '../lib/validate';
-
-function Avatar({ name }: { name: string }) {
-  // A stable hue per name, so people are easy to tell apart.
-  let hash = 0;
-  for (const ch of name) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0;
-  return (
-    <span className="avatar" aria-hidden="true" style={{ '--avatar-hue': hash % 360 } as CSSProperties}>
-      {name.slice(0, 1).toUpperCase()}
-    </span>
-  );
-}
 
 function Meta({ author, createdAt, edited, compact }: { author: string; createdAt: string; edited: boolean; compact: boolean }) {
   return (

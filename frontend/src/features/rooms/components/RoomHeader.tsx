@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { UsersIcon } from '../../../components/Icons';
+import { GearIcon, LockIcon, SearchIcon, UsersIcon } from '../../../components/Icons';
 import type { Room } from '../../../types/api';
 import { RoomIcon } from './RoomIcon';
 
@@ -9,10 +9,18 @@ interface RoomHeaderProps {
   onToggleMembers: () => void;
   /** Shown first (the sidebar toggle on narrow screens). */
   start?: ReactNode;
+  /** Opens the room settings; the button is shown only when given (owners and moderators). */
+  onOpenSettings?: () => void;
+  /** Starts a search limited to this room; the button is shown only when given. */
+  onSearchRoom?: () => void;
 }
 
-/** The room's name (the page's h1), topic, lock state and the Members toggle. */
-export function RoomHeader({ room, membersOpen, onToggleMembers, start }: RoomHeaderProps) {
+/**
+ * The room's name (the page's h1), topic and lock state, and its buttons:
+ * "Search in this room", "Room settings" (owners and moderators) and the
+ * Members toggle. On narrow screens the buttons show their icons alone.
+ */
+export function RoomHeader({ room, membersOpen, onToggleMembers, start, onOpenSettings, onSearchRoom }: RoomHeaderProps) {
   return (
     <header className="room-header">
       {start}
@@ -21,14 +29,31 @@ export function RoomHeader({ room, membersOpen, onToggleMembers, start }: RoomHe
           <RoomIcon kind={room.kind} labelled />
           <span data-testid="room-title">{room.name}</span>
           {room.is_locked && (
-            <span className="lock-tag" title="Only owners and moderators can post">
+            <span className="lock-tag" data-testid="room-locked" title="Only owners and moderators can post">
+              <LockIcon size={11} />
               locked
             </span>
           )}
         </h1>
-        {room.topic && <p className="room-header__topic">{room.topic}</p>}
+        {room.topic && (
+          <p className="room-header__topic" data-testid="room-topic" title={room.topic}>
+            {room.topic}
+          </p>
+        )}
       </div>
       <div className="room-header__actions">
+        {onSearchRoom && (
+          <button type="button" className="button button--ghost" title="Search in this room" onClick={onSearchRoom}>
+            <SearchIcon />
+            <span className="room-header__label room-header__label--roomy">Search in this room</span>
+          </button>
+        )}
+        {onOpenSettings && (
+          <button type="button" className="button button--ghost" title="Room settings" aria-haspopup="dialog" onClick={onOpenSettings}>
+            <GearIcon />
+            <span className="room-header__label room-header__label--roomy">Room settings</span>
+          </button>
+        )}
         <button
           type="button"
           className="button button--ghost"
