@@ -143,19 +143,29 @@ def sent_events(monkeypatch):
 
 @pytest.fixture
 async def open_ws():
-    """`await open_ws(user)`: a connected `tests.sockets.Ws`; every one is disconnected after the test."""
-    from .sockets import Ws
+    """`await open_ws(user, **options)`: a connected `tests.sockets.Socket` through the real ASGI stack.
+
+    Options as `Socket` takes them (`origin`, `skippable`). Every socket opened is
+    disconnected after the test, failed or not.
+    """
+    from .sockets import Socket
 
     opened = []
 
-    async def open_(user):
-        ws = Ws(user)
-        opened.append(ws)
-        return await ws.open()
+    async def open_(user, **options):
+        sock = Socket(user, **options)
+        opened.append(sock)
+        return await sock.open()
 
     yield open_
-    for ws in opened:
-        await ws.close()
+    failures = []
+    for sock in opened:
+        try:
+            await sock.close()
+        except Exception as exc:  # close the others first
+            failures.append(exc)
+    if failures:
+        raise failures[0]
 
 
 @pytest.fixture
