@@ -101,3 +101,12 @@ class Socket:
 
 def of_type(frames: list[dict], *types: str) -> list[dict]:
     return [f for f in frames if f["type"] in types]
+
+
+def concerns(frame: dict, room_id: int) -> bool:
+    """Whether a server frame is about `room_id`."""
+    room = frame.get("room")
+    if isinstance(room, dict):
+        room = room.get("id")
+    message = frame.get("message")
+    return room == room_id or (isinstance(message, dict) and message.get("room") == room_id)
