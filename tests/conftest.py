@@ -117,27 +117,45 @@ def crew(db):
     )
 
 
+class SentEvents(list):
+    """`(group, event)` pairs in the order services sent them, each once its transaction committed.
+
+    Broadcast events carry their frame as JSON text; it is decoded into `event["frame"]`.
+    """
+
+    def frames(self, *types: str) -> list[tuple[str, dict]]:
+        """`(group, frame)` pairs, of `types` only if given. An event without text stands for
+        its frame (room.added, room.removed, room.changed: each socket makes its own)."""
+        pairs = [(group, event.get("frame", event)) for group, event in self]
+        return [(group, frame) for group, frame in pairs if not types or frame["type"] in types]
+
+    def to(self, group: str) -> list[dict]:
+        """The frames sent to `group`."""
+        return [frame for g, frame in self.frames() if g == group]
+
+
 @pytest.fixture
 def sent_events(monkeypatch):
-    """Every event services hand to the channel layer, as `(group, event)` once the transaction commits.
+    """Every event services send to the channel layer, as a `SentEvents` list.
 
-    Broadcast frames carry their JSON text; it is decoded into `event["frame"]`.
-    Use with `django_capture_on_commit_callbacks(execute=True)` in non-transactional tests.
+    A stand-in channel layer records them behind messaging.events' own on-commit
+    sending, so nothing of a transaction that did not commit is recorded. In
+    non-transactional tests nothing commits: run the code under
+    `django_capture_on_commit_callbacks(execute=True)`.
     """
     import json
 
-    from django.db import transaction
-
     from messaging import events
 
-    sent = []
+    sent = SentEvents()
 
-    def record(group, event):
-        if "text" in event:
-            event = {**event, "frame": json.loads(event["text"])}
-        transaction.on_commit(lambda: sent.append((group, event)))
+    class Recorder:
+        async def group_send(self, group, event):
+            if "text" in event:
+                event = {**event, "frame": json.loads(event["text"])}
+            sent.append((group, event))
 
-    monkeypatch.setattr(events, "_send_on_commit", record)
+    monkeypatch.setattr(events, "get_channel_layer", lambda: Recorder())
     return sent
 
 
