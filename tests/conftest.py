@@ -184,24 +184,3 @@ async def open_ws():
             failures.append(exc)
     if failures:
         raise failures[0]
-
-
-@pytest.fixture
-def events_sent(monkeypatch):
-    """The events services send on commit, as `(group, frame)`, instead of the channel layer.
-
-    `frame` is the parsed JSON text, or the raw channel-layer event for the
-    events without text (room.added, room.removed, room.changed).
-    """
-    import json
-
-    from messaging import events
-
-    sent: list[tuple[str, dict]] = []
-
-    class Recorder:
-        async def group_send(self, group, event):
-            sent.append((group, json.loads(event["text"]) if "text" in event else event))
-
-    monkeypatch.setattr(events, "get_channel_layer", lambda: Recorder())
-    return sent
