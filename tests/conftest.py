@@ -135,6 +135,13 @@ class SentEvents(list):
 
 
 @pytest.fixture
+def admin_client(client, crew):
+    """Django's test client logged in as `crew.staff` (it replaces pytest-django's `admin_client`)."""
+    client.force_login(crew.staff)
+    return client
+
+
+@pytest.fixture
 def sent_events(monkeypatch):
     """Every event services send to the channel layer, as a `SentEvents` list.
 

@@ -4,7 +4,6 @@ from types import SimpleNamespace
 
 import pytest
 from asgiref.sync import sync_to_async
-from django.test import Client
 
 from messaging.models import Message
 from messaging.services import message_create
@@ -129,13 +128,11 @@ async def test_a_lock_arrives_as_room_updated_and_only_moderators_post(crew, api
     assert await sync_to_async(count_messages)(room_id=room) == 1
 
 
-async def test_an_admin_deletion_reaches_a_members_socket_as_message_deleted(crew, open_ws):
+async def test_an_admin_deletion_reaches_a_members_socket_as_message_deleted(crew, admin_client, open_ws):
     room = crew.room.pk
     message, _ = await sync_to_async(message_create)(room_id=room, author=crew.owner, body="regrettable")
-    admin = Client()
-    await sync_to_async(admin.force_login)(crew.staff)
     member = await open_ws(crew.member)
-    response = await sync_to_async(admin.post)(
+    response = await sync_to_async(admin_client.post)(
         "/admin/messaging/message/", {"action": "delete_messages", "_selected_action": [message.pk]}
     )
     assert response.status_code == 302
@@ -143,14 +140,12 @@ async def test_an_admin_deletion_reaches_a_members_socket_as_message_deleted(cre
     assert deleted == {"type": "message.deleted", "room": room, "id": message.pk, "seq": 1}
 
 
-async def test_an_admin_ban_reaches_the_members_socket(crew, side, open_ws):
+async def test_an_admin_ban_reaches_the_members_socket(crew, side, admin_client, open_ws):
     from rooms.models import Membership
 
     membership = await sync_to_async(Membership.objects.get)(room=crew.room, user=crew.member)
-    admin = Client()
-    await sync_to_async(admin.force_login)(crew.staff)
     member = await open_ws(crew.member)
-    response = await sync_to_async(admin.post)(
+    response = await sync_to_async(admin_client.post)(
         "/admin/rooms/membership/", {"action": "ban_members", "_selected_action": [membership.pk]}
     )
     assert response.status_code == 302

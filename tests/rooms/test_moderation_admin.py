@@ -20,12 +20,6 @@ pytestmark = pytest.mark.django_db
 A = ModerationAction.Action
 
 
-@pytest.fixture
-def admin_client(client, crew):
-    client.force_login(crew.staff)
-    return client
-
-
 def run_action(client, model_path: str, action: str, objects) -> list[str]:
     """POST an admin action on `objects` to the changelist; returns the messages shown afterwards."""
     response = client.post(
