@@ -117,63 +117,77 @@ def crew(db):
     )
 
 
+class SentEvents(list):
+    """`(group, event)` pairs in the order services sent them, each once its transaction committed.
+
+    Broadcast events carry their frame as JSON text; it is decoded into `event["frame"]`.
+    """
+
+    def frames(self, *types: str) -> list[tuple[str, dict]]:
+        """`(group, frame)` pairs, of `types` only if given. An event without text stands for
+        its frame (room.added, room.removed, room.changed: each socket makes its own)."""
+        pairs = [(group, event.get("frame", event)) for group, event in self]
+        return [(group, frame) for group, frame in pairs if not types or frame["type"] in types]
+
+    def to(self, group: str) -> list[dict]:
+        """The frames sent to `group`."""
+        return [frame for g, frame in self.frames() if g == group]
+
+
+@pytest.fixture
+def admin_client(client, crew):
+    """Django's test client logged in as `crew.staff` (it replaces pytest-django's `admin_client`)."""
+    client.force_login(crew.staff)
+    return client
+
+
 @pytest.fixture
 def sent_events(monkeypatch):
-    """Every event services hand to the channel layer, as `(group, event)` once the transaction commits.
+    """Every event services send to the channel layer, as a `SentEvents` list.
 
-    Broadcast frames carry their JSON text; it is decoded into `event["frame"]`.
-    Use with `django_capture_on_commit_callbacks(execute=True)` in non-transactional tests.
+    A stand-in channel layer records them behind messaging.events' own on-commit
+    sending, so nothing of a transaction that did not commit is recorded. In
+    non-transactional tests nothing commits: run the code under
+    `django_capture_on_commit_callbacks(execute=True)`.
     """
     import json
 
-    from django.db import transaction
-
     from messaging import events
 
-    sent = []
+    sent = SentEvents()
 
-    def record(group, event):
-        if "text" in event:
-            event = {**event, "frame": json.loads(event["text"])}
-        transaction.on_commit(lambda: sent.append((group, event)))
+    class Recorder:
+        async def group_send(self, group, event):
+            if "text" in event:
+                event = {**event, "frame": json.loads(event["text"])}
+            sent.append((group, event))
 
-    monkeypatch.setattr(events, "_send_on_commit", record)
+    monkeypatch.setattr(events, "get_channel_layer", lambda: Recorder())
     return sent
 
 
 @pytest.fixture
 async def open_ws():
-    """`await open_ws(user)`: a connected `tests.sockets.Ws`; every one is disconnected after the test."""
-    from .sockets import Ws
+    """`await open_ws(user, **options)`: a connected `tests.sockets.Socket` through the real ASGI stack.
+
+    Options as `Socket` takes them (`origin`, `skippable`). Every socket opened is
+    disconnected after the test, failed or not.
+    """
+    from .sockets import Socket
 
     opened = []
 
-    async def open_(user):
-        ws = Ws(user)
-        opened.append(ws)
-        return await ws.open()
+    async def open_(user, **options):
+        sock = Socket(user, **options)
+        opened.append(sock)
+        return await sock.open()
 
     yield open_
-    for ws in opened:
-        await ws.close()
-
-
-@pytest.fixture
-def events_sent(monkeypatch):
-    """The events services send on commit, as `(group, frame)`, instead of the channel layer.
-
-    `frame` is the parsed JSON text, or the raw channel-layer event for the
-    events without text (room.added, room.removed, room.changed).
-    """
-    import json
-
-    from messaging import events
-
-    sent: list[tuple[str, dict]] = []
-
-    class Recorder:
-        async def group_send(self, group, event):
-            sent.append((group, json.loads(event["text"]) if "text" in event else event))
-
-    monkeypatch.setattr(events, "get_channel_layer", lambda: Recorder())
-    return sent
+    failures = []
+    for sock in opened:
+        try:
+            await sock.close()
+        except Exception as exc:  # close the others first
+            failures.append(exc)
+    if failures:
+        raise failures[0]

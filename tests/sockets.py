@@ -1,32 +1,52 @@
 """In-process WebSocket clients for consumer tests (Channels' WebsocketCommunicator).
 
-`Ws` wraps one communicator on `ChatConsumer` with the user in its scope,
-the way TicketAuthMiddleware leaves it. Frames are JSON; `recv_until` skips
-frames it was not asked for but keeps them in `skipped`, so a test can
-assert what arrived before the frame it waited for.
+A `Socket` opens `/ws/chat/` through the real ASGI stack (`config.asgi.application`):
+the Origin check, TicketAuthMiddleware redeeming a fresh ticket, the URL router
+and ChatConsumer. Tests open sockets with the `open_ws` fixture, which
+disconnects every one after the test.
+
+Frames are JSON. `recv_until` and `recv_type` pass over the frames they were
+not asked for but keep them in `skipped`, so a test can assert what arrived
+before the frame it waited for. Waiting never times out silently: a timeout in
+the communicator cancels the application and fails the test, so tests wait for
+a frame they expect (a barrier such as `ping`) instead of for the absence of one.
 """
 
-import json
+from collections.abc import Callable, Collection
 
+from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 
-from messaging.consumers import ChatConsumer
+from accounts.services import ws_ticket_create
+from config.asgi import application
 
-TIMEOUT = 3
+TIMEOUT = 5
+ORIGIN = b"http://127.0.0.1:8000"
 
 
-class Ws:
-    """One user's socket to `/ws/chat/`."""
+class Socket:
+    """One user's socket to `/ws/chat/`.
 
-    def __init__(self, user):
+    `origin`: the Origin header of the handshake, None for none (a client that
+    is not a browser: the ticket alone decides). `skippable`: the frame types
+    `recv_type` may pass over; any other frame before the one asked for fails
+    the test. None lets any frame pass.
+    """
+
+    def __init__(self, user, *, origin: bytes | None = ORIGIN, skippable: Collection[str] | None = None):
         self.user = user
-        self.communicator = WebsocketCommunicator(ChatConsumer.as_asgi(), "/ws/chat/")
-        self.communicator.scope["user"] = user
+        self.origin = origin
+        self.skippable = skippable
+        self.communicator: WebsocketCommunicator | None = None
         self.hello: dict = {}
         self.skipped: list[dict] = []
         self.closed = False
 
-    async def open(self) -> "Ws":
+    async def open(self) -> "Socket":
+        """Connect with a new ticket of the user; the first frame must be `hello`."""
+        ticket = await database_sync_to_async(ws_ticket_create)(user_id=self.user.pk)
+        headers = [(b"origin", self.origin)] if self.origin is not None else []
+        self.communicator = WebsocketCommunicator(application, f"/ws/chat/?ticket={ticket}", headers=headers)
         connected, _ = await self.communicator.connect(timeout=TIMEOUT)
         assert connected
         self.hello = await self.recv()
@@ -37,9 +57,9 @@ class Ws:
         await self.communicator.send_json_to(frame)
 
     async def recv(self, timeout: float = TIMEOUT) -> dict:
-        return json.loads(await self.communicator.receive_from(timeout))
+        return await self.communicator.receive_json_from(timeout)
 
-    async def recv_until(self, predicate, timeout: float = TIMEOUT) -> dict:
+    async def recv_until(self, predicate: Callable[[dict], bool], timeout: float = TIMEOUT) -> dict:
         """The first frame for which `predicate(frame)` holds; the frames before it go to `skipped`."""
         self.skipped = []
         while True:
@@ -49,7 +69,15 @@ class Ws:
             self.skipped.append(frame)
 
     async def recv_type(self, type_: str, timeout: float = TIMEOUT) -> dict:
-        return await self.recv_until(lambda f: f["type"] == type_, timeout)
+        """The next frame of `type_`; the frames before it go to `skipped` and must be `skippable`."""
+
+        def wanted(frame: dict) -> bool:
+            if frame["type"] == type_:
+                return True
+            assert self.skippable is None or frame["type"] in self.skippable, frame
+            return False
+
+        return await self.recv_until(wanted, timeout)
 
     async def ping(self) -> list[dict]:
         """Every frame before the pong: once it returns, every earlier frame took effect (contract)."""
@@ -57,12 +85,28 @@ class Ws:
         await self.recv_type("pong")
         return self.skipped
 
+    async def receive_nothing(self, timeout: float) -> bool:
+        """Whether no frame arrives within `timeout` (after a `ping`, so nothing is still on its way)."""
+        return await self.communicator.receive_nothing(timeout)
+
     async def close(self) -> None:
         """Disconnect and wait until the consumer's disconnect handler has finished."""
-        if not self.closed:
-            self.closed = True
-            await self.communicator.disconnect(timeout=TIMEOUT)
+        if self.closed or self.communicator is None:
+            return
+        self.closed = True
+        if self.communicator.future.cancelled():
+            return  # a receive timed out and cancelled the application: the test has failed already
+        await self.communicator.disconnect(timeout=TIMEOUT)
 
 
 def of_type(frames: list[dict], *types: str) -> list[dict]:
     return [f for f in frames if f["type"] in types]
+
+
+def concerns(frame: dict, room_id: int) -> bool:
+    """Whether a server frame is about `room_id`."""
+    room = frame.get("room")
+    if isinstance(room, dict):
+        room = room.get("id")
+    message = frame.get("message")
+    return room == room_id or (isinstance(message, dict) and message.get("room") == room_id)

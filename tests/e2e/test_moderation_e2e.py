@@ -8,17 +8,10 @@ import uuid
 
 import pytest
 
+from ..sockets import concerns
 from .harness import ApiError, ChatClient
 
 pytestmark = pytest.mark.e2e
-
-
-def about(frame: dict, room_id: int) -> bool:
-    room = frame.get("room")
-    if isinstance(room, dict):
-        room = room.get("id")
-    message = frame.get("message")
-    return room == room_id or (isinstance(message, dict) and message.get("room") == room_id)
 
 
 def public_room(client: ChatClient, name: str) -> dict:
@@ -51,7 +44,7 @@ async def test_a_ban_on_one_server_reaches_the_user_connected_to_another(start_s
         seen = []
         await member_sock.recv_until(lambda f: seen.append(f) or f["type"] == "message.new")
         assert seen[-1]["message"]["body"] == "barrier"
-        assert [f for f in seen if about(f, room["id"])] == []
+        assert [f for f in seen if concerns(f, room["id"])] == []
 
         await member_sock.send({"type": "message.send", "room": room["id"], "body": "hi", "client_id": "m1"})
         error = await member_sock.recv_until(lambda f: f["type"] == "error")

@@ -21,43 +21,16 @@ from ..factories import UserFactory, room_with_members
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-async def connect(user, origin: bytes | None = b"http://127.0.0.1:8000") -> WebsocketCommunicator:
-    ticket = await database_sync_to_async(ws_ticket_create)(user_id=user.pk)
-    headers = [(b"origin", origin)] if origin else []
-    communicator = WebsocketCommunicator(application, f"/ws/chat/?ticket={ticket}", headers=headers)
-    connected, _ = await communicator.connect()
-    assert connected
-    return communicator
-
-
-async def recv(communicator, timeout: float = 3) -> dict:
-    return await communicator.receive_json_from(timeout=timeout)
-
-
-async def recv_type(communicator, type_: str, timeout: float = 3) -> dict:
-    """The next frame of `type_`, skipping presence and typing noise."""
-    while True:
-        frame = await recv(communicator, timeout)
-        if frame["type"] == type_:
-            return frame
-        assert frame["type"] in ("presence", "typing", "read", "member.added", "member.removed"), frame
-
-
-async def ping(communicator) -> None:
-    await communicator.send_json_to({"type": "ping"})
-    await recv_type(communicator, "pong")
+# What recv_type may pass over on its way to the frame a test waits for: presence and typing noise.
+NOISE = ("presence", "typing", "read", "member.added", "member.removed")
 
 
 @pytest.fixture
-async def pair():
+async def pair(open_ws):
     alice, bob = await database_sync_to_async(UserFactory)(), await database_sync_to_async(UserFactory)()
     room = await database_sync_to_async(room_with_members)(owner=alice, members=[bob])
-    a, b = await connect(alice), await connect(bob)
-    await recv_type(a, "hello")
-    await recv_type(b, "hello")
-    yield alice, bob, room, a, b
-    await a.disconnect()
-    await b.disconnect()
+    a, b = await open_ws(alice, skippable=NOISE), await open_ws(bob, skippable=NOISE)
+    return alice, bob, room, a, b
 
 
 async def test_handshake_without_ticket_or_with_a_foreign_origin_is_refused():
@@ -83,27 +56,25 @@ async def test_a_ticket_opens_one_socket_only():
     await first.disconnect()
 
 
-async def test_hello_names_the_user_and_their_rooms():
+async def test_hello_names_the_user_and_their_rooms(open_ws):
     user = await database_sync_to_async(UserFactory)()
     rooms = [await database_sync_to_async(room_with_members)(owner=user, name=f"r{i}") for i in range(2)]
     await database_sync_to_async(room_with_members)(
         owner=await database_sync_to_async(UserFactory)(), name="x"
     )
-    communicator = await connect(user, origin=None)  # no Origin: judged by the ticket alone
-    hello = await recv(communicator)
-    assert hello == {
+    ws = await open_ws(user, origin=None)  # no Origin: judged by the ticket alone
+    assert ws.hello == {
         "type": "hello",
         "user": {"id": user.pk, "username": user.username},
         "rooms": [r.pk for r in rooms],
     }
-    await communicator.disconnect()
 
 
 async def test_a_message_reaches_every_member_the_sender_included(pair):
     alice, bob, room, a, b = pair
-    await a.send_json_to({"type": "message.send", "room": room.pk, "body": "hello", "client_id": "c1"})
-    to_bob = await recv_type(b, "message.new")
-    to_alice = await recv_type(a, "message.new")
+    await a.send({"type": "message.send", "room": room.pk, "body": "hello", "client_id": "c1"})
+    to_bob = await b.recv_type("message.new")
+    to_alice = await a.recv_type("message.new")
     assert to_bob == to_alice
     message = to_bob["message"]
     assert (message["body"], message["seq"], message["client_id"], message["room"]) == (
@@ -120,12 +91,12 @@ async def test_a_message_reaches_every_member_the_sender_included(pair):
 async def test_a_duplicate_send_goes_back_to_the_sender_alone(pair):
     alice, bob, room, a, b = pair
     frame = {"type": "message.send", "room": room.pk, "body": "once", "client_id": "dup"}
-    await a.send_json_to(frame)
-    original = (await recv_type(a, "message.new"))["message"]
-    await recv_type(b, "message.new")
-    await a.send_json_to(frame)
-    assert (await recv_type(a, "message.new"))["message"] == original
-    await ping(b)
+    await a.send(frame)
+    original = (await a.recv_type("message.new"))["message"]
+    await b.recv_type("message.new")
+    await a.send(frame)
+    assert (await a.recv_type("message.new"))["message"] == original
+    await b.ping()
     assert await b.receive_nothing(0.2)
     assert await database_sync_to_async(Message.objects.filter(room=room).count)() == 1
 
@@ -154,93 +125,96 @@ async def test_every_bad_frame_gets_its_error_and_the_socket_stays_open(pair, ra
     alice, bob, room, a, b = pair
     other = await database_sync_to_async(room_with_members)(owner=bob, name="not alice's")
     raw = raw.replace("ROOM", str(room.pk)).replace("OTHER", str(other.pk)).replace("LONG", "x" * 4001)
-    await a.send_to(text_data=raw)
-    error = await recv_type(a, "error")
+    await a.communicator.send_to(text_data=raw)
+    error = await a.recv_type("error")
     assert error["code"] == code and error["detail"]
     if '"client_id": "e"' in raw:
         assert error["client_id"] == "e"
-    await ping(a)
+    await a.ping()
     assert await database_sync_to_async(Message.objects.count)() == 0
 
 
 async def test_a_binary_frame_is_a_bad_request(pair):
     _, _, _, a, _ = pair
-    await a.send_to(bytes_data=b"\x00\x01")
-    assert (await recv_type(a, "error"))["code"] == "bad_request"
-    await ping(a)
+    await a.communicator.send_to(bytes_data=b"\x00\x01")
+    assert (await a.recv_type("error"))["code"] == "bad_request"
+    await a.ping()
 
 
 async def test_muted_and_locked_are_forbidden_on_every_frame(pair):
     alice, bob, room, a, b = pair
     await database_sync_to_async(Membership.objects.filter(room=room, user=bob).update)(is_muted=True)
-    await b.send_json_to({"type": "message.send", "room": room.pk, "body": "hi", "client_id": "m"})
-    assert (await recv_type(b, "error"))["code"] == "forbidden"
+    await b.send({"type": "message.send", "room": room.pk, "body": "hi", "client_id": "m"})
+    assert (await b.recv_type("error"))["code"] == "forbidden"
     await database_sync_to_async(Membership.objects.filter(room=room, user=bob).update)(is_muted=False)
     await database_sync_to_async(Room.objects.filter(pk=room.pk).update)(is_locked=True)
-    await b.send_json_to({"type": "message.send", "room": room.pk, "body": "hi", "client_id": "l"})
-    assert (await recv_type(b, "error"))["code"] == "forbidden"
-    await a.send_json_to({"type": "message.send", "room": room.pk, "body": "owner speaks", "client_id": "o"})
-    assert (await recv_type(b, "message.new"))["message"]["body"] == "owner speaks"
+    await b.send({"type": "message.send", "room": room.pk, "body": "hi", "client_id": "l"})
+    assert (await b.recv_type("error"))["code"] == "forbidden"
+    await a.send({"type": "message.send", "room": room.pk, "body": "owner speaks", "client_id": "o"})
+    assert (await b.recv_type("message.new"))["message"]["body"] == "owner speaks"
 
 
 async def test_rate_limited_carries_retry_after_ms(pair, settings):
+    # A window far longer than the test: a fixed window's boundary falling between
+    # the sends would reset the count and let the third message through.
+    window = 1_000_000
     settings.CHAT_RATE_LIMIT_MESSAGES = 2
-    settings.CHAT_RATE_LIMIT_WINDOW = 30
+    settings.CHAT_RATE_LIMIT_WINDOW = window
     alice, bob, room, a, b = pair
     for i in range(3):
-        await a.send_json_to({"type": "message.send", "room": room.pk, "body": f"m{i}", "client_id": f"r{i}"})
+        await a.send({"type": "message.send", "room": room.pk, "body": f"m{i}", "client_id": f"r{i}"})
     # The refusal is direct while message.new travels through the layer: any order.
     frames = []
     while len(frames) < 3:
-        frame = await recv(a)
+        frame = await a.recv()
         if frame["type"] != "presence":
             frames.append(frame)
     assert sorted(f["type"] for f in frames) == ["error", "message.new", "message.new"]
     error = next(f for f in frames if f["type"] == "error")
     assert error["code"] == "rate_limited" and error["client_id"] == "r2"
-    assert 0 < error["retry_after_ms"] <= 30_000
+    assert 0 < error["retry_after_ms"] <= window * 1000
     assert await database_sync_to_async(Message.objects.count)() == 2
 
 
 async def test_frames_over_64_kib_close_with_1009(pair):
     _, _, room, a, _ = pair
-    await a.send_to(text_data=json.dumps({"type": "ping", "pad": "é" * 33_000}))  # 66 KB in UTF-8
+    too_big = json.dumps({"type": "ping", "pad": "é" * 33_000})  # 66 KB in UTF-8
+    await a.communicator.send_to(text_data=too_big)
     while True:
-        output = await a.receive_output(3)
+        output = await a.communicator.receive_output(3)
         if output["type"] == "websocket.close":
             break
     assert output["code"] == 1009
 
 
-async def test_joining_and_leaving_take_effect_on_the_live_socket(pair):
+async def test_joining_and_leaving_take_effect_on_the_live_socket(pair, open_ws):
     alice, bob, room, a, b = pair
     carol = await database_sync_to_async(UserFactory)()
-    c = await connect(carol)
-    assert (await recv_type(c, "hello"))["rooms"] == []
+    c = await open_ws(carol, skippable=NOISE)
+    assert c.hello["rooms"] == []
     await database_sync_to_async(room_services.room_join)(user=carol, room_id=room.pk)
-    joined = await recv_type(b, "member.added")
+    joined = await b.recv_type("member.added")
     assert joined["room"] == room.pk and joined["member"]["user"]["username"] == carol.username
-    added = await recv_type(c, "room.added")
+    added = await c.recv_type("room.added")
     assert added["room"]["id"] == room.pk and added["room"]["my_role"] == "member"
     assert added["room"]["member_count"] == 3
-    await a.send_json_to({"type": "message.send", "room": room.pk, "body": "welcome", "client_id": "w"})
-    assert (await recv_type(c, "message.new"))["message"]["body"] == "welcome"
+    await a.send({"type": "message.send", "room": room.pk, "body": "welcome", "client_id": "w"})
+    assert (await c.recv_type("message.new"))["message"]["body"] == "welcome"
     await database_sync_to_async(room_services.room_leave)(user=carol, room_id=room.pk)
-    assert await recv_type(c, "room.removed") == {"type": "room.removed", "room": room.pk}
-    assert (await recv_type(b, "message.new"))["message"]["body"] == "welcome"
-    left = await recv_type(b, "member.removed")
+    assert await c.recv_type("room.removed") == {"type": "room.removed", "room": room.pk}
+    assert (await b.recv_type("message.new"))["message"]["body"] == "welcome"
+    left = await b.recv_type("member.removed")
     assert left == {
         "type": "member.removed",
         "room": room.pk,
         "user": {"id": carol.pk, "username": carol.username},
     }
-    await a.send_json_to({"type": "message.send", "room": room.pk, "body": "gone?", "client_id": "g"})
-    assert (await recv_type(b, "message.new"))["message"]["body"] == "gone?"
-    await ping(c)
+    await a.send({"type": "message.send", "room": room.pk, "body": "gone?", "client_id": "g"})
+    assert (await b.recv_type("message.new"))["message"]["body"] == "gone?"
+    await c.ping()
     assert await c.receive_nothing(0.3)
-    await c.send_json_to({"type": "message.send", "room": room.pk, "body": "let me in", "client_id": "x"})
-    assert (await recv_type(c, "error"))["code"] == "forbidden"
-    await c.disconnect()
+    await c.send({"type": "message.send", "room": room.pk, "body": "let me in", "client_id": "x"})
+    assert (await c.recv_type("error"))["code"] == "forbidden"
 
 
 async def test_a_seq_gap_is_filled_from_the_database_in_order(pair):
@@ -265,46 +239,42 @@ async def test_a_seq_gap_is_filled_from_the_database_in_order(pair):
     await get_channel_layer().group_send(
         f"room.{room.pk}", {"type": "chat.message", "room": room.pk, "seq": latest.seq, "text": text}
     )
-    seqs = [(await recv_type(b, "message.new"))["message"]["seq"] for _ in range(3)]
+    seqs = [(await b.recv_type("message.new"))["message"]["seq"] for _ in range(3)]
     assert seqs == [1, 2, 3]
     # A late duplicate of an already delivered seq is not sent again.
     await get_channel_layer().group_send(
         f"room.{room.pk}", {"type": "chat.message", "room": room.pk, "seq": 2, "text": text}
     )
-    await ping(b)
+    await b.ping()
     assert await b.receive_nothing(0.2)
 
 
-async def test_read_on_one_socket_reaches_the_users_other_sockets(pair):
+async def test_read_on_one_socket_reaches_the_users_other_sockets(pair, open_ws):
     alice, bob, room, a, b = pair
     for i in range(2):
-        await a.send_json_to({"type": "message.send", "room": room.pk, "body": f"m{i}", "client_id": f"k{i}"})
-        await recv_type(b, "message.new")
-    b2 = await connect(bob)
-    await recv_type(b2, "hello")
-    await b.send_json_to({"type": "read", "room": room.pk, "seq": 2})
-    assert await recv_type(b2, "read") == {"type": "read", "room": room.pk, "seq": 2}
+        await a.send({"type": "message.send", "room": room.pk, "body": f"m{i}", "client_id": f"k{i}"})
+        await b.recv_type("message.new")
+    b2 = await open_ws(bob, skippable=NOISE)
+    await b.send({"type": "read", "room": room.pk, "seq": 2})
+    assert await b2.recv_type("read") == {"type": "read", "room": room.pk, "seq": 2}
     membership = await database_sync_to_async(Membership.objects.get)(room=room, user=bob)
     assert membership.last_read_seq == 2
-    await b2.disconnect()
 
 
-async def test_messages_committed_between_a_join_and_its_room_added_still_arrive(pair):
+async def test_messages_committed_between_a_join_and_its_room_added_still_arrive(pair, open_ws):
     alice, bob, room, a, b = pair
     carol = await database_sync_to_async(UserFactory)()
-    c = await connect(carol)
-    await recv_type(c, "hello")
+    c = await open_ws(carol, skippable=NOISE)
     # Carol joins at seq 0; her socket has not followed the room yet when a message is
     # committed (its group event misses her), then her room.added arrives.
     await database_sync_to_async(Membership.objects.create)(room=room, user=carol, last_read_seq=0)
-    await a.send_json_to({"type": "message.send", "room": room.pk, "body": "early", "client_id": "e1"})
-    await recv_type(a, "message.new")
+    await a.send({"type": "message.send", "room": room.pk, "body": "early", "client_id": "e1"})
+    await a.recv_type("message.new")
     await get_channel_layer().group_send(
         f"user.{carol.pk}", {"type": "room.added", "room": room.pk, "seq": 0}
     )
-    assert (await recv_type(c, "room.added"))["room"]["id"] == room.pk
-    assert (await recv_type(c, "message.new"))["message"]["body"] == "early"
-    await a.send_json_to({"type": "message.send", "room": room.pk, "body": "later", "client_id": "e2"})
-    later = await recv_type(c, "message.new")
+    assert (await c.recv_type("room.added"))["room"]["id"] == room.pk
+    assert (await c.recv_type("message.new"))["message"]["body"] == "early"
+    await a.send({"type": "message.send", "room": room.pk, "body": "later", "client_id": "e2"})
+    later = await c.recv_type("message.new")
     assert (later["message"]["body"], later["message"]["seq"]) == ("later", 2)
-    await c.disconnect()

@@ -16,15 +16,11 @@ def room(user, other_user):
     return room_with_members(owner=UserFactory(), members=[user, other_user])
 
 
-def message_frames(events_sent, type_):
-    return [(group, frame) for group, frame in events_sent if frame.get("type") == type_]
-
-
 # --- edit --------------------------------------------------------------------------
 
 
 def test_author_edits_the_body_and_everyone_in_the_room_hears_message_updated(
-    api, user, room, events_sent, django_capture_on_commit_callbacks
+    api, user, room, sent_events, django_capture_on_commit_callbacks
 ):
     message = post(room, user, "helo")
     with django_capture_on_commit_callbacks(execute=True):
@@ -39,7 +35,7 @@ def test_author_edits_the_body_and_everyone_in_the_room_hears_message_updated(
     assert body["author"] == {"id": user.pk, "username": user.username}
     message.refresh_from_db()
     assert (message.body, message.edited_at is not None) == ("hello", True)
-    assert message_frames(events_sent, "message.updated") == [
+    assert sent_events.frames("message.updated") == [
         (f"room.{room.pk}", {"type": "message.updated", "message": body})
     ]
 
@@ -64,19 +60,24 @@ def test_an_edit_of_4000_characters_within_white_space_is_accepted(api, user, ro
     assert response.json()["body"] == "y" * 4000
 
 
-def test_only_the_author_may_edit_not_moderators_nor_staff(make_client, user, other_user, room, events_sent):
+def test_only_the_author_may_edit_not_moderators_nor_staff(
+    make_client, user, other_user, room, sent_events, django_capture_on_commit_callbacks
+):
     message = post(room, user, "mine")
     moderator = UserFactory()
     make_member(room, moderator, Membership.Role.MODERATOR)
     owner = room.memberships.get(role=Membership.Role.OWNER).user
     staff = UserFactory(is_staff=True)
-    for actor in (other_user, moderator, owner, staff):
-        response = make_client(actor).patch(f"/api/messages/{message.pk}/", {"body": "theirs"}, format="json")
-        assert response.status_code == 403, actor
-        assert response.json()["code"] == "forbidden"
+    with django_capture_on_commit_callbacks(execute=True):
+        for actor in (other_user, moderator, owner, staff):
+            response = make_client(actor).patch(
+                f"/api/messages/{message.pk}/", {"body": "theirs"}, format="json"
+            )
+            assert response.status_code == 403, actor
+            assert response.json()["code"] == "forbidden"
     message.refresh_from_db()
     assert (message.body, message.edited_at) == ("mine", None)
-    assert events_sent == []
+    assert sent_events == []
 
 
 def test_a_private_room_message_is_not_found_for_outsiders(make_client, user):
@@ -99,13 +100,13 @@ def test_a_muted_author_or_a_member_of_a_locked_room_cannot_edit(api, user, room
     assert message.body == "before"
 
 
-def test_an_unchanged_body_is_not_an_edit(api, user, room, events_sent, django_capture_on_commit_callbacks):
+def test_an_unchanged_body_is_not_an_edit(api, user, room, sent_events, django_capture_on_commit_callbacks):
     message = post(room, user, "same")
     with django_capture_on_commit_callbacks(execute=True):
         response = api.patch(f"/api/messages/{message.pk}/", {"body": " same "}, format="json")
     assert response.status_code == 200
     assert response.json()["edited_at"] is None
-    assert events_sent == []
+    assert sent_events == []
 
 
 def test_a_deleted_message_cannot_be_edited(api, user, room):
@@ -121,7 +122,7 @@ def test_a_deleted_message_cannot_be_edited(api, user, room):
 
 
 def test_delete_keeps_the_row_and_seq_empties_the_body_and_broadcasts(
-    api, user, room, events_sent, django_capture_on_commit_callbacks
+    api, user, room, sent_events, django_capture_on_commit_callbacks
 ):
     post(room, user, "one")
     message = post(room, user, "two")
@@ -131,7 +132,7 @@ def test_delete_keeps_the_row_and_seq_empties_the_body_and_broadcasts(
     message.refresh_from_db()
     assert (message.seq, message.body, message.deleted) == (2, "", True)
     assert message.client_id is None
-    assert message_frames(events_sent, "message.deleted") == [
+    assert sent_events.frames("message.deleted") == [
         (f"room.{room.pk}", {"type": "message.deleted", "room": room.pk, "id": message.pk, "seq": 2})
     ]
 
@@ -169,12 +170,12 @@ def test_who_may_delete(make_client, user, actor_kind, status, kind):
     assert message.body == ("" if status == 204 else "doomed")
 
 
-def test_deleting_twice_broadcasts_once(api, user, room, events_sent, django_capture_on_commit_callbacks):
+def test_deleting_twice_broadcasts_once(api, user, room, sent_events, django_capture_on_commit_callbacks):
     message = post(room, user, "once")
     with django_capture_on_commit_callbacks(execute=True):
         assert api.delete(f"/api/messages/{message.pk}/").status_code == 204
         assert api.delete(f"/api/messages/{message.pk}/").status_code == 204
-    assert len(message_frames(events_sent, "message.deleted")) == 1
+    assert len(sent_events.frames("message.deleted")) == 1
 
 
 def test_history_shows_the_deleted_placeholder_in_place(api, user, other_user, room):

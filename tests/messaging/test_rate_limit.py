@@ -12,8 +12,6 @@ from asgiref.sync import sync_to_async
 from messaging.models import Message
 from rooms.services import room_member_mute
 
-from .sockets import open_socket
-
 WINDOW = 1_000_000  # seconds
 
 
@@ -34,40 +32,34 @@ def post(client, room_id: int, body: str, client_id: str | None = None):
 
 
 @pytest.mark.django_db(transaction=True)
-async def test_the_limit_counts_across_two_sockets_and_rest(crew, make_client, limit):
+async def test_the_limit_counts_across_two_sockets_and_rest(crew, make_client, limit, open_ws):
     limit(3)
     room = crew.room.pk
     api = await sync_to_async(make_client)(crew.member)
-    one, two = await open_socket(crew.member), await open_socket(crew.member)
-    try:
-        for sock, n in ((one, 1), (one, 2), (two, 3)):
-            await sock.send({"type": "message.send", "room": room, "body": f"m{n}", "client_id": f"c{n}"})
-            new = await sock.until(
-                lambda f, n=n: f["type"] == "message.new" and f["message"]["body"] == f"m{n}"
-            )
-            assert new[-1]["message"]["seq"] == n
+    one, two = await open_ws(crew.member), await open_ws(crew.member)
+    for sock, n in ((one, 1), (one, 2), (two, 3)):
+        await sock.send({"type": "message.send", "room": room, "body": f"m{n}", "client_id": f"c{n}"})
+        new = await sock.recv_until(
+            lambda f, n=n: f["type"] == "message.new" and f["message"]["body"] == f"m{n}"
+        )
+        assert new["message"]["seq"] == n
 
-        for sock, client_id in ((two, "c4"), (one, "c5")):
-            await sock.send(
-                {"type": "message.send", "room": room, "body": "one more", "client_id": client_id}
-            )
-            error = await sock.next("error")
-            assert (error["code"], error["client_id"]) == ("rate_limited", client_id)
-            assert isinstance(error["retry_after_ms"], int)
-            assert 0 < error["retry_after_ms"] <= WINDOW * 1000
+    for sock, client_id in ((two, "c4"), (one, "c5")):
+        await sock.send({"type": "message.send", "room": room, "body": "one more", "client_id": client_id})
+        error = await sock.recv_type("error")
+        assert (error["code"], error["client_id"]) == ("rate_limited", client_id)
+        assert isinstance(error["retry_after_ms"], int)
+        assert 0 < error["retry_after_ms"] <= WINDOW * 1000
 
-        response = await sync_to_async(post)(api, room, "over rest")
-        assert response.status_code == 429
-        body = response.json()
-        assert body["code"] == "rate_limited"
-        assert 0 < body["retry_after_ms"] <= WINDOW * 1000
-        assert response["Retry-After"] == str(math.ceil(body["retry_after_ms"] / 1000))
+    response = await sync_to_async(post)(api, room, "over rest")
+    assert response.status_code == 429
+    body = response.json()
+    assert body["code"] == "rate_limited"
+    assert 0 < body["retry_after_ms"] <= WINDOW * 1000
+    assert response["Retry-After"] == str(math.ceil(body["retry_after_ms"] / 1000))
 
-        stored = await sync_to_async(list)(Message.objects.order_by("seq").values_list("body", flat=True))
-        assert stored == ["m1", "m2", "m3"]
-    finally:
-        await one.close()
-        await two.close()
+    stored = await sync_to_async(list)(Message.objects.order_by("seq").values_list("body", flat=True))
+    assert stored == ["m1", "m2", "m3"]
 
 
 @pytest.mark.django_db

@@ -50,7 +50,7 @@ def test_a_deleted_message_is_not_unread(api, make_client, user, other_user, roo
 
 
 def test_the_read_position_never_moves_back_nor_past_the_newest_message(
-    api, user, other_user, room, events_sent, django_capture_on_commit_callbacks
+    api, user, other_user, room, sent_events, django_capture_on_commit_callbacks
 ):
     for body in ("a", "b", "c"):
         post(room, other_user, body)
@@ -62,7 +62,7 @@ def test_the_read_position_never_moves_back_nor_past_the_newest_message(
     assert read_position(user, room) == 3
     assert unread(api, room) == 0
     # Only the move from 0 to 3 is news for the user's sockets.
-    assert events_sent == [(f"user.{user.pk}", {"type": "read", "room": room.pk, "seq": 3})]
+    assert sent_events.frames() == [(f"user.{user.pk}", {"type": "read", "room": room.pk, "seq": 3})]
     post(room, other_user, "d")
     assert unread(api, room) == 1
 

@@ -20,12 +20,6 @@ pytestmark = pytest.mark.django_db
 A = ModerationAction.Action
 
 
-@pytest.fixture
-def admin_client(client, crew):
-    client.force_login(crew.staff)
-    return client
-
-
 def run_action(client, model_path: str, action: str, objects) -> list[str]:
     """POST an admin action on `objects` to the changelist; returns the messages shown afterwards."""
     response = client.post(
@@ -43,10 +37,6 @@ def audit_rows(**filters) -> list[tuple]:
         .order_by("pk")
         .values_list("action", "actor_id", "room_id", "target_user_id", "message_id")
     )
-
-
-def frames(sent, group) -> list[dict]:
-    return [event.get("frame", event) for g, event in sent if g == group]
 
 
 class FormFields(HTMLParser):
@@ -94,7 +84,7 @@ def test_lock_and_unlock_rooms_actions_go_through_the_service(
         shown = run_action(admin_client, "rooms/room", "lock_rooms", [crew.room, second])
     assert shown == ["Locked: 2."]
     assert list(Room.objects.order_by("pk").values_list("is_locked", flat=True)) == [True, True]
-    assert frames(sent_events, room_group(crew.room.pk)) == [{"type": "room.changed", "room": crew.room.pk}]
+    assert sent_events.to(room_group(crew.room.pk)) == [{"type": "room.changed", "room": crew.room.pk}]
     assert sorted(audit_rows()) == [
         (A.LOCK, crew.staff.pk, crew.room.pk, None, None),
         (A.LOCK, crew.staff.pk, second.pk, None, None),
@@ -120,7 +110,7 @@ def test_ban_selected_members_removes_them_at_once_and_keeps_them_out(
         (crew.moderator.pk, crew.staff.pk),
     }
     for user in (crew.member, crew.moderator):
-        assert frames(sent_events, user_group(user.pk)) == [{"type": "room.removed", "room": crew.room.pk}]
+        assert sent_events.to(user_group(user.pk)) == [{"type": "room.removed", "room": crew.room.pk}]
     assert sorted(audit_rows()) == sorted(
         [
             (A.BAN, crew.staff.pk, crew.room.pk, crew.member.pk, None),
@@ -139,7 +129,7 @@ def test_mute_and_unmute_selected_members(
         assert run_action(admin_client, "rooms/membership", "mute_members", [membership]) == ["Muted: 1."]
     membership.refresh_from_db()
     assert membership.is_muted is True
-    [update] = frames(sent_events, room_group(crew.room.pk))
+    [update] = sent_events.to(room_group(crew.room.pk))
     assert update["type"] == "member.updated"
     assert update["member"]["user"]["id"] == crew.member.pk
     assert update["member"]["muted"] is True
@@ -189,7 +179,7 @@ def test_delete_selected_messages_goes_through_the_service(
     assert spam.deleted and spam.body == ""
     assert spam.seq == 2
     assert Message.objects.get(pk=keep.pk).body == "fine"
-    assert frames(sent_events, room_group(crew.room.pk)) == [
+    assert sent_events.to(room_group(crew.room.pk)) == [
         {"type": "message.deleted", "room": crew.room.pk, "id": spam.pk, "seq": 2}
     ]
     assert audit_rows() == [(A.MESSAGE_DELETE, crew.staff.pk, crew.room.pk, crew.member.pk, spam.pk)]
@@ -219,7 +209,7 @@ def test_saving_a_rooms_lock_in_the_change_form_goes_through_the_service(
     assert response.status_code == 302
     room = Room.objects.get(pk=crew.room.pk)
     assert (room.is_locked, room.topic, room.name) == (True, "Read only for now", "lobby")
-    assert frames(sent_events, room_group(crew.room.pk)) == [{"type": "room.changed", "room": crew.room.pk}]
+    assert sent_events.to(room_group(crew.room.pk)) == [{"type": "room.changed", "room": crew.room.pk}]
     assert audit_rows() == [(A.LOCK, crew.staff.pk, crew.room.pk, None, None)]
     assert Membership.objects.filter(room=crew.room).count() == 3
 

@@ -41,10 +41,6 @@ def audit(room) -> list[tuple]:
     )
 
 
-def frames(sent, group) -> list[dict]:
-    return [event.get("frame", event) for g, event in sent if g == group]
-
-
 # --- roles -------------------------------------------------------------------
 
 
@@ -65,7 +61,7 @@ def test_owner_promotes_a_member_to_moderator(
     assert audit(crew.room) == [
         (A.ROLE_CHANGE, crew.owner.pk, crew.member.pk, None, "helpful", {"from": "member", "to": "moderator"})
     ]
-    [update] = frames(sent_events, room_group(crew.room.pk))
+    [update] = sent_events.to(room_group(crew.room.pk))
     assert update["type"] == "member.updated"
     assert update["room"] == crew.room.pk
     assert update["member"]["user"]["id"] == crew.member.pk
@@ -230,7 +226,7 @@ def test_a_moderator_mutes_a_member_who_can_read_but_not_post(
     assert response.status_code == 200
     assert response.json()["muted"] is True
     assert response.json()["role"] == "member"
-    [update] = frames(sent_events, room_group(crew.room.pk))
+    [update] = sent_events.to(room_group(crew.room.pk))
     assert update["type"] == "member.updated"
     assert update["member"]["muted"] is True
 
@@ -304,7 +300,7 @@ def test_a_moderator_removes_a_member_who_gets_room_removed_and_may_rejoin(
         )
     assert response.status_code == 204
     assert role_of(crew.room, crew.member) is None
-    assert frames(sent_events, user_group(crew.member.pk)) == [{"type": "room.removed", "room": crew.room.pk}]
+    assert sent_events.to(user_group(crew.member.pk)) == [{"type": "room.removed", "room": crew.room.pk}]
     assert audit(crew.room) == [(A.REMOVE, crew.moderator.pk, crew.member.pk, None, "off topic", {})]
     assert make_client(crew.member).post(f"/api/rooms/{crew.room.pk}/join/").status_code == 200
 
@@ -342,7 +338,7 @@ def test_a_moderator_bans_a_member_who_leaves_at_once_and_cannot_come_back(
     assert body["reason"] == "spam"
     assert body["created_at"]
     assert role_of(crew.room, crew.member) is None
-    assert frames(sent_events, user_group(crew.member.pk)) == [{"type": "room.removed", "room": crew.room.pk}]
+    assert sent_events.to(user_group(crew.member.pk)) == [{"type": "room.removed", "room": crew.room.pk}]
     assert audit(crew.room) == [(A.BAN, crew.moderator.pk, crew.member.pk, None, "spam", {})]
 
     banned = make_client(crew.member)
@@ -500,7 +496,7 @@ def test_locking_is_audited_and_lets_only_owners_and_moderators_post(
         )
     assert response.status_code == 200
     assert response.json()["is_locked"] is True
-    assert frames(sent_events, room_group(crew.room.pk)) == [{"type": "room.changed", "room": crew.room.pk}]
+    assert sent_events.to(room_group(crew.room.pk)) == [{"type": "room.changed", "room": crew.room.pk}]
     messages = f"/api/rooms/{crew.room.pk}/messages/"
     refused = make_client(crew.member).post(messages, {"body": "hi"}, format="json")
     assert refused.status_code == 403

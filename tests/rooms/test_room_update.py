@@ -12,7 +12,7 @@ from ..sockets import of_type
 pytestmark = pytest.mark.django_db
 
 
-def test_the_owner_changes_name_topic_and_lock(api, user, events_sent, django_capture_on_commit_callbacks):
+def test_the_owner_changes_name_topic_and_lock(api, user, sent_events, django_capture_on_commit_callbacks):
     room = room_with_members(owner=user)
     with django_capture_on_commit_callbacks(execute=True):
         response = api.patch(
@@ -30,7 +30,7 @@ def test_the_owner_changes_name_topic_and_lock(api, user, events_sent, django_ca
     )
     room.refresh_from_db()
     assert (room.name, room.topic, room.is_locked) == ("Renamed", "what we talk about", True)
-    assert events_sent == [(f"room.{room.pk}", {"type": "room.changed", "room": room.pk})]
+    assert sent_events.frames() == [(f"room.{room.pk}", {"type": "room.changed", "room": room.pk})]
 
 
 def test_moderators_may_patch_members_may_not(make_client, user):
@@ -50,12 +50,12 @@ def test_moderators_may_patch_members_may_not(make_client, user):
     assert room.topic == "t"
 
 
-def test_nothing_changed_means_no_event(api, user, events_sent, django_capture_on_commit_callbacks):
+def test_nothing_changed_means_no_event(api, user, sent_events, django_capture_on_commit_callbacks):
     room = room_with_members(owner=user)
     with django_capture_on_commit_callbacks(execute=True):
         response = api.patch(f"/api/rooms/{room.pk}/", {"name": "general", "is_locked": False}, format="json")
     assert response.status_code == 200
-    assert events_sent == []
+    assert sent_events == []
 
 
 @pytest.mark.parametrize(
