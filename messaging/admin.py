@@ -8,7 +8,7 @@ edited or removed directly.
 
 from django.contrib import admin
 
-from rooms.admin import run_service_action
+from rooms.admin import ServiceActionsAdmin, run_service_action
 
 from . import services
 from .models import Message
@@ -32,7 +32,7 @@ class DeletedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(ServiceActionsAdmin):
     list_display = ["id", "room", "seq", "author", "preview", "created_at", "is_deleted"]
     list_filter = ["room", DeletedFilter]
     search_fields = ["body", "author__username"]
@@ -40,15 +40,6 @@ class MessageAdmin(admin.ModelAdmin):
     # Newest first by id: ids follow insertion, and the primary key index serves the sort.
     ordering = ["-pk"]
     actions = ["delete_messages"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="body")
     def preview(self, message: Message) -> str:

@@ -53,6 +53,19 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
+class ServiceActionsAdmin(admin.ModelAdmin):
+    """A list that changes nothing by itself: its actions call the services, which broadcast and audit."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class MembershipInline(ReadOnlyInline):
     """The room's members with role and mute; change them with the Members list's actions."""
 
@@ -148,7 +161,7 @@ class RoomAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ServiceActionsAdmin):
     """Members of every room; ban, mute, unmute and remove them with the actions."""
 
     list_display = ["user", "room", "role", "is_muted", "joined_at"]
@@ -157,15 +170,6 @@ class MembershipAdmin(admin.ModelAdmin):
     list_select_related = ["user", "room"]
     ordering = ["-joined_at", "-pk"]
     actions = ["ban_members", "mute_members", "unmute_members", "remove_members"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description="Ban selected members from their rooms")
     def ban_members(self, request, queryset):
@@ -211,7 +215,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Ban)
-class BanAdmin(admin.ModelAdmin):
+class BanAdmin(ServiceActionsAdmin):
     """Bans of every room; lift them with the action."""
 
     list_display = ["user", "room", "reason", "banned_by", "created_at"]
@@ -220,15 +224,6 @@ class BanAdmin(admin.ModelAdmin):
     list_select_related = ["user", "room", "banned_by"]
     ordering = ["-created_at", "-pk"]
     actions = ["unban"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description="Lift selected bans")
     def unban(self, request, queryset):
@@ -244,7 +239,7 @@ class BanAdmin(admin.ModelAdmin):
 
 
 @admin.register(ModerationAction)
-class ModerationActionAdmin(admin.ModelAdmin):
+class ModerationActionAdmin(ServiceActionsAdmin):
     """The audit log: read-only, for every moderation act from the API or this admin."""
 
     list_display = ["created_at", "action", "room", "actor", "target_user", "message", "reason"]
@@ -258,12 +253,3 @@ class ModerationActionAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     ordering = ["-created_at", "-pk"]
     actions = None
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
