@@ -135,6 +135,16 @@ class SentEvents(list):
 
 
 @pytest.fixture
+def chat(transactional_db):
+    """`alice, bob, room`: a public room of alice's with bob as a member, committed for socket tests."""
+    from .factories import room_with_members
+
+    alice, bob = UserFactory(), UserFactory()
+    room = room_with_members(owner=alice, members=[bob])
+    return alice, bob, room
+
+
+@pytest.fixture
 def admin_client(client, crew):
     """Django's test client logged in as `crew.staff` (it replaces pytest-django's `admin_client`)."""
     client.force_login(crew.staff)

@@ -15,7 +15,7 @@ from django.conf import settings
 from messaging import presence
 from messaging.presence import MemoryPresence, RedisPresence, presence_store
 
-from ..factories import UserFactory, room_with_members
+from ..factories import room_with_members
 from ..sockets import of_type
 
 # --- the stores ------------------------------------------------------------------------
@@ -57,13 +57,6 @@ def test_entries_expire_without_a_heartbeat_and_one_sweep_claims_them(store):
 
 
 # --- over sockets -----------------------------------------------------------------------
-
-
-@pytest.fixture
-def chat(transactional_db):
-    alice, bob = UserFactory(), UserFactory()
-    room = room_with_members(owner=alice, members=[bob])
-    return alice, bob, room
 
 
 def presence_of(user, online: bool, room=None):

@@ -98,12 +98,12 @@ def test_read_needs_membership(make_client, other_user):
 
 
 @pytest.fixture
-def chat(transactional_db):
-    alice, bob = UserFactory(), UserFactory()
-    room = room_with_members(owner=bob, members=[alice])
+def chat(chat):
+    """The suite's `chat`, where bob has posted three messages."""
+    alice, bob, room = chat
     for body in ("one", "two", "three"):
         post(room, bob, body)
-    return alice, bob, room
+    return chat
 
 
 @pytest.mark.django_db(transaction=True)

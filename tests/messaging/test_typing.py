@@ -10,7 +10,7 @@ from messaging.services import typing_notify
 from rooms.errors import Forbidden, NotFound
 from rooms.models import Room
 
-from ..factories import UserFactory, room_with_members
+from ..factories import room_with_members
 from ..sockets import of_type
 
 THROTTLE = 0.3
@@ -71,13 +71,6 @@ def test_typing_needs_a_member_who_may_post(
         with pytest.raises(NotFound):
             typing_notify(user=user, room_id=private.pk + 1000)
     assert sent_events == []
-
-
-@pytest.fixture
-def chat(transactional_db):
-    alice, bob = UserFactory(), UserFactory()
-    room = room_with_members(owner=bob, members=[alice])
-    return alice, bob, room
 
 
 def is_marker(frame):
