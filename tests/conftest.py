@@ -117,23 +117,6 @@ def crew(db):
     )
 
 
-class SentEvents(list):
-    """`(group, event)` pairs in the order services sent them, each once its transaction committed.
-
-    Broadcast events carry their frame as JSON text; it is decoded into `event["frame"]`.
-    """
-
-    def frames(self, *types: str) -> list[tuple[str, dict]]:
-        """`(group, frame)` pairs, of `types` only if given. An event without text stands for
-        its frame (room.added, room.removed, room.changed: each socket makes its own)."""
-        pairs = [(group, event.get("frame", event)) for group, event in self]
-        return [(group, frame) for group, frame in pairs if not types or frame["type"] in types]
-
-    def to(self, group: str) -> list[dict]:
-        """The frames sent to `group`."""
-        return [frame for g, frame in self.frames() if g == group]
-
-
 @pytest.fixture
 def chat(transactional_db):
     """`alice, bob, room`: a public room of alice's with bob as a member, committed for socket tests."""
@@ -149,6 +132,23 @@ def admin_client(client, crew):
     """Django's test client logged in as `crew.staff` (it replaces pytest-django's `admin_client`)."""
     client.force_login(crew.staff)
     return client
+
+
+class SentEvents(list):
+    """`(group, event)` pairs in the order services sent them, each once its transaction committed.
+
+    Broadcast events carry their frame as JSON text; it is decoded into `event["frame"]`.
+    """
+
+    def frames(self, *types: str) -> list[tuple[str, dict]]:
+        """`(group, frame)` pairs, of `types` only if given. An event without text stands for
+        its frame (room.added, room.removed, room.changed: each socket makes its own)."""
+        pairs = [(group, event.get("frame", event)) for group, event in self]
+        return [(group, frame) for group, frame in pairs if not types or frame["type"] in types]
+
+    def to(self, group: str) -> list[dict]:
+        """The frames sent to `group`."""
+        return [frame for g, frame in self.frames() if g == group]
 
 
 @pytest.fixture
