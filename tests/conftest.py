@@ -117,6 +117,23 @@ def crew(db):
     )
 
 
+@pytest.fixture
+def chat(transactional_db):
+    """`alice, bob, room`: a public room of alice's with bob as a member, committed for socket tests."""
+    from .factories import room_with_members
+
+    alice, bob = UserFactory(), UserFactory()
+    room = room_with_members(owner=alice, members=[bob])
+    return alice, bob, room
+
+
+@pytest.fixture
+def admin_client(client, crew):
+    """Django's test client logged in as `crew.staff` (it replaces pytest-django's `admin_client`)."""
+    client.force_login(crew.staff)
+    return client
+
+
 class SentEvents(list):
     """`(group, event)` pairs in the order services sent them, each once its transaction committed.
 
@@ -132,13 +149,6 @@ class SentEvents(list):
     def to(self, group: str) -> list[dict]:
         """The frames sent to `group`."""
         return [frame for g, frame in self.frames() if g == group]
-
-
-@pytest.fixture
-def admin_client(client, crew):
-    """Django's test client logged in as `crew.staff` (it replaces pytest-django's `admin_client`)."""
-    client.force_login(crew.staff)
-    return client
 
 
 @pytest.fixture

@@ -99,6 +99,11 @@ class Socket:
         await self.communicator.disconnect(timeout=TIMEOUT)
 
 
+def message_new(body: str) -> Callable[[dict], bool]:
+    """For `recv_until`: whether a frame is the `message.new` of the message with `body`."""
+    return lambda f: f["type"] == "message.new" and f["message"]["body"] == body
+
+
 def of_type(frames: list[dict], *types: str) -> list[dict]:
     return [f for f in frames if f["type"] in types]
 

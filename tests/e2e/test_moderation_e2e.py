@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from ..sockets import concerns
+from ..sockets import concerns, message_new
 from .harness import ApiError, ChatClient
 
 pytestmark = pytest.mark.e2e
@@ -96,9 +96,7 @@ async def test_the_rate_limit_is_shared_by_sockets_on_two_servers_and_rest(start
             await sock.send(
                 {"type": "message.send", "room": room["id"], "body": f"m{n}", "client_id": f"c{n}"}
             )
-            await sock.recv_until(
-                lambda f, n=n: f["type"] == "message.new" and f["message"]["body"] == f"m{n}"
-            )
+            await sock.recv_until(message_new(f"m{n}"))
         await a2.send({"type": "message.send", "room": room["id"], "body": "m4", "client_id": "c4"})
         error = await a2.recv_until(lambda f: f["type"] == "error")
         assert (error["code"], error["client_id"]) == ("rate_limited", "c4")

@@ -14,6 +14,7 @@ import pytest
 
 from messaging.presence import presence_store
 
+from ..sockets import message_new
 from .harness import ChatClient
 
 pytestmark = pytest.mark.e2e
@@ -29,10 +30,6 @@ def presence_of(client: ChatClient, online: bool, room_id: int):
         and f["online"] is online
         and f["room"] == room_id
     )
-
-
-def marker(body: str):
-    return lambda f: f["type"] == "message.new" and f["message"]["body"] == body
 
 
 def online_by_name(client: ChatClient, room_id: int, server=None) -> dict[str, bool]:
@@ -75,14 +72,14 @@ async def test_presence_follows_the_first_and_last_socket_across_two_servers(sta
         b2 = await bob.connect(one)
         await b2.ping()
         await b2.send({"type": "message.send", "room": room_id, "body": "two sockets", "client_id": "m1"})
-        await a.recv_until(marker("two sockets"))
+        await a.recv_until(message_new("two sockets"))
         assert [f for f in a.skipped if f["type"] == "presence"] == []
 
         # Closing one of two sockets, on another server than the remaining one.
         await b1.close()
         await until_presence_entries(bob, 1)
         await b2.send({"type": "message.send", "room": room_id, "body": "one socket", "client_id": "m2"})
-        await a.recv_until(marker("one socket"))
+        await a.recv_until(message_new("one socket"))
         assert [f for f in a.skipped if f["type"] == "presence"] == []
         assert online_by_name(alice, room_id)[bob.username] is True
 
@@ -132,7 +129,7 @@ async def test_a_user_with_a_socket_on_a_surviving_server_stays_online(start_ser
         # Bob's surviving socket's heartbeat drops the dead socket's expired entry.
         await until_presence_entries(bob, 1, timeout=3 * TTL)
         await b_alive.send({"type": "message.send", "room": room_id, "body": "survived", "client_id": "s1"})
-        await a.recv_until(marker("survived"))
+        await a.recv_until(message_new("survived"))
         assert [f for f in a.skipped if f["type"] == "presence"] == []
         assert online_by_name(alice, room_id)[bob.username] is True
     finally:

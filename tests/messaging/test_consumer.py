@@ -26,9 +26,8 @@ NOISE = ("presence", "typing", "read", "member.added", "member.removed")
 
 
 @pytest.fixture
-async def pair(open_ws):
-    alice, bob = await database_sync_to_async(UserFactory)(), await database_sync_to_async(UserFactory)()
-    room = await database_sync_to_async(room_with_members)(owner=alice, members=[bob])
+async def pair(chat, open_ws):
+    alice, bob, room = chat
     a, b = await open_ws(alice, skippable=NOISE), await open_ws(bob, skippable=NOISE)
     return alice, bob, room, a, b
 

@@ -15,8 +15,8 @@ from django.conf import settings
 from messaging import presence
 from messaging.presence import MemoryPresence, RedisPresence, presence_store
 
-from ..factories import UserFactory, room_with_members
-from ..sockets import of_type
+from ..factories import room_with_members
+from ..sockets import message_new, of_type
 
 # --- the stores ------------------------------------------------------------------------
 
@@ -59,13 +59,6 @@ def test_entries_expire_without_a_heartbeat_and_one_sweep_claims_them(store):
 # --- over sockets -----------------------------------------------------------------------
 
 
-@pytest.fixture
-def chat(transactional_db):
-    alice, bob = UserFactory(), UserFactory()
-    room = room_with_members(owner=alice, members=[bob])
-    return alice, bob, room
-
-
 def presence_of(user, online: bool, room=None):
     def match(frame):
         return (
@@ -76,10 +69,6 @@ def presence_of(user, online: bool, room=None):
         )
 
     return match
-
-
-def marker(body):
-    return lambda f: f["type"] == "message.new" and f["message"]["body"] == body
 
 
 async def members_online(api, room) -> dict[str, bool]:
@@ -109,7 +98,7 @@ async def test_presence_is_told_on_the_first_socket_and_the_last_one_only(chat, 
     bob2 = await open_ws(bob)
     await bob1.close()
     await bob2.send({"type": "message.send", "room": room.pk, "body": "still here", "client_id": "m1"})
-    await alice_ws.recv_until(marker("still here"))
+    await alice_ws.recv_until(message_new("still here"))
     assert of_type(alice_ws.skipped, "presence") == []
     assert await members_online(api, room) == {alice.username: True, bob.username: True}
 

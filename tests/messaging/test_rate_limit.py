@@ -12,6 +12,8 @@ from asgiref.sync import sync_to_async
 from messaging.models import Message
 from rooms.services import room_member_mute
 
+from ..sockets import message_new
+
 WINDOW = 1_000_000  # seconds
 
 
@@ -39,9 +41,7 @@ async def test_the_limit_counts_across_two_sockets_and_rest(crew, make_client, l
     one, two = await open_ws(crew.member), await open_ws(crew.member)
     for sock, n in ((one, 1), (one, 2), (two, 3)):
         await sock.send({"type": "message.send", "room": room, "body": f"m{n}", "client_id": f"c{n}"})
-        new = await sock.recv_until(
-            lambda f, n=n: f["type"] == "message.new" and f["message"]["body"] == f"m{n}"
-        )
+        new = await sock.recv_until(message_new(f"m{n}"))
         assert new["message"]["seq"] == n
 
     for sock, client_id in ((two, "c4"), (one, "c5")):

@@ -6,7 +6,7 @@ from channels.db import database_sync_to_async
 from rooms.models import Membership, Room
 
 from ..factories import UserFactory, post, room_with_members
-from ..sockets import of_type
+from ..sockets import message_new, of_type
 
 pytestmark = pytest.mark.django_db
 
@@ -98,12 +98,12 @@ def test_read_needs_membership(make_client, other_user):
 
 
 @pytest.fixture
-def chat(transactional_db):
-    alice, bob = UserFactory(), UserFactory()
-    room = room_with_members(owner=bob, members=[alice])
+def chat(chat):
+    """The suite's `chat`, where bob has posted three messages."""
+    alice, bob, room = chat
     for body in ("one", "two", "three"):
         post(room, bob, body)
-    return alice, bob, room
+    return chat
 
 
 @pytest.mark.django_db(transaction=True)
@@ -121,7 +121,7 @@ async def test_a_read_frame_moves_the_position_and_tells_the_users_other_socket(
     await tab2.recv_type("message.new")
     assert of_type(tab2.skipped, "read") == []
     # Bob is in the room but it is not his read position.
-    await bob_ws.recv_until(lambda f: f["type"] == "message.new" and f["message"]["body"] == "marker")
+    await bob_ws.recv_until(message_new("marker"))
     assert of_type(bob_ws.skipped, "read") == []
     assert await database_sync_to_async(read_position)(alice, room) == 2
 

@@ -10,8 +10,8 @@ from messaging.services import typing_notify
 from rooms.errors import Forbidden, NotFound
 from rooms.models import Room
 
-from ..factories import UserFactory, room_with_members
-from ..sockets import of_type
+from ..factories import room_with_members
+from ..sockets import message_new, of_type
 
 THROTTLE = 0.3
 
@@ -73,17 +73,6 @@ def test_typing_needs_a_member_who_may_post(
     assert sent_events == []
 
 
-@pytest.fixture
-def chat(transactional_db):
-    alice, bob = UserFactory(), UserFactory()
-    room = room_with_members(owner=bob, members=[alice])
-    return alice, bob, room
-
-
-def is_marker(frame):
-    return frame["type"] == "message.new" and frame["message"]["body"] == "marker"
-
-
 @pytest.mark.django_db(transaction=True)
 async def test_typing_reaches_the_others_not_the_sender_and_is_throttled(chat, open_ws, short_throttle):
     alice, bob, room = chat
@@ -93,12 +82,12 @@ async def test_typing_reaches_the_others_not_the_sender_and_is_throttled(chat, o
     await alice_ws.send({"type": "message.send", "room": room.pk, "body": "marker", "client_id": "m"})
     # Events of one room reach a socket in the order they were sent, so
     # whatever typing was broadcast arrived before the marker.
-    await bob_ws.recv_until(is_marker)
+    await bob_ws.recv_until(message_new("marker"))
     assert of_type(bob_ws.skipped, "typing") == [
         {"type": "typing", "room": room.pk, "user": {"id": alice.pk, "username": alice.username}}
     ]
     for own in (alice_ws, alice_tab2):
-        await own.recv_until(is_marker)
+        await own.recv_until(message_new("marker"))
         assert of_type(own.skipped, "typing") == []
 
     await asyncio.sleep(THROTTLE + 0.05)
