@@ -52,10 +52,6 @@ def messages_between(
     )
 
 
-def message_queryset() -> QuerySet[Message]:
-    return Message.objects.select_related("author", "room")
-
-
 def _search_vector() -> SearchVector:
     # Compiles to the expression of the GIN index message_body_search
     # (migration 0002); PostgreSQL uses the index only for this very expression.

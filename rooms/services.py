@@ -7,6 +7,7 @@ Each function runs in one transaction and registers its events
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 
+from accounts.models import User
 from accounts.serializers import user_to_dict
 from messaging import events
 from messaging.presence import online_user_ids
@@ -30,16 +31,21 @@ def _clean_name(name) -> str:
     return name
 
 
+def _clean_text(value, *, what: str, limit: int) -> str:
+    """`value` stripped; Invalid unless it is text of at most `limit` characters."""
+    if not isinstance(value, str):
+        raise Invalid(f"The {what} must be text.")
+    value = value.strip()
+    if len(value) > limit:
+        raise Invalid(f"A {what} has at most {limit} characters.")
+    return value
+
+
 def _clean_topic(topic) -> str:
-    if not isinstance(topic, str):
-        raise Invalid("The topic must be text.")
-    topic = topic.strip()
-    if len(topic) > TOPIC_MAX:
-        raise Invalid(f"A topic has at most {TOPIC_MAX} characters.")
-    return topic
+    return _clean_text(topic, what="topic", limit=TOPIC_MAX)
 
 
-def _user_by_username(username) -> "get_user_model()":
+def _user_by_username(username) -> User:
     user = get_user_model().objects.filter(username=username, is_active=True).first()
     if user is None:
         raise NotFound("No such user.")
@@ -247,12 +253,7 @@ def moderation_action_create(
 
 
 def _clean_reason(reason) -> str:
-    if not isinstance(reason, str):
-        raise Invalid("The reason must be text.")
-    reason = reason.strip()
-    if len(reason) > REASON_MAX:
-        raise Invalid(f"A reason has at most {REASON_MAX} characters.")
-    return reason
+    return _clean_text(reason, what="reason", limit=REASON_MAX)
 
 
 def _check_outranks(
