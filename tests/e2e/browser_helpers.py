@@ -39,6 +39,26 @@ def sign_up(browser, base_url: str, username: str):
     return page
 
 
+def create_room(page, name: str, kind: str = "Public") -> None:
+    """Creates a room from the sidebar ("Public" or "Private") and waits until it is open."""
+    from playwright.sync_api import expect
+
+    page.get_by_role("button", name="New room").click()
+    page.get_by_label("Room name").fill(name)
+    page.get_by_label(kind).check()
+    page.get_by_role("button", name="Create room").click()
+    expect(page.get_by_test_id("room-title")).to_have_text(name)
+
+
+def join_room(page, name: str) -> None:
+    """Joins a public room through "Browse rooms" and waits until it is open."""
+    from playwright.sync_api import expect
+
+    page.get_by_role("button", name="Browse rooms").click()
+    page.get_by_role("button", name=f"Join {name}").click()
+    expect(page.get_by_test_id("room-title")).to_have_text(name)
+
+
 def send(page, text: str) -> None:
     """Types `text` in the open room's composer and presses Enter."""
     composer = page.get_by_label("Message", exact=True)

@@ -13,7 +13,7 @@ import uuid
 
 import pytest
 
-from .browser_helpers import ARTIFACTS, expect_message, message, send, sign_up
+from .browser_helpers import ARTIFACTS, create_room, expect_message, join_room, message, send, sign_up
 from .harness import TcpProxy
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -27,15 +27,9 @@ def test_two_people_chat_in_a_room_and_one_to_one(browser, ui_server):
     bob = sign_up(browser, ui_server.url, f"bob{suffix}")
     room_name = f"lobby-{suffix}"
 
-    alice.get_by_role("button", name="New room").click()
-    alice.get_by_label("Room name").fill(room_name)
-    alice.get_by_label("Public").check()
-    alice.get_by_role("button", name="Create room").click()
-    expect(alice.get_by_test_id("room-title")).to_have_text(room_name)
+    create_room(alice, room_name)
 
-    bob.get_by_role("button", name="Browse rooms").click()
-    bob.get_by_role("button", name=f"Join {room_name}").click()
-    expect(bob.get_by_test_id("room-title")).to_have_text(room_name)
+    join_room(bob, room_name)
 
     send(alice, "Hello Bob, welcome!")
     expect_message(bob, "Hello Bob, welcome!")
@@ -81,13 +75,8 @@ def test_messages_missed_during_a_network_cut_appear_once(browser, ui_server):
         alice = sign_up(browser, ui_server.url, f"alice{suffix}")
         bob = sign_up(browser, proxy.url, f"bob{suffix}")
         room_name = f"cut-{suffix}"
-        alice.get_by_role("button", name="New room").click()
-        alice.get_by_label("Room name").fill(room_name)
-        alice.get_by_label("Public").check()
-        alice.get_by_role("button", name="Create room").click()
-        expect(alice.get_by_test_id("room-title")).to_have_text(room_name)
-        bob.get_by_role("button", name="Browse rooms").click()
-        bob.get_by_role("button", name=f"Join {room_name}").click()
+        create_room(alice, room_name)
+        join_room(bob, room_name)
         send(alice, "before the cut")
         expect_message(bob, "before the cut")
 

@@ -13,7 +13,7 @@ import uuid
 
 import pytest
 
-from .browser_helpers import ARTIFACTS, expect_message, send, sign_up
+from .browser_helpers import ARTIFACTS, create_room, expect_message, join_room, send, sign_up
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -36,17 +36,11 @@ def test_owner_mutes_and_bans_a_member_live(browser, ui_server):
     room_name = f"modroom-{suffix}"
     ARTIFACTS.mkdir(exist_ok=True)
 
-    alice.get_by_role("button", name="New room").click()
-    alice.get_by_label("Room name").fill(room_name)
-    alice.get_by_label("Public").check()
-    alice.get_by_role("button", name="Create room").click()
-    expect(alice.get_by_test_id("room-title")).to_have_text(room_name)
+    create_room(alice, room_name)
     expect(member(alice, alice_name)).to_have_attribute("data-role", "owner")
 
     # Bob joins: Alice's open members panel gains him without a reload.
-    bob.get_by_role("button", name="Browse rooms").click()
-    bob.get_by_role("button", name=f"Join {room_name}").click()
-    expect(bob.get_by_test_id("room-title")).to_have_text(room_name)
+    join_room(bob, room_name)
     expect(member(alice, bob_name)).to_have_count(1)
     expect(alice.get_by_role("button", name=re.compile("^Members"))).to_contain_text("2")
     # A plain member is offered no moderation, no settings, no bans.

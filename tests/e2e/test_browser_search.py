@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from .browser_helpers import expect_message, send, sign_up
+from .browser_helpers import create_room, expect_message, send, sign_up
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -16,19 +16,12 @@ def test_search_finds_by_stem_and_opens_the_room(browser, ui_server):
     suffix = uuid.uuid4().hex[:6]
     alice = sign_up(browser, ui_server.url, f"alice{suffix}")
     room_name = f"ops-{suffix}"
-    alice.get_by_role("button", name="New room").click()
-    alice.get_by_label("Room name").fill(room_name)
-    alice.get_by_label("Public").check()
-    alice.get_by_role("button", name="Create room").click()
-    expect(alice.get_by_test_id("room-title")).to_have_text(room_name)
+    create_room(alice, room_name)
     for text in ("The deploy is running now", "Lunch at noon?", "Deploys run every hour"):
         send(alice, text)
         expect_message(alice, text)
 
-    alice.get_by_role("button", name="New room").click()
-    alice.get_by_label("Room name").fill(f"elsewhere-{suffix}")
-    alice.get_by_role("button", name="Create room").click()
-    expect(alice.get_by_test_id("room-title")).to_have_text(f"elsewhere-{suffix}")
+    create_room(alice, f"elsewhere-{suffix}")
 
     search = alice.get_by_label("Search messages")
     search.fill("run deploy")
