@@ -1,9 +1,16 @@
-"""`python -m config.serve ARGS`: daphne's command line, closing oversize frames with 1009.
+"""`python -m config.serve ARGS`: daphne's command line, with two changes to its WebSocket.
 
-Daphne enforces `--websocket-max-message-size` / `--websocket-max-frame-size`
-through autobahn, whose default on a violation is to drop the TCP
-connection. The contract says a frame over 64 KiB closes the socket with
-code 1009, so the factory is told to fail with a closing handshake instead.
+- **Oversize frames close with 1009.** Daphne enforces
+  `--websocket-max-message-size` / `--websocket-max-frame-size` through
+  autobahn, whose default on a violation is to drop the TCP connection. The
+  contract says a frame over 64 KiB closes the socket with code 1009, so the
+  factory is told to fail with a closing handshake instead.
+- **A socket that does not read is closed with 4008.** Daphne hands every
+  frame to Twisted, which buffers what the peer has not taken yet without
+  limit. When more than CHAT_SOCKET_BUFFER_BYTES wait unsent for one socket,
+  it is closed with 4008 ("too slow: reconnect and catch up",
+  docs/protocol.md) and nothing more is queued for it; autobahn drops the
+  connection if the peer does not answer the close within its close timeout.
 """
 
 import logging
@@ -11,8 +18,12 @@ import os
 
 from autobahn.twisted.websocket import WebSocketServerFactory
 from daphne.cli import CommandLineInterface
+from daphne.ws_protocol import WebSocketProtocol
 
+CLOSE_TOO_SLOW = 4008
 _reset = WebSocketServerFactory.resetProtocolOptions
+_server_send = WebSocketProtocol.serverSend
+logger = logging.getLogger("config.serve")
 
 
 def _reset_with_close_frame(self):
@@ -20,7 +31,28 @@ def _reset_with_close_frame(self):
     self.failByDrop = False
 
 
+def unsent_bytes(transport) -> int:
+    """Bytes a Twisted TCP transport holds that the peer has not taken yet (0 if unknown)."""
+    buffered = getattr(transport, "dataBuffer", b"")
+    return len(buffered) - getattr(transport, "offset", 0) + getattr(transport, "_tempDataLen", 0)
+
+
+def _server_send_bounded(self, content, binary=False):
+    if getattr(self, "too_slow", False):
+        return
+    _server_send(self, content, binary)
+    from django.conf import settings
+
+    if unsent_bytes(self.transport) > settings.CHAT_SOCKET_BUFFER_BYTES:
+        self.too_slow = True
+        logger.warning(
+            "closing a WebSocket that does not read: %d bytes unsent", unsent_bytes(self.transport)
+        )
+        self.sendClose(code=CLOSE_TOO_SLOW, reason="too slow: reconnect and catch up")
+
+
 WebSocketServerFactory.resetProtocolOptions = _reset_with_close_frame
+WebSocketProtocol.serverSend = _server_send_bounded
 
 if __name__ == "__main__":
     CommandLineInterface.entrypoint()

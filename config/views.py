@@ -20,10 +20,8 @@ def _database_answers() -> None:
 
 
 async def _channel_layer_answers() -> None:
-    layer = get_channel_layer()
-    channel = await layer.new_channel("healthz.")
-    await layer.send(channel, {"type": "healthz.ping"})
-    await asyncio.wait_for(layer.receive(channel), timeout=2)
+    # A PING on the layer's own connection: it takes no lock the sockets hold.
+    await asyncio.wait_for(get_channel_layer().ping(), timeout=2)
 
 
 async def healthz(request):

@@ -1,18 +1,23 @@
 """The one WebSocket of a client, `/ws/chat/` (contract: "The WebSocket").
 
-The consumer parses frames, calls the services through
-`database_sync_to_async`, and forwards group events to its socket. Channels
-runs one consumer's handlers one at a time, in arrival order, so a socket's
-frames take effect in the order they were sent.
+The consumer parses frames, calls the services on the thread pool (and so on
+the database connection pool, `messaging.hub.in_pool`), and forwards group
+events to its socket. Channels runs one consumer's handlers one at a time, in
+arrival order, so a socket's frames take effect in the order they were sent.
+
+However a socket ends (the client closes, a handler fails, the server shuts
+down, the socket is closed as too slow), `__call__`'s `finally` runs the same
+cleanup: out of every group, off the process's hub, presence entry removed.
 """
 
 import asyncio
 import json
 import logging
-import time
 
-from channels.db import database_sync_to_async
+import redis
+from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.db import DatabaseError, InterfaceError, OperationalError
 
 from rooms.errors import ChatError, RateLimited
 from rooms.selectors import room_detail_for_user, room_seqs_for_user
@@ -20,21 +25,24 @@ from rooms.serializers import RoomSerializer
 
 from . import services
 from .events import room_group, to_json, user_group
-from .presence import entry_lifetime, heartbeat_interval, presence_store
-from .selectors import messages_between
+from .hub import GAP_FILL_MAX, hub, in_pool
 from .serializers import message_to_dict
 
 logger = logging.getLogger(__name__)
 
 MAX_FRAME_BYTES = 64 * 1024
-GAP_FILL_MAX = 200
-_last_sweep = 0.0
+TAIL_EVENT = "chat.tail"
 
+# Close codes (docs/protocol.md): 4001 the session ended, 4008 too slow,
+# 1011 a server bug, 1013 a dependency is down: try again later.
+CLOSE_SESSION_ENDED = 4001
+CLOSE_TOO_SLOW = 4008
+CLOSE_SERVER_ERROR = 1011
+CLOSE_TRY_AGAIN = 1013
+UNAVAILABLE_RETRY_MS = 1000
 
-async def _sweep_and_announce() -> None:
-    """Claim the users whose every presence entry expired and announce them offline."""
-    for user_id in await asyncio.to_thread(presence_store().sweep):
-        await database_sync_to_async(services.presence_announce)(user_id=user_id, online=False)
+# Failures of PostgreSQL or Redis that a retry may get past.
+UNAVAILABLE = (OperationalError, InterfaceError, redis.ConnectionError, redis.TimeoutError, ConnectionError)
 
 
 class FrameError(Exception):
@@ -48,7 +56,7 @@ def _int_field(frame: dict, name: str) -> int:
     return value
 
 
-@database_sync_to_async
+@in_pool
 def _room_view(user, room_id: int) -> tuple[dict, int] | None:
     try:
         room = room_detail_for_user(user=user, room_id=room_id)
@@ -59,109 +67,119 @@ def _room_view(user, room_id: int) -> tuple[dict, int] | None:
     return RoomSerializer(room).data, room.last_seq
 
 
-@database_sync_to_async
-def _gap(room_id: int, after: int, before: int) -> list[str]:
-    return [
-        to_json({"type": "message.new", "message": message_to_dict(m)})
-        for m in messages_between(room_id=room_id, after=after, before=before, limit=GAP_FILL_MAX)
-    ]
-
-
 class ChatConsumer(AsyncWebsocketConsumer):
     """A user's socket: every room of theirs multiplexed on it.
 
     `self.rooms` maps each room the socket follows to the last seq it sent,
     so `message.new` leaves in seq order with no duplicates: an event ahead of
     its predecessors first sends the missing messages from the database
-    (they are committed, since seq is taken under the room's row lock).
+    (they are committed, since seq is taken under the room's row lock). A gap
+    larger than GAP_FILL_MAX closes the socket with 4008 instead: the client
+    reconnects and catches up over REST.
     """
 
+    user = None
+    ending = False
+
+    async def __call__(self, scope, receive, send):
+        self.rooms: dict[int, int] = {}
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            await asyncio.shield(self._end())
+
+    async def dispatch(self, message):
+        # Channels' dispatch awaits aclose_old_connections() before every handler: a hop to
+        # the thread-sensitive thread for each event of each socket. It is safe to skip:
+        # no handler here touches the ORM in this thread; every ORM call goes through
+        # database_sync_to_async, whose thread_handler closes old connections before and
+        # after the call, in the thread that runs it.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        if self.ending and not message["type"].startswith("websocket."):
+            return
+        try:
+            await handler(message)
+        except UNAVAILABLE:
+            logger.warning(
+                "closing a socket: a dependency failed handling %s", message["type"], exc_info=True
+            )
+            await self._close(CLOSE_TRY_AGAIN)
+        except Exception:
+            if message["type"].startswith("websocket."):
+                raise
+            logger.exception("closing a socket: handling %s failed", message["type"])
+            await self._close(CLOSE_SERVER_ERROR)
+
     async def connect(self):
-        """Refuse without a ticket's user (HTTP 403); else join the groups and say hello."""
+        """Refuse without a ticket's user (HTTP 403); else join the groups, say hello, go online."""
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
             await self.close()
             return
-        self.user = user
-        self.rooms: dict[int, int] = await database_sync_to_async(room_seqs_for_user)(user_id=user.pk)
-        await self.channel_layer.group_add(user_group(user.pk), self.channel_name)
-        await asyncio.gather(
-            *(self.channel_layer.group_add(room_group(r), self.channel_name) for r in self.rooms)
-        )
+        try:
+            rooms = await in_pool(room_seqs_for_user)(user_id=user.pk)
+            groups = [user_group(user.pk), *(room_group(r) for r in rooms)]
+            await self.channel_layer.group_add_many(groups, self.channel_name)
+        except UNAVAILABLE:
+            logger.warning("refusing a socket: a dependency is down", exc_info=True)
+            await self.accept()
+            await self.close(code=CLOSE_TRY_AGAIN)
+            return
+        self.user, self.rooms, self.hub = user, rooms, hub()
+        self.hub.follow(self, rooms)
         await self.accept()
         await self.send_frame(
-            {"type": "hello", "user": {"id": user.pk, "username": user.username}, "rooms": list(self.rooms)}
+            {"type": "hello", "user": {"id": user.pk, "username": user.username}, "rooms": list(rooms)}
         )
-        self.presence_call: asyncio.Future | None = None
-        await self._presence_beat()
-        self.heartbeat = asyncio.create_task(self._heartbeat_loop())
+        await self.hub.socket_opened(self)
 
     async def disconnect(self, code):
-        """Leave every group; announce offline when this was the user's last socket."""
-        if not hasattr(self, "user"):
+        await self._end()
+
+    async def _end(self) -> None:
+        """Leave every group and the hub, go offline if last; once, whatever went wrong before."""
+        if self.ending or self.user is None:
+            self.ending = True
             return
-        if getattr(self, "heartbeat", None) is not None:
-            self.heartbeat.cancel()
-        await asyncio.gather(
-            self.channel_layer.group_discard(user_group(self.user.pk), self.channel_name),
-            *(self.channel_layer.group_discard(room_group(r), self.channel_name) for r in self.rooms),
-        )
-        # Cancelling the heartbeat does not stop a store call already running in
-        # a worker thread; were it to finish after the removal below, it would
-        # put this socket back online until its entry expired.
-        if getattr(self, "presence_call", None) is not None:
-            await asyncio.wait([self.presence_call])
-        store = presence_store()
-        last = await asyncio.to_thread(store.disconnect, self.user.pk, self.channel_name)
-        if last:
-            await database_sync_to_async(services.presence_announce)(user_id=self.user.pk, online=False)
+        self.ending = True
+        groups = [user_group(self.user.pk), *(room_group(r) for r in self.rooms)]
+        try:
+            await self.channel_layer.group_discard_many(groups, self.channel_name)
+        except Exception:
+            logger.warning("leaving the groups of a closed socket failed", exc_info=True)
+        try:
+            await self.hub.socket_closed(self)
+        except Exception:
+            logger.warning("removing the presence of a closed socket failed", exc_info=True)
 
-    # --- presence --------------------------------------------------------
-
-    async def _presence_beat(self) -> None:
-        """Refresh this socket's presence entry, announcing the user online if they were not."""
-        global _last_sweep
-        store = presence_store()
-        self.presence_call = asyncio.ensure_future(
-            asyncio.to_thread(store.connect, self.user.pk, self.channel_name, entry_lifetime())
-        )
-        came_online = await asyncio.shield(self.presence_call)
-        if came_online:
-            await database_sync_to_async(services.presence_announce)(user_id=self.user.pk, online=True)
-        # Any socket's beat sweeps unless another did within half an interval,
-        # so every beat interval of a process holds a sweep, and the sweeps stay cheap.
-        now = time.monotonic()
-        if now - _last_sweep >= heartbeat_interval() / 2:
-            _last_sweep = now
-            # Shielded: the sweep claims each expired user once for the whole
-            # deployment; were this socket to close half-way, the users it
-            # claimed would never be announced offline.
-            await asyncio.shield(_sweep_and_announce())
-
-    async def _heartbeat_loop(self) -> None:
-        interval = heartbeat_interval()
-        while True:
-            await asyncio.sleep(interval)
-            try:
-                await self._presence_beat()
-            except Exception:  # a Redis hiccup must not kill the socket
-                logger.exception("presence heartbeat failed")
+    async def _close(self, code: int) -> None:
+        if not self.ending:
+            await self.close(code=code)
+        await self._end()
 
     # --- client frames ---------------------------------------------------
 
     async def receive(self, text_data=None, bytes_data=None):
-        """Parse one frame and run it; a bad frame gets an error frame, the socket stays open."""
+        """Parse one frame and run it; a refused frame gets an error frame, the socket stays open."""
         if bytes_data is not None:
             if len(bytes_data) > MAX_FRAME_BYTES:
                 await self.close(code=1009)
                 return
             await self.send_error("bad_request", "Binary frames are not supported.")
             return
-        if len(text_data) > MAX_FRAME_BYTES // 4 and len(text_data.encode()) > MAX_FRAME_BYTES:
+        if (
+            len(text_data) > MAX_FRAME_BYTES // 4
+            and len(text_data.encode("utf-8", "surrogatepass")) > MAX_FRAME_BYTES
+        ):
             await self.close(code=1009)
             return
         try:
             frame = json.loads(text_data)
+        except RecursionError:
+            await self.send_error("bad_request", "A frame may not nest that deeply.")
+            return
         except ValueError:
             await self.send_error("bad_request", "A frame must be JSON.")
             return
@@ -180,6 +198,22 @@ class ChatConsumer(AsyncWebsocketConsumer):
         except ChatError as exc:
             extra = {"retry_after_ms": exc.retry_after_ms} if isinstance(exc, RateLimited) else {}
             await self.send_error(exc.code, exc.detail, client_id=client_id, **extra)
+        except UNAVAILABLE:
+            logger.warning(
+                "a %s frame could not be served: a dependency is down", frame["type"], exc_info=True
+            )
+            await self.send_error(
+                "unavailable",
+                "The service is briefly unavailable; try again.",
+                client_id=client_id,
+                retry_after_ms=UNAVAILABLE_RETRY_MS,
+            )
+        except DatabaseError:
+            logger.exception("a %s frame failed in the database", frame["type"])
+            await self.send_error("internal", "The server failed to handle this frame.", client_id=client_id)
+        except Exception:
+            logger.exception("a %s frame failed", frame["type"])
+            await self.send_error("internal", "The server failed to handle this frame.", client_id=client_id)
 
     async def frame_message_send(self, frame: dict) -> None:
         room_id = _int_field(frame, "room")
@@ -188,20 +222,23 @@ class ChatConsumer(AsyncWebsocketConsumer):
             raise FrameError("'body' must be a string.")
         if client_id is not None and not isinstance(client_id, str):
             raise FrameError("'client_id' must be a string.")
-        message, created = await database_sync_to_async(services.message_create)(
+        message, created = await in_pool(services.message_create)(
             room_id=room_id, author=self.user, body=body, client_id=client_id
         )
         if not created:
-            # A retry: only the sender hears of the original again.
-            await self.send_frame({"type": "message.new", "message": message_to_dict(message)})
+            # A retry: only the sender hears of the original again, through the seq
+            # tracking, so a message this socket has not had yet comes in seq order.
+            text = to_json({"type": "message.new", "message": message_to_dict(message)})
+            if not await self._forward(room_id, message.seq, text) and room_id in self.rooms:
+                await self.send(text_data=text)
 
     async def frame_typing(self, frame: dict) -> None:
         room_id = _int_field(frame, "room")
-        await database_sync_to_async(services.typing_notify)(user=self.user, room_id=room_id)
+        await in_pool(services.typing_notify)(user=self.user, room_id=room_id)
 
     async def frame_read(self, frame: dict) -> None:
         room_id, seq = _int_field(frame, "room"), _int_field(frame, "seq")
-        await database_sync_to_async(services.read_mark)(user=self.user, room_id=room_id, seq=seq)
+        await in_pool(services.read_mark)(user=self.user, room_id=room_id, seq=seq)
 
     async def frame_ping(self, frame: dict) -> None:
         await self.send_frame({"type": "pong"})
@@ -213,19 +250,45 @@ class ChatConsumer(AsyncWebsocketConsumer):
         "ping": frame_ping,
     }
 
-    # --- group events (messaging.events) ---------------------------------
+    # --- group events (messaging.events, messaging.hub, messaging.layers) --
+
+    async def _forward(self, room_id: int, seq: int, text: str) -> bool:
+        """Send `message.new` of `seq` if it is this socket's next; fill a gap first. False if not sent."""
+        last = self.rooms.get(room_id)
+        if last is None or seq <= last:
+            return False
+        if seq > last + 1 and not await self._fill(room_id, last, seq):
+            return False
+        self.rooms[room_id] = seq
+        await self.send(text_data=text)
+        return True
+
+    async def _fill(self, room_id: int, after: int, before: int) -> bool:
+        """Send the room's messages with after < seq < before from the database; False if closed instead."""
+        if before - after - 1 > GAP_FILL_MAX:
+            await self._close(CLOSE_TOO_SLOW)
+            return False
+        for seq, text in await self.hub.gap(room_id, after, before):
+            if self.rooms.get(room_id, seq) >= seq:
+                continue
+            self.rooms[room_id] = seq
+            await self.send(text_data=text)
+        return room_id in self.rooms
 
     async def chat_message(self, event):
         """`message.new`: forward the text in seq order, filling any gap from the database."""
+        await self._forward(event["room"], event["seq"], event["text"])
+
+    async def chat_tail(self, event):
+        """The seq watch saw messages up to `seq` that this socket never got: send them."""
         room_id, seq = event["room"], event["seq"]
         last = self.rooms.get(room_id)
-        if last is None or seq <= last:
-            return
-        if seq > last + 1:
-            for text in await _gap(room_id, last, seq):
-                await self.send(text_data=text)
-        self.rooms[room_id] = seq
-        await self.send(text_data=event["text"])
+        if last is not None and seq > last:
+            await self._fill(room_id, last, seq + 1)
+
+    async def chat_overflow(self, event):
+        """The socket's event queue passed its bound (messaging.layers): close it as too slow."""
+        await self._close(CLOSE_TOO_SLOW)
 
     async def chat_broadcast(self, event):
         """Any other frame: forwarded as is, if this socket follows the room."""
@@ -235,6 +298,10 @@ class ChatConsumer(AsyncWebsocketConsumer):
         if event.get("exclude_user") == self.user.pk:
             return
         await self.send(text_data=event["text"])
+
+    async def account_changed(self, event):
+        """The user logged out, changed password, was deactivated or changed rights: close (4001)."""
+        await self._close(CLOSE_SESSION_ENDED)
 
     async def room_added(self, event):
         """Follow a room the user joined or was added to; send `room.added`, then every
@@ -250,16 +317,17 @@ class ChatConsumer(AsyncWebsocketConsumer):
             await self.channel_layer.group_discard(room_group(room_id), self.channel_name)
             return
         room, last_seq = view
-        self.rooms[room_id] = last_seq
+        self.rooms[room_id] = joined_at_seq
+        self.hub.follow(self, [room_id])
         await self.send_frame({"type": "room.added", "room": room})
         if last_seq > joined_at_seq:
-            for text in await _gap(room_id, joined_at_seq, last_seq + 1):
-                await self.send(text_data=text)
+            await self._fill(room_id, joined_at_seq, last_seq + 1)
 
     async def room_removed(self, event):
         """Stop following a room the user left or was removed from; send `room.removed`."""
         room_id = event["room"]
         if self.rooms.pop(room_id, None) is not None:
+            self.hub.unfollow(self, [room_id])
             await self.channel_layer.group_discard(room_group(room_id), self.channel_name)
         await self.send_frame({"type": "room.removed", "room": room_id})
 

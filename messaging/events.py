@@ -5,15 +5,30 @@ transaction commits (`transaction.on_commit`), so no client ever hears of a
 write that did not happen (contract: "sent only after the commit"). Payloads
 are serialized to JSON text once here; the consumer forwards the text as is.
 
+A committed write always answers success: when the channel layer cannot take
+an event (Redis down), the failure is logged and the event is handed to the
+outbox of the process's event loop, which retries it in order for up to
+OUTBOX_RETRY_SECONDS. Sockets that still miss a `message.new` get it from the
+database through the seq watch (`messaging.hub`).
+
 Group names are built from primary keys only, as the channel layer allows
 `[a-zA-Z0-9-_.]` under 100 characters.
 """
 
+import asyncio
+import collections
 import json
+import logging
+import time
 
-from asgiref.sync import async_to_sync
+from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+OUTBOX_RETRY_SECONDS = 60
+OUTBOX_MAX_EVENTS = 10_000
 
 
 def room_group(room_id: int) -> str:
@@ -30,16 +45,82 @@ def to_json(payload: dict) -> str:
     return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
 
 
-def _send_on_commit(group: str, event: dict) -> None:
-    def send():
-        async_to_sync(get_channel_layer().group_send)(group, event)
+class Outbox:
+    """Events the channel layer refused, retried in order on one event loop.
 
-    transaction.on_commit(send)
+    Retries back off from 0.1 s to 2 s; an event older than
+    OUTBOX_RETRY_SECONDS, or beyond OUTBOX_MAX_EVENTS, is given up with a
+    warning (a lost `message.new` still reaches open sockets through the seq
+    watch; clients catch up over REST on reconnect).
+    """
+
+    def __init__(self) -> None:
+        self.pending: collections.deque[tuple[float, str, dict]] = collections.deque()
+        self.task: asyncio.Task | None = None
+
+    def add(self, group: str, event: dict) -> None:
+        if len(self.pending) >= OUTBOX_MAX_EVENTS:
+            self.pending.popleft()
+            logger.warning("outbox full: an event was given up")
+        self.pending.append((time.monotonic(), group, event))
+        if self.task is None or self.task.done():
+            self.task = asyncio.ensure_future(self._drain())
+
+    async def _drain(self) -> None:
+        delay = 0.1
+        while self.pending:
+            queued_at, group, event = self.pending[0]
+            if time.monotonic() - queued_at > OUTBOX_RETRY_SECONDS:
+                self.pending.popleft()
+                logger.warning("an event to %s was given up after %d s", group, OUTBOX_RETRY_SECONDS)
+                continue
+            try:
+                await get_channel_layer().group_send(group, event)
+            except Exception:
+                await asyncio.sleep(delay)
+                delay = min(2.0, delay * 2)
+                continue
+            self.pending.popleft()
+            delay = 0.1
+
+
+_outboxes: dict[asyncio.AbstractEventLoop, Outbox] = {}
+
+
+def _retry_later(group: str, event: dict) -> None:
+    loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
+    if loop is None or loop.is_closed():
+        logger.error(
+            "an event to %s was lost: the channel layer refused it and no event loop can retry", group
+        )
+        return
+
+    def add() -> None:
+        _outboxes.setdefault(loop, Outbox()).add(group, event)
+
+    loop.call_soon_threadsafe(add)
+
+
+def _send(group: str, event: dict) -> None:
+    try:
+        async_to_sync(get_channel_layer().group_send)(group, event)
+    except Exception:
+        logger.warning("the channel layer refused an event to %s; retrying it", group, exc_info=True)
+        _retry_later(group, event)
+
+
+def _send_on_commit(group: str, event: dict) -> None:
+    transaction.on_commit(lambda: _send(group, event))
+
+
+def message_new_text(message: dict) -> str:
+    """The `message.new` frame of a Message dict, as JSON text."""
+    return to_json({"type": "message.new", "message": message})
 
 
 def message_new(*, room_id: int, seq: int, message: dict) -> None:
     """`message.new` to the room; `seq` travels beside the text so sockets keep seq order."""
-    text = to_json({"type": "message.new", "message": message})
+    text = message_new_text(message)
     _send_on_commit(room_group(room_id), {"type": "chat.message", "room": room_id, "seq": seq, "text": text})
 
 
@@ -70,3 +151,9 @@ def room_removed(*, user_id: int, room_id: int) -> None:
 def room_updated(*, room_id: int) -> None:
     """Name, topic or lock changed: each member's socket sends its own view as `room.updated`."""
     _send_on_commit(room_group(room_id), {"type": "room.changed", "room": room_id})
+
+
+def account_changed(*, user_id: int, reason: str) -> None:
+    """The user's sessions ended or their rights changed (logout, password change or reset,
+    deactivation, staff or superuser change): every socket of theirs closes with 4001."""
+    _send_on_commit(user_group(user_id), {"type": "account.changed", "reason": reason})

@@ -64,6 +64,16 @@ class RedisPresence:
         keys = [self.conn_prefix + str(user_id), self.users_key]
         return bool(self._connect(keys=keys, args=[socket, user_id, now, now + ttl, int(ttl * 2) + 1]))
 
+    def connect_many(self, entries: list[tuple[int, str]], ttl: float) -> list[int]:
+        """`connect` for many `(user id, socket)` in one round trip; the users that came online."""
+        now = time.time()
+        pipe = self.client.pipeline(transaction=False)
+        for user_id, socket in entries:
+            keys = [self.conn_prefix + str(user_id), self.users_key]
+            self._connect(keys=keys, args=[socket, user_id, now, now + ttl, int(ttl * 2) + 1], client=pipe)
+        results = pipe.execute()
+        return sorted({user_id for (user_id, _), came in zip(entries, results, strict=True) if came})
+
     def disconnect(self, user_id: int, socket: str) -> bool:
         keys = [self.conn_prefix + str(user_id), self.users_key]
         return bool(self._disconnect(keys=keys, args=[socket, user_id, time.time()]))
@@ -102,6 +112,9 @@ class MemoryPresence:
             self.sockets.setdefault(user_id, {})[socket] = now + ttl
             self._refresh(user_id, now)
             return old is None or old <= now
+
+    def connect_many(self, entries: list[tuple[int, str]], ttl: float) -> list[int]:
+        return sorted({user_id for user_id, socket in entries if self.connect(user_id, socket, ttl)})
 
     def disconnect(self, user_id: int, socket: str) -> bool:
         now = time.time()

@@ -56,6 +56,21 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _close_database_pool(django_db_setup):
+    """Hand the pool's connections back before the test database is dropped.
+
+    Services run on the thread pool (messaging.hub.in_pool); the connections of
+    those threads go back to psycopg's pool, which keeps them open.
+    """
+    yield
+    from django.db import connections
+
+    for connection in connections.all():
+        if getattr(connection, "pool", None) is not None:
+            connection.close_pool()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_shared_state():
     """Each test starts with an empty cache, a new channel layer and no presence."""

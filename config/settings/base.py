@@ -121,17 +121,28 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Channel layer and cache ------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+# Events a socket may have queued before it is closed as too slow (4008), and the
+# bytes daphne may hold unsent for it (config/serve.py); docs/protocol.md.
+CHAT_SOCKET_QUEUE_FRAMES = env.int("CHAT_SOCKET_QUEUE_FRAMES", default=500)
+CHAT_SOCKET_BUFFER_BYTES = env.int("CHAT_SOCKET_BUFFER_BYTES", default=1024 * 1024)
+# Seconds between two looks of a process's seq watch (messaging.hub).
+CHAT_SEQ_WATCH_INTERVAL = env.float("CHAT_SEQ_WATCH_INTERVAL", default=2.0)
 if REDIS_URL:
+    # Redis pub/sub, one copy of an event per process (messaging.layers).
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "messaging.layers.ChatRedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_connect_timeout": 2,
+                        "socket_timeout": 5,
+                        "health_check_interval": 10,
+                    }
+                ],
                 "prefix": env.str("CHANNEL_LAYER_PREFIX", default="chat"),
-                "capacity": 1000,
-                "expiry": 60,
-                # A socket stays in its groups for as long as it is open: a week.
-                "group_expiry": 7 * 24 * 3600,
+                "queue_frames": CHAT_SOCKET_QUEUE_FRAMES,
             },
         }
     }
@@ -143,7 +154,12 @@ if REDIS_URL:
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "messaging.layers.ChatInMemoryChannelLayer",
+            "CONFIG": {"queue_frames": CHAT_SOCKET_QUEUE_FRAMES},
+        }
+    }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Accounts ---------------------------------------------------------------

@@ -144,23 +144,20 @@ async def test_a_socket_of_a_dead_process_expires_and_a_live_process_announces_i
 async def test_a_heartbeat_in_flight_at_disconnect_does_not_bring_the_socket_back(
     chat, open_ws, settings, monkeypatch
 ):
-    """The disconnect handler cancels the heartbeat; a beat whose store call is
-    already running in a worker thread must not re-add the socket afterwards."""
+    """A beat whose store call is already running in a worker thread when the socket
+    closes must not re-add the socket afterwards: the removal waits for the beat."""
     alice, _, _ = chat
     settings.PRESENCE_TTL = 3  # a beat every second
     store = presence_store()
     entered, release = threading.Event(), threading.Event()
-    connect = store.connect
-    calls = []
+    connect_many = store.connect_many
 
-    def slow_connect(user_id, socket, ttl):
-        calls.append(socket)
-        if len(calls) == 2:  # the first heartbeat after the connect
-            entered.set()
-            release.wait(5)
-        return connect(user_id, socket, ttl)
+    def slow_connect_many(entries, ttl):
+        entered.set()
+        release.wait(5)
+        return connect_many(entries, ttl)
 
-    monkeypatch.setattr(store, "connect", slow_connect)
+    monkeypatch.setattr(store, "connect_many", slow_connect_many)
     ws = await open_ws(alice)
     assert await asyncio.to_thread(entered.wait, 3)
     closing = asyncio.ensure_future(ws.close())

@@ -1,0 +1,236 @@
+"""What one server process shares among its sockets: the hub of its event loop.
+
+- **Followers.** Which local sockets follow which rooms, so the process can act
+  for a room once instead of once per socket.
+- **One gap read per room.** Sockets that see the same seq gap (an event
+  arrived ahead of one the channel layer lost or has not delivered yet) share
+  one database read of the missing messages.
+- **The seq watch.** Pub/sub delivers at most once (`messaging.layers`), so
+  every `CHAT_SEQ_WATCH_INTERVAL` seconds the process reads the newest seq of
+  every room its sockets follow, in one query. A socket still behind the seq
+  that the previous look saw (a whole interval ago, so any live event would
+  have arrived) is sent a `chat.tail` event and fills the tail from the
+  database. An open socket thus receives every message of its rooms, even the
+  last one of a quiet room whose event was lost.
+- **One presence heartbeat.** Every local socket's presence entry is refreshed
+  in one pipelined call per beat (`messaging.presence`), instead of one task
+  and one call per socket, and the process sweeps the expired entries of the
+  whole deployment on the same beat.
+
+One hub per event loop (daphne runs one; tests run one per test).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from channels.db import database_sync_to_async
+from django.conf import settings
+
+from .presence import entry_lifetime, heartbeat_interval, presence_store
+
+if TYPE_CHECKING:
+    from .consumers import ChatConsumer
+
+logger = logging.getLogger(__name__)
+
+GAP_FILL_MAX = 200
+# A finished gap read serves sockets that ask a little later for the same range.
+GAP_READ_REUSE_SECONDS = 1.0
+
+
+def _gap_texts(room_id: int, after: int, before: int, limit: int) -> list[tuple[int, str]]:
+    from .events import message_new_text
+    from .selectors import messages_between
+    from .serializers import message_to_dict
+
+    return [
+        (m.seq, message_new_text(message_to_dict(m)))
+        for m in messages_between(room_id=room_id, after=after, before=before, limit=limit)
+    ]
+
+
+def _latest_seqs(room_ids: list[int]) -> dict[int, int]:
+    from rooms.models import Room
+
+    return dict(Room.objects.filter(pk__in=room_ids).values_list("pk", "last_seq"))
+
+
+def _announce(user_id: int, online: bool) -> None:
+    from .services import presence_announce
+
+    presence_announce(user_id=user_id, online=online)
+
+
+# ORM work of the hub and the consumer runs on the thread pool (and so on the
+# database connection pool), not on the one thread-sensitive thread.
+def in_pool(func):
+    return database_sync_to_async(func, thread_sensitive=False)
+
+
+@dataclass
+class _GapRead:
+    after: int
+    before: int
+    task: asyncio.Future
+    done_at: float | None = None
+
+    def serves(self, after: int, before: int) -> bool:
+        if not (self.after <= after and before <= self.before):
+            return False
+        return self.done_at is None or time.monotonic() - self.done_at < GAP_READ_REUSE_SECONDS
+
+
+@dataclass
+class Hub:
+    """The shared state of one event loop's sockets (module docstring)."""
+
+    followers: dict[int, set[ChatConsumer]] = field(default_factory=dict)
+    sockets: set[ChatConsumer] = field(default_factory=set)
+    presence_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _gaps: dict[int, _GapRead] = field(default_factory=dict)
+    _seen: dict[int, int] = field(default_factory=dict)
+    _tasks: list[asyncio.Task] = field(default_factory=list)
+
+    # --- followers ---------------------------------------------------------
+
+    def follow(self, consumer: ChatConsumer, room_ids) -> None:
+        for room_id in room_ids:
+            self.followers.setdefault(room_id, set()).add(consumer)
+        self._start()
+
+    def unfollow(self, consumer: ChatConsumer, room_ids) -> None:
+        for room_id in room_ids:
+            members = self.followers.get(room_id)
+            if members is not None:
+                members.discard(consumer)
+                if not members:
+                    del self.followers[room_id]
+
+    # --- gaps --------------------------------------------------------------
+
+    async def gap(self, room_id: int, after: int, before: int) -> list[tuple[int, str]]:
+        """`(seq, message.new text)` of the room's messages with after < seq < before, ascending.
+
+        At most GAP_FILL_MAX. Sockets asking for a range inside one being read
+        (or read within GAP_READ_REUSE_SECONDS) share that read.
+        """
+        read = self._gaps.get(room_id)
+        if read is None or not read.serves(after, before):
+            task = asyncio.ensure_future(in_pool(_gap_texts)(room_id, after, before, GAP_FILL_MAX))
+            read = self._gaps[room_id] = _GapRead(after, before, task)
+
+            def finished(_task, read=read):
+                read.done_at = time.monotonic()
+
+            task.add_done_callback(finished)
+        rows = await asyncio.shield(read.task)
+        return [(seq, text) for seq, text in rows if after < seq < before]
+
+    # --- the seq watch -------------------------------------------------------
+
+    async def check_tails(self) -> None:
+        """One look of the seq watch: read the followed rooms' newest seqs, signal the sockets behind."""
+        room_ids = list(self.followers)
+        if not room_ids:
+            self._seen = {}
+            return
+        latest = await in_pool(_latest_seqs)(room_ids)
+        from .consumers import TAIL_EVENT
+
+        for room_id, seen in self._seen.items():
+            for consumer in tuple(self.followers.get(room_id, ())):
+                if consumer.rooms.get(room_id, seen) < seen:
+                    await consumer.channel_layer.send(
+                        consumer.channel_name, {"type": TAIL_EVENT, "room": room_id, "seq": seen}
+                    )
+        self._seen = latest
+
+    async def _watch(self) -> None:
+        while True:
+            await asyncio.sleep(settings.CHAT_SEQ_WATCH_INTERVAL)
+            try:
+                await self.check_tails()
+            except Exception:
+                logger.warning("the seq watch could not read the rooms' newest seqs", exc_info=True)
+
+    # --- presence ------------------------------------------------------------
+
+    async def socket_opened(self, consumer: ChatConsumer) -> None:
+        """Register the socket for heartbeats and put its presence entry; announce the user if new."""
+        self.sockets.add(consumer)
+        self._start()
+        async with self.presence_lock:
+            came_online = await asyncio.to_thread(
+                presence_store().connect, consumer.user.pk, consumer.channel_name, entry_lifetime()
+            )
+        if came_online:
+            await in_pool(_announce)(consumer.user.pk, True)
+
+    async def socket_closed(self, consumer: ChatConsumer) -> None:
+        """Forget the socket; remove its presence entry, announcing the user offline if it was the last."""
+        self.sockets.discard(consumer)
+        self.unfollow(consumer, list(consumer.rooms))
+        async with self.presence_lock:
+            last = await asyncio.to_thread(
+                presence_store().disconnect, consumer.user.pk, consumer.channel_name
+            )
+        if not self.sockets:
+            self._stop()
+        if last:
+            await in_pool(_announce)(consumer.user.pk, False)
+
+    async def beat(self) -> None:
+        """Refresh every local socket's entry in one call, then sweep the deployment's expired users."""
+        store = presence_store()
+        async with self.presence_lock:
+            entries = [(c.user.pk, c.channel_name) for c in self.sockets]
+            revived = (
+                await asyncio.to_thread(store.connect_many, entries, entry_lifetime()) if entries else []
+            )
+        for user_id in revived:
+            await in_pool(_announce)(user_id, True)
+        # Shielded: the sweep claims each expired user once for the whole
+        # deployment; were it cut off half-way, those users would never be announced.
+        await asyncio.shield(self._sweep())
+
+    async def _sweep(self) -> None:
+        for user_id in await asyncio.to_thread(presence_store().sweep):
+            await in_pool(_announce)(user_id, False)
+
+    async def _heartbeat(self) -> None:
+        while True:
+            await asyncio.sleep(heartbeat_interval())
+            try:
+                await self.beat()
+            except Exception:  # a Redis hiccup must not stop the beats
+                logger.warning("presence heartbeat failed", exc_info=True)
+
+    def _start(self) -> None:
+        if not self._tasks:
+            self._tasks = [asyncio.ensure_future(self._watch()), asyncio.ensure_future(self._heartbeat())]
+
+    def _stop(self) -> None:
+        """No socket left: the watch and the beats stop until the next socket opens."""
+        for task in self._tasks:
+            task.cancel()
+        self._tasks = []
+        self._seen = {}
+
+
+_hubs: dict[asyncio.AbstractEventLoop, Hub] = {}
+
+
+def hub() -> Hub:
+    """The hub of the running event loop."""
+    loop = asyncio.get_running_loop()
+    found = _hubs.get(loop)
+    if found is None:
+        for old in [old for old in _hubs if old.is_closed()]:
+            del _hubs[old]
+        found = _hubs[loop] = Hub()
+    return found
