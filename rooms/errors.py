@@ -3,14 +3,23 @@
 Each carries the contract's error code ("Error codes" in the WebSocket
 section), so the consumer turns it into an error frame and the REST API into
 the matching status: invalid 400, forbidden 403, not_found 404,
-rate_limited 429 with Retry-After.
+rate_limited 429 with Retry-After. A dependency that is down (PostgreSQL or
+Redis unreachable) answers 503 `unavailable` with Retry-After, never 500.
 """
 
+import logging
 import math
+
+import redis
+from django.db import InterfaceError, OperationalError
 
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
+
+logger = logging.getLogger(__name__)
+
+UNAVAILABLE_RETRY_AFTER_SECONDS = 1
 
 
 class ChatError(Exception):
@@ -56,7 +65,8 @@ class RateLimited(ChatError):
 
 
 def api_exception_handler(exc, context):
-    """DRF's handler, plus ChatError as `{"detail", "code"}` with its status."""
+    """DRF's handler, plus ChatError as `{"detail", "code"}` with its status, and 503 for a
+    dependency that is down (`{"detail", "code": "unavailable", "retry_after_ms"}`, Retry-After)."""
     if isinstance(exc, ChatError):
         body = {"detail": exc.detail, "code": exc.code}
         headers = {}
@@ -64,4 +74,15 @@ def api_exception_handler(exc, context):
             body["retry_after_ms"] = exc.retry_after_ms
             headers["Retry-After"] = str(max(1, math.ceil(exc.retry_after_ms / 1000)))
         return Response(body, status=exc.status_code, headers=headers)
+    if isinstance(exc, OperationalError | InterfaceError | redis.ConnectionError | redis.TimeoutError):
+        logger.warning("answering 503: a dependency is down", exc_info=exc)
+        return Response(
+            {
+                "detail": "The service is briefly unavailable; try again.",
+                "code": "unavailable",
+                "retry_after_ms": UNAVAILABLE_RETRY_AFTER_SECONDS * 1000,
+            },
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": str(UNAVAILABLE_RETRY_AFTER_SECONDS)},
+        )
     return exception_handler(exc, context)
