@@ -66,10 +66,14 @@ def _announce(user_id: int, online: bool) -> None:
     presence_announce(user_id=user_id, online=online)
 
 
-# ORM work of the hub and the consumer runs on the thread pool (and so on the
-# database connection pool), not on the one thread-sensitive thread.
 def in_pool(func):
-    return database_sync_to_async(func, thread_sensitive=False)
+    """`func` as a coroutine function that runs on the thread pool, so on PostgreSQL's
+    connection pool: ORM work of different sockets runs at once, not one call after
+    another on the one thread-sensitive thread. SQLite has one writer and, in tests,
+    a shared-cache memory database that refuses concurrent access: it keeps that thread.
+    """
+    parallel = settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3"
+    return database_sync_to_async(func, thread_sensitive=not parallel)
 
 
 @dataclass

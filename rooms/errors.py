@@ -12,7 +12,6 @@ import math
 
 import redis
 from django.db import InterfaceError, OperationalError
-
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler

@@ -103,7 +103,9 @@ async def test_the_seq_watch_delivers_the_last_message_of_a_quiet_room(chat, ope
     assert b.skipped == []
 
 
-async def test_a_stored_message_the_layer_refused_is_delivered_when_it_takes_it_again(chat, open_ws, monkeypatch):
+async def test_a_stored_message_the_layer_refused_is_delivered_when_it_takes_it_again(
+    chat, open_ws, monkeypatch
+):
     alice, bob, room = chat
     a, b = await open_ws(alice), await open_ws(bob)
     layer = get_channel_layer()
@@ -135,7 +137,7 @@ async def test_a_socket_whose_queue_overflows_is_closed_as_too_slow(chat, open_w
     b = await open_ws(bob)
     local = _local(get_channel_layer())
     (channel,) = local.groups[_group_key(user_group(bob.pk))]
-    for n in range(20):  # no await in between: the consumer cannot drain its queue
+    for _ in range(20):  # no await in between: the consumer cannot drain its queue
         local.deliver(channel, {"type": "chat.broadcast", "text": '{"type":"noise"}'})
     assert await _close_code(b) == 4008
     await b.communicator.wait(5)
@@ -230,7 +232,9 @@ async def test_a_crash_while_forwarding_closes_the_socket_and_cleans_up(chat, op
 
     monkeypatch.setattr(hub.Hub, "gap", lambda self, *args: broken_gap(*args))
     layer = get_channel_layer()
-    await layer.group_send(room_group(room.pk), {"type": "chat.message", "room": room.pk, "seq": 5, "text": "{}"})
+    await layer.group_send(
+        room_group(room.pk), {"type": "chat.message", "room": room.pk, "seq": 5, "text": "{}"}
+    )
     assert await _close_code(b) == 1011
     # The consumer cleaned up on its own, before any disconnect from the client.
     await _eventually(lambda: presence_store().online([bob.pk]) == set())
