@@ -24,7 +24,7 @@ from rooms.selectors import room_detail_for_user, room_seqs_for_user
 from rooms.serializers import RoomSerializer
 
 from . import services
-from .events import room_group, to_json, user_group
+from .events import message_new_text, room_group, to_json, user_group
 from .hub import GAP_FILL_MAX, hub, in_pool
 from .serializers import message_to_dict
 
@@ -225,12 +225,13 @@ class ChatConsumer(AsyncWebsocketConsumer):
         message, created = await in_pool(services.message_create)(
             room_id=room_id, author=self.user, body=body, client_id=client_id
         )
-        if not created:
-            # A retry: only the sender hears of the original again, through the seq
-            # tracking, so a message this socket has not had yet comes in seq order.
-            text = to_json({"type": "message.new", "message": message_to_dict(message)})
-            if not await self._forward(room_id, message.seq, text) and room_id in self.rooms:
-                await self.send(text_data=text)
+        # The sender's own socket has its message.new at once, through the seq tracking
+        # (so it is sent before the answer to any later frame, and the group's copy is
+        # then a duplicate). A retry: only the sender hears of the original again, in seq
+        # order if this socket has not had it yet.
+        text = message_new_text(message_to_dict(message))
+        if not await self._forward(room_id, message.seq, text) and not created and room_id in self.rooms:
+            await self.send(text_data=text)
 
     async def frame_typing(self, frame: dict) -> None:
         room_id = _int_field(frame, "room")

@@ -5,10 +5,10 @@ transaction commits (`transaction.on_commit`), so no client ever hears of a
 write that did not happen (contract: "sent only after the commit"). Payloads
 are serialized to JSON text once here; the consumer forwards the text as is.
 
-A committed write always answers success: when the channel layer cannot take
-an event (Redis down), the failure is logged and the event is handed to the
-outbox of the process's event loop, which retries it in order for up to
-OUTBOX_RETRY_SECONDS. Sockets that still miss a `message.new` get it from the
+A committed write always answers success: events go out through the outbox of
+the process's event loop (`Outbox`), which never makes the writing thread wait
+on Redis and, when the channel layer cannot take an event (Redis down),
+retries it in order for up to OUTBOX_RETRY_SECONDS. Sockets that still miss a `message.new` get it from the
 database through the seq watch (`messaging.hub`).
 
 Group names are built from primary keys only, as the channel layer allows
@@ -46,17 +46,21 @@ def to_json(payload: dict) -> str:
 
 
 class Outbox:
-    """Events the channel layer refused, retried in order on one event loop.
+    """The events of one event loop on their way to the channel layer, in commit order.
 
-    Retries back off from 0.1 s to 2 s; an event older than
-    OUTBOX_RETRY_SECONDS, or beyond OUTBOX_MAX_EVENTS, is given up with a
-    warning (a lost `message.new` still reaches open sockets through the seq
-    watch; clients catch up over REST on reconnect).
+    Services run in worker threads; after a commit they hand their events to
+    the outbox of the loop that runs them and return at once, so no thread
+    (and no database connection) waits on Redis. The outbox publishes what
+    has gathered in one pipelined round trip. When the layer refuses (Redis
+    down), the events stay queued and are retried with a backoff from 0.1 s
+    to 2 s; an event older than OUTBOX_RETRY_SECONDS, or beyond
+    OUTBOX_MAX_EVENTS, is given up with a warning (a lost `message.new` still
+    reaches open sockets through the seq watch; clients catch up over REST).
     """
 
     def __init__(self) -> None:
         self.pending: collections.deque[tuple[float, str, dict]] = collections.deque()
-        self.task: asyncio.Task | None = None
+        self.task: asyncio.Future | None = None
 
     def add(self, group: str, event: dict) -> None:
         if len(self.pending) >= OUTBOX_MAX_EVENTS:
@@ -69,44 +73,48 @@ class Outbox:
     async def _drain(self) -> None:
         delay = 0.1
         while self.pending:
-            queued_at, group, event = self.pending[0]
-            if time.monotonic() - queued_at > OUTBOX_RETRY_SECONDS:
-                self.pending.popleft()
+            while self.pending and time.monotonic() - self.pending[0][0] > OUTBOX_RETRY_SECONDS:
+                _, group, _ = self.pending.popleft()
                 logger.warning("an event to %s was given up after %d s", group, OUTBOX_RETRY_SECONDS)
-                continue
+            batch = list(self.pending)
+            if not batch:
+                return
+            layer = get_channel_layer()
             try:
-                await get_channel_layer().group_send(group, event)
+                if hasattr(layer, "group_send_many"):
+                    await layer.group_send_many([(group, event) for _, group, event in batch])
+                else:
+                    for _, group, event in batch:
+                        await layer.group_send(group, event)
             except Exception:
+                if delay == 0.1:
+                    logger.warning("the channel layer refused %d events; retrying", len(batch), exc_info=True)
                 await asyncio.sleep(delay)
                 delay = min(2.0, delay * 2)
                 continue
-            self.pending.popleft()
+            for _ in batch:
+                self.pending.popleft()
             delay = 0.1
 
 
 _outboxes: dict[asyncio.AbstractEventLoop, Outbox] = {}
 
 
-def _retry_later(group: str, event: dict) -> None:
-    loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
-    if loop is None or loop.is_closed():
-        logger.error(
-            "an event to %s was lost: the channel layer refused it and no event loop can retry", group
-        )
-        return
-
-    def add() -> None:
-        _outboxes.setdefault(loop, Outbox()).add(group, event)
-
-    loop.call_soon_threadsafe(add)
-
-
 def _send(group: str, event: dict) -> None:
+    """Publish from a worker thread: through the outbox of the loop that runs it, if any."""
+    loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
+    if loop is not None and not loop.is_closed():
+
+        def add() -> None:
+            _outboxes.setdefault(loop, Outbox()).add(group, event)
+
+        loop.call_soon_threadsafe(add)
+        return
+    # No event loop (a management command, a sync test): publish in place.
     try:
         async_to_sync(get_channel_layer().group_send)(group, event)
     except Exception:
-        logger.warning("the channel layer refused an event to %s; retrying it", group, exc_info=True)
-        _retry_later(group, event)
+        logger.error("an event to %s was lost: the channel layer refused it", group, exc_info=True)
 
 
 def _send_on_commit(group: str, event: dict) -> None:

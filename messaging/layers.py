@@ -156,6 +156,14 @@ class _Shard(RedisSingleShardConnection):
                 self._subscribed_to.difference_update(stale)
                 await self._pubsub.unsubscribe(*stale)
 
+    async def publish_many(self, messages: list[tuple[str, bytes]]) -> None:
+        async with self._lock:
+            self._ensure_redis()
+            pipe = self._redis.pipeline(transaction=False)
+            for name, data in messages:
+                pipe.publish(name, data)
+            await pipe.execute()
+
     async def ping(self) -> None:
         self._ensure_redis()
         await self._redis.ping()
@@ -230,6 +238,15 @@ class _RedisLoopLayer(RedisPubSubLoopLayer):
     async def group_send(self, group, message):
         """One PUBLISH, whatever the number of sockets and processes in the group."""
         await super().group_send(group, message)
+
+    async def group_send_many(self, events: list[tuple[str, dict]]) -> None:
+        """`group_send` of every `(group, message)`, in order, one pipelined round trip per shard."""
+        by_shard: dict[_Shard, list[tuple[str, bytes]]] = {}
+        for group, message in events:
+            key = self._get_group_channel_name(group)
+            by_shard.setdefault(self._get_shard(key), []).append((key, self.channel_layer.serialize(message)))
+        for shard, messages in by_shard.items():
+            await shard.publish_many(messages)
 
     async def ping(self) -> None:
         """Raise unless every Redis shard answers PING and the pub/sub receivers run."""
@@ -306,6 +323,10 @@ class ChatInMemoryChannelLayer(BaseChannelLayer):
     async def group_send(self, group, message):
         self.require_valid_group_name(group)
         self.local.deliver_to_group(group, message)
+
+    async def group_send_many(self, events: list[tuple[str, dict]]) -> None:
+        for group, message in events:
+            await self.group_send(group, message)
 
     async def ping(self) -> None:
         return None
