@@ -182,6 +182,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         # dj-rest-auth's login, registration and logout views share this scope.
         "dj_rest_auth": env.str("AUTH_THROTTLE_RATE", default="20/min"),
+        # GET /api/search/, per user (messaging.apis.MessageSearchApi).
+        "search": env.str("SEARCH_THROTTLE_RATE", default="30/min"),
     },
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "rooms.errors.api_exception_handler",
@@ -200,6 +202,13 @@ SPECTACULAR_SETTINGS = {
 # Messages a user may post per window, across all sockets and REST; 0 disables.
 CHAT_RATE_LIMIT_MESSAGES = env.int("CHAT_RATE_LIMIT_MESSAGES", default=20)
 CHAT_RATE_LIMIT_WINDOW = env.int("CHAT_RATE_LIMIT_WINDOW", default=10)  # seconds
+
+# Search (messaging.selectors.message_search): words or quoted phrases a query
+# may hold, the newest matches ranked (and counted), and the longest a search
+# may run on PostgreSQL before it is refused, in milliseconds.
+CHAT_SEARCH_MAX_TERMS = env.int("CHAT_SEARCH_MAX_TERMS", default=8)
+CHAT_SEARCH_CANDIDATES = env.int("CHAT_SEARCH_CANDIDATES", default=1000)
+CHAT_SEARCH_TIMEOUT_MS = env.int("CHAT_SEARCH_TIMEOUT_MS", default=2000)
 
 # --- Static files and the UI ------------------------------------------------
 STATIC_URL = "/static/"

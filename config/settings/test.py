@@ -9,6 +9,7 @@ from .base import REST_FRAMEWORK, STORAGES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["dj_rest_auth"] = "10000/min"
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["search"] = "10000/min"
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 # Tests post freely; the rate-limit tests turn it on with the settings fixture.
 CHAT_RATE_LIMIT_MESSAGES = 0
