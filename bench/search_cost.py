@@ -65,7 +65,9 @@ def seed() -> None:
     if Room.objects.filter(name__startswith="bench-search-").count() == ROOMS:
         return
     user = User.objects.create_user(username="bench-search", password="bench-search-pw")
-    rooms = [Room.objects.create(kind="public", name=f"bench-search-{i}", created_by=user) for i in range(ROOMS)]
+    rooms = [
+        Room.objects.create(kind="public", name=f"bench-search-{i}", created_by=user) for i in range(ROOMS)
+    ]
     first = rooms[0].pk
     words = "ARRAY[" + ",".join(f"'{w}'" for w in WORDS) + "]"
     with connection.cursor() as cursor:

@@ -35,7 +35,7 @@ _PERIOD_NAMES = {1: "a second", 60: "a minute", 3600: "an hour", 86400: "a day"}
 
 
 def rate_parse(rate: str) -> tuple[int, int]:
-    """"N/PERIOD" as (N, seconds); (0, 0) for "0" or "" (no limit). ValueError otherwise."""
+    """A rate "N/PERIOD" as (N, seconds); (0, 0) for "0" or "" (no limit). ValueError otherwise."""
     if not rate or rate.strip() == "0":
         return 0, 0
     count, _, period = rate.partition("/")
@@ -68,7 +68,10 @@ def message_rate_check(*, user_id: int) -> None:
         return
     window = settings.CHAT_RATE_LIMIT_WINDOW
     _window_count(
-        key=f"rl:msg:{user_id}", limit=limit, window=window, detail=f"At most {limit} messages every {window} s."
+        key=f"rl:msg:{user_id}",
+        limit=limit,
+        window=window,
+        detail=f"At most {limit} messages every {window} s.",
     )
 
 

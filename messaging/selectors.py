@@ -130,9 +130,7 @@ def search_time_limit():
             cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
     except OperationalError as exc:
         if isinstance(exc.__cause__, psycopg.errors.QueryCanceled):
-            raise Invalid(
-                "This search takes too long: add words, or search one room, to narrow it."
-            ) from exc
+            raise Invalid("This search takes too long: add words, or search one room, to narrow it.") from exc
         raise
 
 

@@ -120,7 +120,9 @@ def test_login_is_throttled(make_client, user, monkeypatch):
     )
     client = make_client()
     codes = [
-        client.post("/api/auth/login/", {"username": user.username, "password": "x"}, format="json").status_code
+        client.post(
+            "/api/auth/login/", {"username": user.username, "password": "x"}, format="json"
+        ).status_code
         for _ in range(4)
     ]
     assert codes == [400, 400, 400, 429]

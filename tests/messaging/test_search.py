@@ -157,7 +157,10 @@ def test_a_query_holds_at_most_the_set_number_of_terms(api, user, rooms, setting
     assert bodies(search(api, q=eight)) == [eight]
     response = api.get("/api/search/", {"q": eight + " -nine"})
     assert response.status_code == 400
-    assert response.json() == {"detail": "A search holds at most 8 words or quoted phrases.", "code": "invalid"}
+    assert response.json() == {
+        "detail": "A search holds at most 8 words or quoted phrases.",
+        "code": "invalid",
+    }
     settings.CHAT_SEARCH_MAX_TERMS = 2
     assert api.get("/api/search/", {"q": '"one two three" four'}).status_code == 200
     response = api.get("/api/search/", {"q": "one two three"})

@@ -106,15 +106,15 @@ def test_blocking_takes_the_blocked_user_out_of_the_direct_room(
     assert set(room.memberships.values_list("user_id", flat=True)) == {user.pk, other_user.pk}
 
 
-def test_a_direct_room_the_user_left_stays_left_when_the_other_opens_it(
-    api, user, make_client, other_user
-):
+def test_a_direct_room_the_user_left_stays_left_when_the_other_opens_it(api, user, make_client, other_user):
     opened = open_direct(api, other_user).json()
     victim = make_client(other_user)
     assert victim.post(f"/api/rooms/{opened['id']}/leave/").status_code == 204
     again = open_direct(api, other_user)
     assert again.status_code == 200 and again.json()["id"] == opened["id"]
-    assert list(Membership.objects.filter(room_id=opened["id"]).values_list("user_id", flat=True)) == [user.pk]
+    assert list(Membership.objects.filter(room_id=opened["id"]).values_list("user_id", flat=True)) == [
+        user.pk
+    ]
     assert [r["id"] for r in victim.get("/api/rooms/").json()] == []
     # Opening it themselves brings them back, into the same room.
     back = open_direct(victim, user)

@@ -86,13 +86,23 @@ def test_new_direct_rooms_are_capped_but_reopening_one_is_not(api, user, setting
 
 def test_a_rate_of_zero_switches_a_cap_off(api, settings):
     settings.CHAT_RATE_ROOM_CREATES = "0"
-    codes = {api.post("/api/rooms/", {"name": f"r{n}", "kind": "public"}, format="json").status_code for n in range(5)}
+    codes = {
+        api.post("/api/rooms/", {"name": f"r{n}", "kind": "public"}, format="json").status_code
+        for n in range(5)
+    }
     assert codes == {201}
 
 
 @pytest.mark.parametrize(
     ("rate", "parsed"),
-    [("20/hour", (20, 3600)), ("5/s", (5, 1)), ("60/minute", (60, 60)), ("3/day", (3, 86400)), ("0", (0, 0)), ("", (0, 0))],
+    [
+        ("20/hour", (20, 3600)),
+        ("5/s", (5, 1)),
+        ("60/minute", (60, 60)),
+        ("3/day", (3, 86400)),
+        ("0", (0, 0)),
+        ("", (0, 0)),
+    ],
 )
 def test_rate_parse(rate, parsed):
     assert rate_parse(rate) == parsed
