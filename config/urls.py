@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from . import views
+from . import schema, views  # noqa: F401  (schema registers OpenAPI extensions)
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),

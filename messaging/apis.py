@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 from rooms.selectors import room_for_reader
 
 from . import services
-from .selectors import message_history, message_search
+from .selectors import message_history, message_search, search_time_limit
 from .serializers import (
     HistoryQuerySerializer,
     HistorySerializer,
@@ -92,16 +92,24 @@ class MessageSearchPagination(PageNumberPagination):
 class MessageSearchApi(ListAPIView):
     """GET `?q=TEXT&room=ID`: messages matching `q` in the rooms the caller may read, best first.
 
-    400 for an empty `q` or one over 200 characters; 404 for a `room` the
-    caller may not read. See `messaging.selectors.message_search`.
+    400 (`invalid`) for an empty `q` or one over 200 characters, one with
+    nothing to find but excluded words (`-zebra`), one of more than
+    CHAT_SEARCH_MAX_TERMS terms, and a search that runs past
+    CHAT_SEARCH_TIMEOUT_MS; 404 for a `room` the caller may not read; 429
+    past the `search` throttle (SEARCH_THROTTLE_RATE, per user). `count`
+    is at most CHAT_SEARCH_CANDIDATES on PostgreSQL. See
+    `messaging.selectors.message_search`.
     """
 
     serializer_class = MessageSerializer
     pagination_class = MessageSearchPagination
+    throttle_scope = "search"
 
     @extend_schema(parameters=[MessageSearchQuerySerializer])
     def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+        # The whole page (count, rows, serialization) runs under the time limit.
+        with search_time_limit():
+            return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         query = MessageSearchQuerySerializer(data=self.request.query_params)

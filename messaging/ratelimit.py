@@ -1,11 +1,16 @@
-"""Limits shared by every server process: the per-user message rate limit
-and the throttle of `typing` broadcasts.
+"""Limits shared by every server process: per-user caps on actions and the
+throttle of `typing` broadcasts.
 
-Message rate limit: at most CHAT_RATE_LIMIT_MESSAGES per
-CHAT_RATE_LIMIT_WINDOW seconds, across all the user's sockets and REST. A
-fixed window counted in the shared cache (Redis when REDIS_URL is set, so
-every server process counts together). CHAT_RATE_LIMIT_MESSAGES=0 switches
-it off, as load tests need (contract: Moderation, rate limits).
+Each cap is a fixed window counted in the shared cache (Redis when REDIS_URL
+is set, so every server process counts together), and past it the action
+raises RateLimited (`rate_limited`, 429 with Retry-After):
+
+- messages: at most CHAT_RATE_LIMIT_MESSAGES per CHAT_RATE_LIMIT_WINDOW
+  seconds, across all the user's sockets and REST; 0 switches it off, as
+  load tests need (contract: Moderation, rate limits);
+- the caps of `ACTION_RATES` (WebSocket tickets, room creation, member
+  adds, joins, new direct conversations), each a rate setting such as
+  "20/hour"; "0" or "" switches one off (README: settings; docs/limits.md).
 """
 
 import time
@@ -16,16 +21,35 @@ from django.core.cache import cache
 
 from rooms.errors import RateLimited
 
+# Action: (setting, what the refusal counts). Settings hold "N/PERIOD", PERIOD
+# one of second, minute, hour, day (only its first letter counts, as in DRF).
+ACTION_RATES = {
+    "ws_ticket": ("CHAT_RATE_WS_TICKETS", "WebSocket tickets"),
+    "room_create": ("CHAT_RATE_ROOM_CREATES", "new rooms"),
+    "member_add": ("CHAT_RATE_MEMBER_ADDS", "member adds"),
+    "room_join": ("CHAT_RATE_ROOM_JOINS", "room joins"),
+    "direct_open": ("CHAT_RATE_DIRECT_OPENS", "new direct conversations"),
+}
+_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_PERIOD_NAMES = {1: "a second", 60: "a minute", 3600: "an hour", 86400: "a day"}
 
-def message_rate_check(*, user_id: int) -> None:
-    """Count one message for `user_id`; raise RateLimited (with retry_after_ms) past the limit."""
-    limit = settings.CHAT_RATE_LIMIT_MESSAGES
-    if limit <= 0:
-        return
-    window = settings.CHAT_RATE_LIMIT_WINDOW
+
+def rate_parse(rate: str) -> tuple[int, int]:
+    """A rate "N/PERIOD" as (N, seconds); (0, 0) for "0" or "" (no limit). ValueError otherwise."""
+    if not rate or rate.strip() == "0":
+        return 0, 0
+    count, _, period = rate.partition("/")
+    seconds = _PERIODS.get(period.strip()[:1].lower())
+    if seconds is None or int(count) < 0:
+        raise ValueError(f"A rate is N/second, N/minute, N/hour or N/day, not {rate!r}.")
+    return int(count), seconds
+
+
+def _window_count(*, key: str, limit: int, window: int, detail: str) -> None:
+    """Count one hit of `key` in the current `window`-second window; RateLimited past `limit`."""
     now = time.time()
     index = int(now // window)
-    key = f"rl:msg:{user_id}:{index}"
+    key = f"{key}:{index}"
     cache.add(key, 0, timeout=window + 1)
     try:
         count = cache.incr(key)
@@ -34,7 +58,39 @@ def message_rate_check(*, user_id: int) -> None:
         count = 1
     if count > limit:
         retry_after_ms = max(1, int(((index + 1) * window - now) * 1000))
-        raise RateLimited(f"At most {limit} messages every {window} s.", retry_after_ms=retry_after_ms)
+        raise RateLimited(detail, retry_after_ms=retry_after_ms)
+
+
+def message_rate_check(*, user_id: int) -> None:
+    """Count one message for `user_id`; raise RateLimited (with retry_after_ms) past the limit."""
+    limit = settings.CHAT_RATE_LIMIT_MESSAGES
+    if limit <= 0:
+        return
+    window = settings.CHAT_RATE_LIMIT_WINDOW
+    _window_count(
+        key=f"rl:msg:{user_id}",
+        limit=limit,
+        window=window,
+        detail=f"At most {limit} messages every {window} s.",
+    )
+
+
+def action_rate_check(*, action: str, user_id: int) -> None:
+    """Count one `action` (a key of ACTION_RATES) by `user_id`; RateLimited past its setting's rate.
+
+    The detail names the cap, e.g. "At most 20 new rooms an hour."; a rate
+    of "0" counts nothing.
+    """
+    setting, what = ACTION_RATES[action]
+    limit, window = rate_parse(getattr(settings, setting))
+    if limit <= 0:
+        return
+    _window_count(
+        key=f"rl:{action}:{user_id}",
+        limit=limit,
+        window=window,
+        detail=f"At most {limit} {what} {_PERIOD_NAMES[window]}.",
+    )
 
 
 _redis: redis.Redis | None = None

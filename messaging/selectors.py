@@ -1,9 +1,15 @@
 """Reads of messages: history pages (keyset on (room, seq), never OFFSET), gap fills and search."""
 
+import re
+from contextlib import contextmanager
+
+import psycopg
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 from django.db.models import QuerySet
 
+from rooms.errors import Invalid
 from rooms.selectors import room_ids_readable_by
 
 from .models import Message
@@ -58,29 +64,126 @@ def _search_vector() -> SearchVector:
     return SearchVector("body", config=SEARCH_CONFIG)
 
 
+# One term: optional leading dashes (exclusion), then a quoted phrase (its
+# closing quote optional) or a run of anything but white space and quotes.
+_SEARCH_TOKEN = re.compile(r'(-*)("[^"]*"?|[^\s"]+)')
+_SEARCH_WORD = re.compile(r"\w+")
+
+
+def search_text_clean(text: str) -> tuple[str, int]:
+    """`text` rewritten as the web-search query `message_search` runs, and its number of terms.
+
+    A term is a word or a "quoted phrase", excluded when it starts with `-`;
+    `or` between two terms means either. Only the word characters of a term
+    are kept (`e-mail` becomes the phrase "e mail", which matches it), and
+    tokens without any (`-`, `&`, `(`) are dropped, so PostgreSQL's parser
+    never sees a run of operators (33 `-` overflowed its stack: issue 9).
+    Raises Invalid when nothing is left to find, when every term is excluded
+    (that would scan every message), or past CHAT_SEARCH_MAX_TERMS terms.
+    """
+    parts: list[str] = []
+    terms = positive = 0
+    for dashes, token in _SEARCH_TOKEN.findall(text):
+        if not dashes and token.lower() == "or":
+            if parts and parts[-1] != "or":
+                parts.append("or")
+            continue
+        words = _SEARCH_WORD.findall(token)
+        if not words:
+            continue
+        term = words[0] if len(words) == 1 else '"' + " ".join(words) + '"'
+        parts.append(f"-{term}" if dashes else term)
+        terms += 1
+        positive += not dashes
+    if parts and parts[-1] == "or":
+        parts.pop()
+    if not terms:
+        raise Invalid("Give a word to search for.")
+    if not positive:
+        raise Invalid("Give at least one word to find, not only words to leave out (-word).")
+    limit = settings.CHAT_SEARCH_MAX_TERMS
+    if terms > limit:
+        raise Invalid(f"A search holds at most {limit} words or quoted phrases.")
+    return " ".join(parts), terms
+
+
+@contextmanager
+def search_time_limit():
+    """Run the block in a transaction whose statements stop after CHAT_SEARCH_TIMEOUT_MS.
+
+    PostgreSQL only (`SET LOCAL statement_timeout`, restored on the way out
+    so an enclosing transaction keeps its own); elsewhere the block just
+    runs. A statement that runs out of time raises Invalid: the search is too
+    broad to serve, and the same search would fail again.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT current_setting('statement_timeout'), set_config('statement_timeout', %s, true)",
+                [f"{settings.CHAT_SEARCH_TIMEOUT_MS}ms"],
+            )
+            previous = cursor.fetchone()[0]
+            yield
+            cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
+    except OperationalError as exc:
+        if isinstance(exc.__cause__, psycopg.errors.QueryCanceled):
+            raise Invalid("This search takes too long: add words, or search one room, to narrow it.") from exc
+        raise
+
+
 def message_search(*, user, text: str, room_id: int | None = None) -> QuerySet[Message]:
     """Messages matching `text` in the rooms `user` may read (only `room_id`'s if given), with authors.
 
     Readable rooms are the user's rooms and every public room, as for history
     (contract: "only from rooms the caller may read"); a `room_id` the user
     may not read gives no results (the API answers 404 before). Deleted
-    messages are never found. On PostgreSQL: full-text search in English
-    (stems: "running" finds "run"; web-search syntax: "quoted phrases",
-    `or`, `-word`), best rank first, newest first among equal ranks, served
-    by the GIN index. Elsewhere: the messages containing `text`,
+    messages are never found. `text` must pass `search_text_clean` (Invalid
+    otherwise) on every database.
+
+    On PostgreSQL: full-text search in English (stems: "running" finds
+    "run"; web-search syntax: "quoted phrases", `or`, `-word`) on the GIN
+    index. Only the newest CHAT_SEARCH_CANDIDATES matches are ranked, best
+    rank first, newest first among equal ranks, so a word in every message
+    costs a bounded sort, not a rank of each. A query whose index lookup
+    would not narrow anything (`the -zebra`: a stop word and an exclusion)
+    raises Invalid; one of stop words only finds nothing. Run it inside
+    `search_time_limit`. Elsewhere: the messages containing `text`,
     case-insensitively (ASCII letters only on SQLite), newest first.
     """
+    query_text, _ = search_text_clean(text)
     messages = Message.objects.filter(
         room_id__in=room_ids_readable_by(user=user), deleted_at__isnull=True
     ).select_related("author")
     if room_id is not None:
         messages = messages.filter(room_id=room_id)
     if connection.vendor != "postgresql":
-        return messages.filter(body__icontains=text).order_by("-created_at", "-pk")
-    query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
-    return (
+        return messages.filter(body__icontains=text.strip()).order_by("-created_at", "-pk")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT querytree(websearch_to_tsquery(%s::regconfig, %s))", [SEARCH_CONFIG, query_text]
+        )
+        tree = cursor.fetchone()[0]
+    if tree == "":
+        return messages.none()
+    if tree == "T":  # what PostgreSQL says when the index cannot narrow the search
+        raise Invalid("Give at least one word to find, not only words to leave out (-word).")
+    query = SearchQuery(query_text, config=SEARCH_CONFIG, search_type="websearch")
+    # created_at has no index of its own, so PostgreSQL finds the matches in
+    # the GIN index and sorts them, rather than walking the primary key
+    # backwards and computing each message's vector until enough match.
+    # Fetched once here, so the page's count and rows do not search twice.
+    newest = list(
         messages.alias(search=_search_vector())
         .filter(search=query)
+        .order_by("-created_at")
+        .values_list("pk", flat=True)[: settings.CHAT_SEARCH_CANDIDATES]
+    )
+    return (
+        Message.objects.filter(pk__in=newest)
+        .select_related("author")
         .annotate(rank=SearchRank(_search_vector(), query))
         .order_by("-rank", "-created_at", "-pk")
     )

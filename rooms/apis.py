@@ -10,6 +10,7 @@ from messaging.presence import online_user_ids
 from . import services
 from .selectors import (
     ban_list,
+    block_list,
     member_list,
     membership_for,
     moderation_access,
@@ -20,6 +21,7 @@ from .selectors import (
 from .serializers import (
     BanCreateSerializer,
     BanSerializer,
+    BlockSerializer,
     MemberSerializer,
     MemberUpdateSerializer,
     ReasonSerializer,
@@ -181,3 +183,34 @@ class DirectRoomApi(APIView):
             user=request.user, username=data.validated_data["username"]
         )
         return room_response(request, room.pk, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+class BlockListCreateApi(APIView):
+    """GET: the users the caller blocked, newest first. POST `{"username"}`: block a user.
+
+    201 for a new block, 200 when it existed; 404 for an unknown user, 400
+    for oneself. The blocked user can no longer open a direct conversation
+    with the caller nor add them to rooms (403), and leaves their direct room.
+    """
+
+    @extend_schema(responses=BlockSerializer(many=True))
+    def get(self, request):
+        return Response(BlockSerializer(block_list(user=request.user), many=True).data)
+
+    @extend_schema(request=UsernameSerializer, responses={201: BlockSerializer, 200: BlockSerializer})
+    def post(self, request):
+        data = UsernameSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        block, created = services.block_create(blocker=request.user, username=data.validated_data["username"])
+        return Response(
+            BlockSerializer(block).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
+
+
+class BlockDetailApi(APIView):
+    """DELETE: unblock the user (204; 404 if not blocked)."""
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, user_id: int):
+        services.block_delete(blocker=request.user, user_id=user_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)

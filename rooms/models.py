@@ -92,6 +92,24 @@ class Ban(models.Model):
         return f"{self.user_id} banned from {self.room_id}"
 
 
+class Block(models.Model):
+    """`blocker` blocked `blocked`: who is blocked can neither open a direct conversation
+    with the blocker nor add them to a room (rooms.services; docs/limits.md)."""
+
+    blocker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocks")
+    blocked = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["blocker", "blocked"], name="block_unique_blocker_blocked"),
+            models.CheckConstraint(name="block_not_oneself", condition=~Q(blocker=models.F("blocked"))),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.blocker_id} blocks {self.blocked_id}"
+
+
 class ModerationAction(models.Model):
     """One moderation act, from the API or Django admin: the audit trail (contract: Moderation).
 

@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from messaging.models import Message
 
 from .errors import Forbidden, NotFound
-from .models import Ban, Membership, Room
+from .models import Ban, Block, Membership, Room
 
 
 def _count(queryset: QuerySet) -> Subquery:
@@ -179,3 +179,8 @@ def member_list(*, room_id: int) -> QuerySet[Membership]:
 def ban_list(*, room_id: int) -> QuerySet[Ban]:
     """A room's bans, newest first, with both users loaded."""
     return Ban.objects.filter(room_id=room_id).select_related("user", "banned_by").order_by("-created_at")
+
+
+def block_list(*, user) -> QuerySet[Block]:
+    """The users `user` has blocked, newest first, with the blocked users loaded."""
+    return Block.objects.filter(blocker=user).select_related("blocked").order_by("-created_at", "-pk")

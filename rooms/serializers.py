@@ -6,7 +6,7 @@ from rest_framework import serializers
 from accounts.serializers import UserSerializer
 from messaging.serializers import MessageSerializer
 
-from .models import Ban, Membership, Room
+from .models import Ban, Block, Membership, Room
 
 
 class RoomSerializer(serializers.ModelSerializer):
@@ -112,3 +112,14 @@ class BanSerializer(serializers.ModelSerializer):
 class BanCreateSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class BlockSerializer(serializers.ModelSerializer):
+    """`{"user": User, "created_at"}`: a user the caller blocked, and since when."""
+
+    user = UserSerializer(source="blocked", read_only=True)
+
+    class Meta:
+        model = Block
+        fields = ["user", "created_at"]
+        read_only_fields = fields

@@ -11,9 +11,10 @@ from accounts.models import User
 from accounts.serializers import user_to_dict
 from messaging import events
 from messaging.presence import online_user_ids
+from messaging.ratelimit import action_rate_check
 
 from .errors import Forbidden, Invalid, NotFound
-from .models import Ban, Membership, ModerationAction, Room
+from .models import Ban, Block, Membership, ModerationAction, Room
 from .selectors import moderation_access
 from .serializers import MemberSerializer
 
@@ -66,11 +67,13 @@ def _membership_add(*, room: Room, user, role: str = Membership.Role.MEMBER) -> 
 def room_create(*, creator, name: str, kind: str, topic: str = "") -> Room:
     """Create a public or private room with `creator` as its owner.
 
-    Raises Invalid for a bad name, topic or kind (contract: `POST /api/rooms/`).
+    Raises Invalid for a bad name, topic or kind (contract: `POST /api/rooms/`),
+    RateLimited past CHAT_RATE_ROOM_CREATES rooms per user.
     """
     if kind not in (Room.Kind.PUBLIC, Room.Kind.PRIVATE):
         raise Invalid("A room's kind is public or private.")
     name, topic = _clean_name(name), _clean_topic(topic)
+    action_rate_check(action="room_create", user_id=creator.pk)
     with transaction.atomic():
         room = Room.objects.create(kind=kind, name=name, topic=topic, created_by=creator)
         _membership_add(room=room, user=creator, role=Membership.Role.OWNER)
@@ -122,7 +125,8 @@ def room_join(*, user, room_id: int) -> tuple[Room, bool]:
     """Join a public room; returns (room, joined). Joining twice is a no-op.
 
     Raises NotFound for a missing, private or direct room, Forbidden when
-    the user is banned from it (contract: `POST /api/rooms/{id}/join/`).
+    the user is banned from it (contract: `POST /api/rooms/{id}/join/`),
+    RateLimited past CHAT_RATE_ROOM_JOINS joins per user.
     """
     with transaction.atomic():
         room = Room.objects.select_for_update().filter(pk=room_id).first()
@@ -134,6 +138,7 @@ def room_join(*, user, room_id: int) -> tuple[Room, bool]:
             raise NotFound("Room not found.")
         if Ban.objects.filter(room=room, user=user).exists():
             raise Forbidden("You are banned from this room.")
+        action_rate_check(action="room_join", user_id=user.pk)
         _membership_add(room=room, user=user)
     return room, True
 
@@ -151,13 +156,18 @@ def room_member_add(*, actor, room_id: int, username: str) -> tuple[Membership, 
     """Add a user to a room by username; returns (membership, created).
 
     Owners, moderators and staff may add to public and private rooms, never
-    to a direct one. Raises NotFound (room or user), Forbidden (not a
-    moderator, or the user is banned), Invalid (a direct room).
+    to a direct one, nor a user who has blocked them. Raises NotFound (room
+    or user), Forbidden (not a moderator, the user is banned or has blocked
+    the actor), Invalid (a direct room), RateLimited past
+    CHAT_RATE_MEMBER_ADDS adds per actor.
     """
     room, _ = moderation_access(user=actor, room_id=room_id)
     if room.kind == Room.Kind.DIRECT:
         raise Invalid("Nobody can be added to a direct conversation.")
     user = _user_by_username(username)
+    if Block.objects.filter(blocker=user, blocked=actor).exists():
+        raise Forbidden("This user has blocked you: you cannot add them to rooms.")
+    action_rate_check(action="member_add", user_id=actor.pk)
     with transaction.atomic():
         room = Room.objects.select_for_update().get(pk=room.pk)
         existing = Membership.objects.filter(room=room, user=user).first()
@@ -178,36 +188,79 @@ def direct_room_get_or_create(*, user, username: str) -> tuple[Room, bool]:
 
     Two users have at most one direct room: `direct_key` is unique, so when
     both open it at the same moment one insert wins and the other reads the
-    winner's room. A member who had left is added back. Raises Invalid for
-    oneself, NotFound for an unknown user (contract: `POST /api/direct/`).
+    winner's room. A new room has both as members; opening an existing one
+    adds back only `user`: who left a conversation stays out of it until
+    they open it themselves (issue 9). Raises Invalid for oneself, NotFound
+    for an unknown user (contract: `POST /api/direct/`), Forbidden when
+    either has blocked the other, RateLimited past CHAT_RATE_DIRECT_OPENS
+    new rooms per user.
     """
     other = _user_by_username(username)
     if other.pk == user.pk:
         raise Invalid("A direct conversation needs another user.")
+    if Block.objects.filter(blocker=other, blocked=user).exists():
+        raise Forbidden("This user has blocked you: you cannot write to them.")
+    if Block.objects.filter(blocker=user, blocked=other).exists():
+        raise Forbidden("You have blocked this user: unblock them to write to them.")
     key = _direct_key(user.pk, other.pk)
     created = False
-    try:
-        with transaction.atomic():
-            room = Room.objects.create(
-                kind=Room.Kind.DIRECT,
-                name=f"{user.username} & {other.username}",
-                direct_key=key,
-                created_by=user,
-            )
-            for member in (user, other):
-                _membership_add(room=room, user=member)
-            created = True
-    except IntegrityError:
-        # The other side's insert committed first: use its room.
-        pass
+    if not Room.objects.filter(direct_key=key).exists():
+        action_rate_check(action="direct_open", user_id=user.pk)
+        try:
+            with transaction.atomic():
+                room = Room.objects.create(
+                    kind=Room.Kind.DIRECT,
+                    name=f"{user.username} & {other.username}",
+                    direct_key=key,
+                    created_by=user,
+                )
+                for member in (user, other):
+                    _membership_add(room=room, user=member)
+                created = True
+        except IntegrityError:
+            # The other side's insert committed first: use its room.
+            pass
     if not created:
         with transaction.atomic():
             room = Room.objects.select_for_update().get(direct_key=key)
-            present = set(room.memberships.values_list("user_id", flat=True))
-            for member in (user, other):
-                if member.pk not in present:
-                    _membership_add(room=room, user=member)
+            if not room.memberships.filter(user=user).exists():
+                _membership_add(room=room, user=user)
     return room, created
+
+
+# --- Blocks --------------------------------------------------------------------
+
+
+def block_create(*, blocker, username: str) -> tuple[Block, bool]:
+    """`blocker` blocks the named user; returns (block, created). Blocking twice changes nothing.
+
+    From then on the blocked user can neither open a direct conversation
+    with the blocker nor add them to a room. If the two have a direct room,
+    the blocked user leaves it (their sockets get `room.removed`) and cannot
+    open it again while blocked; the blocker keeps it and its history.
+    Raises NotFound (no such user), Invalid (oneself).
+    """
+    target = _user_by_username(username)
+    if target.pk == blocker.pk:
+        raise Invalid("You cannot block yourself.")
+    with transaction.atomic():
+        block, created = Block.objects.get_or_create(blocker=blocker, blocked=target)
+        if created:
+            direct = Room.objects.filter(direct_key=_direct_key(blocker.pk, target.pk)).first()
+            if direct is not None:
+                direct = Room.objects.select_for_update().get(pk=direct.pk)
+                deleted, _ = Membership.objects.filter(room=direct, user=target).delete()
+                if deleted:
+                    _membership_removed(room_id=direct.pk, user=target)
+    return block, created
+
+
+def block_delete(*, blocker, user_id: int) -> None:
+    """Lift `blocker`'s block of `user_id`; the other may write to them again (and reopen
+    their direct room themselves). Raises NotFound when there is no such block."""
+    deleted, _ = Block.objects.filter(blocker=blocker, blocked_id=user_id).delete()
+    if not deleted:
+        raise NotFound("You have not blocked this user.")
 
 
 # --- Moderation (contract: Moderation) ---------------------------------------

@@ -17,4 +17,6 @@ urlpatterns = [
     path("rooms/<int:room_id>/bans/", apis.RoomBanListCreateApi.as_view(), name="room-bans"),
     path("rooms/<int:room_id>/bans/<int:user_id>/", apis.RoomBanDetailApi.as_view(), name="room-ban-detail"),
     path("direct/", apis.DirectRoomApi.as_view(), name="direct-room"),
+    path("blocks/", apis.BlockListCreateApi.as_view(), name="block-list"),
+    path("blocks/<int:user_id>/", apis.BlockDetailApi.as_view(), name="block-detail"),
 ]

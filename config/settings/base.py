@@ -198,6 +198,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         # dj-rest-auth's login, registration and logout views share this scope.
         "dj_rest_auth": env.str("AUTH_THROTTLE_RATE", default="20/min"),
+        # GET /api/search/, per user (messaging.apis.MessageSearchApi).
+        "search": env.str("SEARCH_THROTTLE_RATE", default="30/min"),
     },
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "rooms.errors.api_exception_handler",
@@ -216,6 +218,22 @@ SPECTACULAR_SETTINGS = {
 # Messages a user may post per window, across all sockets and REST; 0 disables.
 CHAT_RATE_LIMIT_MESSAGES = env.int("CHAT_RATE_LIMIT_MESSAGES", default=20)
 CHAT_RATE_LIMIT_WINDOW = env.int("CHAT_RATE_LIMIT_WINDOW", default=10)  # seconds
+# Per-user caps (messaging.ratelimit.ACTION_RATES), "N/second|minute|hour|day";
+# "0" switches one off. Past one: rate_limited, 429 with Retry-After.
+CHAT_RATE_WS_TICKETS = env.str("CHAT_RATE_WS_TICKETS", default="60/minute")
+CHAT_RATE_ROOM_CREATES = env.str("CHAT_RATE_ROOM_CREATES", default="20/hour")
+CHAT_RATE_MEMBER_ADDS = env.str("CHAT_RATE_MEMBER_ADDS", default="100/hour")
+CHAT_RATE_ROOM_JOINS = env.str("CHAT_RATE_ROOM_JOINS", default="60/hour")
+CHAT_RATE_DIRECT_OPENS = env.str("CHAT_RATE_DIRECT_OPENS", default="30/hour")
+# Open sockets one user may hold across every server process (the consumer enforces it).
+CHAT_MAX_SOCKETS_PER_USER = env.int("CHAT_MAX_SOCKETS_PER_USER", default=20)
+
+# Search (messaging.selectors.message_search): words or quoted phrases a query
+# may hold, the newest matches ranked (and counted), and the longest a search
+# may run on PostgreSQL before it is refused, in milliseconds.
+CHAT_SEARCH_MAX_TERMS = env.int("CHAT_SEARCH_MAX_TERMS", default=8)
+CHAT_SEARCH_CANDIDATES = env.int("CHAT_SEARCH_CANDIDATES", default=1000)
+CHAT_SEARCH_TIMEOUT_MS = env.int("CHAT_SEARCH_TIMEOUT_MS", default=2000)
 
 # --- Static files and the UI ------------------------------------------------
 STATIC_URL = "/static/"

@@ -9,9 +9,13 @@ from .base import REST_FRAMEWORK, STORAGES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["dj_rest_auth"] = "10000/min"
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["search"] = "10000/min"
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 # Tests post freely; the rate-limit tests turn it on with the settings fixture.
 CHAT_RATE_LIMIT_MESSAGES = 0
+# Likewise the per-user caps; their tests set a rate with the settings fixture.
+CHAT_RATE_WS_TICKETS = CHAT_RATE_ROOM_CREATES = CHAT_RATE_MEMBER_ADDS = "0"
+CHAT_RATE_ROOM_JOINS = CHAT_RATE_DIRECT_OPENS = "0"
 # Admin pages render without collectstatic: the manifest storage would refuse unknown names.
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 # Nothing is collected in tests: WhiteNoise need not look for STATIC_ROOT.

@@ -25,6 +25,14 @@ from ..factories import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
 LOG_DIR = ROOT / "test-artifacts" / "server-logs"
+# Switched off in the servers, as the message rate limit is; a test sets one to try it.
+PER_USER_CAPS = (
+    "CHAT_RATE_WS_TICKETS",
+    "CHAT_RATE_ROOM_CREATES",
+    "CHAT_RATE_MEMBER_ADDS",
+    "CHAT_RATE_ROOM_JOINS",
+    "CHAT_RATE_DIRECT_OPENS",
+)
 
 
 def free_port() -> int:
@@ -60,7 +68,9 @@ class DaphneServer:
             "REDIS_URL": settings.REDIS_URL,
             "CACHE_PREFIX": settings.CACHES["default"].get("KEY_PREFIX", "chat"),
             "AUTH_THROTTLE_RATE": "10000/min",
+            "SEARCH_THROTTLE_RATE": "10000/min",
             "CHAT_RATE_LIMIT_MESSAGES": "0",
+            **{name: "0" for name in PER_USER_CAPS},
             **env_overrides,
         }
         LOG_DIR.mkdir(parents=True, exist_ok=True)

@@ -5,10 +5,11 @@ on SQLite (tests that skip on PostgreSQL); the access rules hold for both.
 """
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from messaging.models import Message
-from messaging.selectors import message_search
+from messaging.selectors import message_search, search_text_clean, search_time_limit
 from rooms.models import Room
 
 from ..factories import UserFactory, make_member, post, room_with_members
@@ -132,6 +133,72 @@ def test_a_query_of_200_characters_is_accepted(api):
     assert api.get("/api/search/", {"q": "x" * 200}).status_code == 200
 
 
+@pytest.mark.parametrize("q", ["-zebra", "-zebra -lion", '-"zebra crossing"', "--zebra or -lion"])
+def test_a_query_of_only_excluded_words_is_400(api, q):
+    response = api.get("/api/search/", {"q": q})
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "Give at least one word to find, not only words to leave out (-word).",
+        "code": "invalid",
+    }
+
+
+@pytest.mark.parametrize("q", ["-" * 33, "-" * 200, "- " * 40, '"" - & |', "(((-)))"])
+def test_a_query_without_any_word_is_400(api, q):
+    response = api.get("/api/search/", {"q": q})
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Give a word to search for.", "code": "invalid"}
+
+
+def test_a_query_holds_at_most_the_set_number_of_terms(api, user, rooms, settings):
+    mine, _, _ = rooms
+    post(mine, user, "one two three four five six seven eight")
+    eight = "one two three four five six seven eight"
+    assert bodies(search(api, q=eight)) == [eight]
+    response = api.get("/api/search/", {"q": eight + " -nine"})
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "A search holds at most 8 words or quoted phrases.",
+        "code": "invalid",
+    }
+    settings.CHAT_SEARCH_MAX_TERMS = 2
+    assert api.get("/api/search/", {"q": '"one two three" four'}).status_code == 200
+    response = api.get("/api/search/", {"q": "one two three"})
+    assert response.json()["detail"] == "A search holds at most 2 words or quoted phrases."
+
+
+@pytest.mark.parametrize(
+    ("text", "cleaned", "terms"),
+    [
+        ("apples -pears", "apples -pears", 2),
+        ('"green apples" OR -"red  pears"', '"green apples" or -"red pears"', 2),
+        ("e-mail", '"e mail"', 1),
+        ("or or x or or y or", "x or y", 2),
+        ("x - - -- y", "x y", 2),
+        ('"unclosed phrase', '"unclosed phrase"', 1),
+        ("x " + "-(" * 30 + "y", 'x -"y"', 2),
+    ],
+)
+def test_search_text_clean_keeps_the_words_and_drops_stray_operators(text, cleaned, terms):
+    assert search_text_clean(text) == (cleaned.replace('-"y"', "-y"), terms)
+
+
+def test_search_is_throttled_per_user(make_client, user, monkeypatch):
+    from rest_framework.throttling import ScopedRateThrottle
+
+    # DRF reads the rates once, into the class: set this test's on the class.
+    monkeypatch.setattr(
+        ScopedRateThrottle, "THROTTLE_RATES", {**ScopedRateThrottle.THROTTLE_RATES, "search": "2/min"}
+    )
+    mine, other = make_client(user), make_client(UserFactory())
+    codes = [mine.get("/api/search/", {"q": "kiwi"}).status_code for _ in range(3)]
+    refused = mine.get("/api/search/", {"q": "kiwi"})
+    others = other.get("/api/search/", {"q": "kiwi"}).status_code
+    assert codes == [200, 200, 429]
+    assert refused.status_code == 429 and 0 < int(refused["Retry-After"]) <= 60
+    assert others == 200
+
+
 def test_search_needs_a_token(make_client):
     assert make_client().get("/api/search/", {"q": "x"}).status_code == 401
 
@@ -195,12 +262,15 @@ def test_postgres_understands_web_search_syntax_and_survives_odd_input(api, user
     post(mine, user, "green apples")
     assert bodies(search(api, q='"green apples"')) == ["green apples"]
     assert bodies(search(api, q="apples -pears")) == ["green apples"]
-    for odd in ("the", "!!! & | :*", "'"):  # stop words only, operators only
-        assert search(api, q=odd)["results"] == []
+    assert search(api, q="the")["results"] == []  # stop words only: nothing to find
+    for odd in ("!!! & | :*", "'"):  # operators only: no word at all
+        response = api.get("/api/search/", {"q": odd})
+        assert response.status_code == 400
+        assert response.json() == {"detail": "Give a word to search for.", "code": "invalid"}
 
 
 @pytest.mark.postgres
-def test_postgres_search_uses_the_gin_index(user, rooms):
+def test_postgres_search_finds_its_candidates_through_the_gin_index(user, rooms):
     mine, _, _ = rooms
     filler = [
         Message(room=mine, seq=i, author=user, body=f"filler message number {i}") for i in range(1, 3001)
@@ -209,10 +279,103 @@ def test_postgres_search_uses_the_gin_index(user, rooms):
     Message.objects.bulk_create(filler + rare)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE messaging_message")
-    searched = message_search(user=user, text="comets")
-    plan = searched.explain()
+    with CaptureQueriesContext(connection) as queries:
+        assert len(list(message_search(user=user, text="comets"))) == 3
+    [candidates] = [q["sql"] for q in queries.captured_queries if "@@" in q["sql"] and "LIMIT" in q["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {candidates}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Bitmap Index Scan on message_body_search" in plan, plan
-    assert len(list(searched)) == 3
+
+
+@pytest.mark.postgres
+def test_postgres_ranks_only_the_newest_candidates(api, user, rooms, settings):
+    settings.CHAT_SEARCH_CANDIDATES = 3
+    mine, _, _ = rooms
+    best_but_oldest = post(mine, user, "otter otter otter otter")
+    newer = [post(mine, user, f"an otter, number {i}") for i in range(4)]
+    page = search(api, q="otter")
+    assert page["count"] == 3
+    assert [m["id"] for m in page["results"]] == [newer[3].pk, newer[2].pk, newer[1].pk]
+    assert best_but_oldest.pk not in [m["id"] for m in page["results"]]
+    post(mine, user, "otter otter otter otter, again")
+    assert bodies(search(api, q="otter"))[0] == "otter otter otter otter, again"
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("q", ["the -zebra", "apple or -zebra", '"the" -"an apple"'])
+def test_postgres_refuses_a_query_the_index_cannot_narrow(api, q):
+    response = api.get("/api/search/", {"q": q})
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "Give at least one word to find, not only words to leave out (-word).",
+        "code": "invalid",
+    }
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    "q",
+    [
+        "x " + "-" * 40,
+        "x " + "- " * 40,
+        "x " + "-(" * 60,
+        "x " + "(-" * 60 + "a",
+        "x " + "-" * 60 + "y",
+        'x "' + "- " * 60 + '"',
+        "x " + "a(-" * 40,
+        "x -" + '"' * 41,
+        "x " + "or " * 40,
+    ],
+)
+def test_postgres_runs_of_operators_never_reach_the_parser(api, user, rooms, q):
+    mine, _, _ = rooms
+    post(mine, user, "x marks the spot")
+    response = api.get("/api/search/", {"q": q})
+    assert response.status_code == 200, response.content
+    assert "x marks the spot" in bodies(response.json()) or q.endswith("y")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_postgres_a_search_past_its_time_limit_is_refused_and_the_limit_is_lifted(make_client, settings):
+    """A second connection holds an exclusive lock on the message table, so the search waits
+    for it deterministically until its statement timeout cancels it."""
+    import psycopg
+
+    settings.CHAT_SEARCH_TIMEOUT_MS = 200
+    client = make_client(UserFactory())
+    with connection.cursor() as cursor:  # without the time limit: a 500 after 5 s, not a hang
+        cursor.execute("SET lock_timeout = '5s'")
+    db = connection.settings_dict
+    with psycopg.connect(
+        host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"], dbname=db["NAME"]
+    ) as other:
+        other.execute("LOCK TABLE messaging_message IN ACCESS EXCLUSIVE MODE")
+        response = client.get("/api/search/", {"q": "anything"})
+        other.rollback()
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "This search takes too long: add words, or search one room, to narrow it.",
+        "code": "invalid",
+    }
+    assert client.get("/api/search/", {"q": "anything"}).json()["count"] == 0
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == "0"
+        cursor.execute("RESET lock_timeout")
+
+
+@pytest.mark.postgres
+def test_postgres_the_time_limit_is_restored_inside_an_enclosing_transaction(user):
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL statement_timeout = '7s'")
+        with search_time_limit():
+            cursor.execute("SHOW statement_timeout")
+            assert cursor.fetchone()[0] == "2s"
+            list(message_search(user=user, text="kiwi"))
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == "7s"
 
 
 # --- other databases: the contains-match fallback --------------------------------------------
