@@ -17,6 +17,7 @@ import logging
 import redis
 from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
 
 from rooms.errors import ChatError, RateLimited
@@ -26,6 +27,7 @@ from rooms.serializers import RoomSerializer
 from . import services
 from .events import message_new_text, room_group, to_json, user_group
 from .hub import GAP_FILL_MAX, hub, in_pool
+from .presence import presence_store
 from .serializers import message_to_dict
 
 logger = logging.getLogger(__name__)
@@ -33,10 +35,11 @@ logger = logging.getLogger(__name__)
 MAX_FRAME_BYTES = 64 * 1024
 TAIL_EVENT = "chat.tail"
 
-# Close codes (docs/protocol.md): 4001 the session ended, 4008 too slow,
+# Close codes (docs/protocol.md): 4001 the session ended, 4008 too slow, 4029 too many sockets,
 # 1011 a server bug, 1013 a dependency is down: try again later.
 CLOSE_SESSION_ENDED = 4001
 CLOSE_TOO_SLOW = 4008
+CLOSE_TOO_MANY_SOCKETS = 4029
 CLOSE_SERVER_ERROR = 1011
 CLOSE_TRY_AGAIN = 1013
 UNAVAILABLE_RETRY_MS = 1000
@@ -119,6 +122,13 @@ class ChatConsumer(AsyncWebsocketConsumer):
             await self.close()
             return
         try:
+            if (
+                await asyncio.to_thread(presence_store().sockets_of, user.pk)
+                >= settings.CHAT_MAX_SOCKETS_PER_USER
+            ):
+                await self.accept()
+                await self.close(code=CLOSE_TOO_MANY_SOCKETS)
+                return
             rooms = await in_pool(room_seqs_for_user)(user_id=user.pk)
             groups = [user_group(user.pk), *(room_group(r) for r in rooms)]
             await self.channel_layer.group_add_many(groups, self.channel_name)

@@ -81,6 +81,10 @@ class RedisPresence:
     def sweep(self) -> list[int]:
         return [int(uid) for uid in self._sweep(keys=[self.users_key], args=[time.time()])]
 
+    def sockets_of(self, user_id: int) -> int:
+        """How many live sockets the user has, over every server process."""
+        return int(self.client.zcount(self.conn_prefix + str(user_id), f"({time.time()}", "+inf"))
+
     def online(self, user_ids: list[int]) -> set[int]:
         if not user_ids:
             return set()
@@ -132,6 +136,11 @@ class MemoryPresence:
             for uid in gone:
                 del self.users[uid]
             return gone
+
+    def sockets_of(self, user_id: int) -> int:
+        now = time.time()
+        with self.lock:
+            return sum(1 for exp in self.sockets.get(user_id, {}).values() if exp > now)
 
     def online(self, user_ids: list[int]) -> set[int]:
         now = time.time()

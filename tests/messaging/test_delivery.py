@@ -7,12 +7,15 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
+from channels.testing import WebsocketCommunicator
 from django.db import OperationalError
 
+from accounts.services import ws_ticket_create
+from config.asgi import application
 from messaging import events, hub, services
 from messaging.events import room_group, user_group
 from messaging.presence import presence_store
-from tests.sockets import message_new
+from tests.sockets import ORIGIN, message_new
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -242,3 +245,18 @@ async def test_a_crash_while_forwarding_closes_the_socket_and_cleans_up(chat, op
     assert _group_key(room_group(room.pk)) not in local.groups
     assert _group_key(user_group(bob.pk)) not in local.groups
     assert await asyncio.to_thread(presence_store().online, [bob.pk]) == set()
+
+
+async def test_a_socket_past_the_users_cap_is_refused_with_4029(chat, open_ws, settings):
+    settings.CHAT_MAX_SOCKETS_PER_USER = 2
+    alice, bob, _ = chat
+    first, second = await open_ws(alice), await open_ws(alice)
+    ticket = await database_sync_to_async(ws_ticket_create)(user_id=alice.pk)
+    extra = WebsocketCommunicator(application, f"/ws/chat/?ticket={ticket}", headers=[(b"origin", ORIGIN)])
+    connected, _ = await extra.connect(5)
+    assert connected
+    assert await extra.receive_output(5) == {"type": "websocket.close", "code": 4029}
+    await extra.wait(5)
+    await first.ping()
+    await second.ping()
+    await open_ws(bob)  # another user is not affected
