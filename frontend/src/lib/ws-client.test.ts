@@ -57,6 +57,21 @@ describe('chatSocketUrl', () => {
 });
 
 describe('WsClient', () => {
+  it('reconnects at once after 4008 (too slow) and 4001 (session ended), after the backoff otherwise', async () => {
+    const { client } = setup();
+    client.start();
+    await flush();
+    FakeSocket.last.open();
+    FakeSocket.last.drop(4008);
+    expect(await msUntilNextSocket()).toBeLessThanOrEqual(2);
+    FakeSocket.last.open();
+    FakeSocket.last.drop(4001);
+    expect(await msUntilNextSocket()).toBeLessThanOrEqual(2);
+    FakeSocket.last.open();
+    FakeSocket.last.drop(1013);
+    expect(await msUntilNextSocket()).toBeGreaterThanOrEqual(500);
+  });
+
   it('connects with a fresh ticket and reports open', async () => {
     const { client, statuses } = setup();
     client.start();

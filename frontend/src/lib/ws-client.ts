@@ -48,6 +48,14 @@ export interface WsClientOptions {
 
 const OPEN = 1;
 
+/**
+ * Close codes after which the client reconnects at once (docs/protocol.md):
+ * 4008, the socket fell behind (catch up by seq on the new one); 4001, the
+ * session ended or its rights changed (the new ticket's 401 logs out if the
+ * token is gone). Any other close waits for the backoff.
+ */
+const RECONNECT_AT_ONCE = new Set([4001, 4008]);
+
 /** `ws(s)://<host>/ws/chat/?ticket=...` on the page's own origin (contract "The WebSocket"). */
 export function chatSocketUrl(ticket: string, location: Pick<Location, 'protocol' | 'host'> = window.location): string {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -203,19 +211,21 @@ export class WsClient {
     socket.onerror = () => {
       // A close event always follows; reconnecting is handled there.
     };
-    socket.onclose = () => {
+    socket.onclose = (event: CloseEvent) => {
       if (socket !== this.socket) return;
       this.detach(socket);
       this.socket = null;
-      this.scheduleReconnect();
+      this.scheduleReconnect(RECONNECT_AT_ONCE.has(event.code));
     };
   }
 
-  private scheduleReconnect(): void {
+  /** Reconnects after the backoff delay, or at once (with the backoff reset) when `atOnce`. */
+  private scheduleReconnect(atOnce = false): void {
     this.clearTimers();
     if (!this.running) return;
     this.setStatus(this.everOpened ? 'reconnecting' : this.attempt === 0 ? 'connecting' : 'reconnecting');
-    const delay = backoffDelay(this.attempt, this.options.backoff, this.options.random);
+    if (atOnce) this.attempt = 0;
+    const delay = atOnce ? 0 : backoffDelay(this.attempt, this.options.backoff, this.options.random);
     this.attempt += 1;
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = null;
