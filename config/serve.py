@@ -20,7 +20,7 @@ def _reset_with_close_frame(self):
     self.failByDrop = False
 
 
-WebSocketServerFactory.resetProtocolOptions = _reset_with_close_frame
+WebSocketServerFactory.resetProtocolOptions = _reset_with_close_frame  # type: ignore[method-assign]
 
 if __name__ == "__main__":
     CommandLineInterface.entrypoint()

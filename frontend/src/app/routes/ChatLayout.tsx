@@ -33,22 +33,25 @@ export function ChatLayout() {
   const navigate = useNavigate();
   const location = useLocation();
   const [dialog, setDialog] = useState<DialogName>(null);
-  const [sidebarOpen, setSidebarOpen] = useState(false);
+  // The drawer is open on the page where it was opened: navigating closes it.
+  const [sidebarOpenOn, setSidebarOpenOn] = useState<string | null>(null);
+  const sidebarOpen = sidebarOpenOn === location.pathname;
+  const setSidebarOpen = useCallback(
+    (open: boolean) => setSidebarOpenOn(open ? location.pathname : null),
+    [location.pathname],
+  );
   const toggleRef = useRef<HTMLButtonElement>(null);
   const sidebarRef = useRef<HTMLElement>(null);
 
-  const closeSidebar = useCallback(() => setSidebarOpen(false), []);
+  const closeSidebar = useCallback(() => setSidebarOpen(false), [setSidebarOpen]);
   const openRoom = useCallback(
     (roomId: number) => {
       setDialog(null);
       setSidebarOpen(false);
       void navigate(`/rooms/${roomId}`);
     },
-    [navigate],
+    [navigate, setSidebarOpen],
   );
-
-  // Close the drawer on navigation.
-  useEffect(() => setSidebarOpen(false), [location.pathname]);
 
   // Move focus into the drawer when it opens; Escape closes it and returns focus.
   useEffect(() => {
@@ -62,7 +65,7 @@ export function ChatLayout() {
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
-  }, [sidebarOpen]);
+  }, [sidebarOpen, setSidebarOpen]);
 
   const totalUnread = (rooms.data ?? []).reduce((sum, r) => sum + r.unread_count, 0);
   useEffect(() => {

@@ -24,14 +24,19 @@ export function SearchRoute() {
   const q = searchParams.get('q') ?? '';
   const room = roomParam(searchParams.get('room'));
   const [draft, setDraft] = useState(q);
+  // A search started elsewhere (the sidebar) replaces what is typed here:
+  // adjusted while rendering, as react.dev's "You Might Not Need an Effect" shows.
+  const [draftOf, setDraftOf] = useState(q);
+  if (draftOf !== q) {
+    setDraftOf(q);
+    setDraft(q);
+  }
   const input = useRef<HTMLInputElement>(null);
   const textId = useId();
   const scopeId = useId();
   const rooms = useRooms();
   const publicRooms = usePublicRooms();
 
-  // A search started elsewhere (the sidebar) replaces what is typed here.
-  useEffect(() => setDraft(q), [q]);
   useEffect(() => {
     document.title = q ? `Search: ${q} · Chat` : 'Search · Chat';
   }, [q]);

@@ -80,7 +80,9 @@ export function MessageList({ roomId, roomName, meId, canModerate, unreadCount }
     setUnseen(0);
   }, []);
 
-  // Keep the view steady across renders: see the component doc.
+  // Keep the view steady across renders: see the component doc. It runs after
+  // every render on purpose, comparing with the snapshot the previous one left.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el || !store) return;
