@@ -52,7 +52,9 @@ describe('chatSocketUrl', () => {
     expect(chatSocketUrl('a b', { protocol: 'https:', host: 'chat.example:8443' })).toBe(
       'wss://chat.example:8443/ws/chat/?ticket=a%20b',
     );
-    expect(chatSocketUrl('x', { protocol: 'http:', host: 'localhost:8000' })).toBe('ws://localhost:8000/ws/chat/?ticket=x');
+    expect(chatSocketUrl('x', { protocol: 'http:', host: 'localhost:8000' })).toBe(
+      'ws://localhost:8000/ws/chat/?ticket=x',
+    );
   });
 });
 

@@ -119,7 +119,10 @@ export function ChatLayout() {
             </button>
           </div>
         </div>
-        <SearchBox className="sidebar__search" onSearch={(q) => void navigate(`/search?${new URLSearchParams({ q })}`)} />
+        <SearchBox
+          className="sidebar__search"
+          onSearch={(q) => void navigate(`/search?${new URLSearchParams({ q })}`)}
+        />
         <nav className="sidebar__rooms" aria-label="Your rooms">
           {rooms.isPending ? (
             <p className="sidebar__empty">Loading rooms…</p>
@@ -141,7 +144,12 @@ export function ChatLayout() {
           <span className="sidebar__user" data-testid="current-user">
             {username}
           </span>
-          <button type="button" className="button button--ghost button--small" onClick={() => logout.mutate()} disabled={logout.isPending}>
+          <button
+            type="button"
+            className="button button--ghost button--small"
+            onClick={() => logout.mutate()}
+            disabled={logout.isPending}
+          >
             Log out
           </button>
         </div>
@@ -153,9 +161,13 @@ export function ChatLayout() {
           <Outlet context={{ sidebarToggle } satisfies ChatLayoutContext} />
         </main>
       </div>
-      {dialog === 'create' && <CreateRoomDialog onClose={() => setDialog(null)} onCreated={(room) => openRoom(room.id)} />}
+      {dialog === 'create' && (
+        <CreateRoomDialog onClose={() => setDialog(null)} onCreated={(room) => openRoom(room.id)} />
+      )}
       {dialog === 'browse' && <BrowseRoomsDialog onClose={() => setDialog(null)} onOpen={openRoom} />}
-      {dialog === 'direct' && <DirectMessageDialog onClose={() => setDialog(null)} onOpened={(room) => openRoom(room.id)} />}
+      {dialog === 'direct' && (
+        <DirectMessageDialog onClose={() => setDialog(null)} onOpened={(room) => openRoom(room.id)} />
+      )}
     </div>
   );
 }

@@ -112,12 +112,22 @@ function RoomView({ room, sidebarToggle }: { room: Room; sidebarToggle: ReactNod
         </div>
         {membersOpen && (
           <div id="members-panel" className="room-aside">
-            <button type="button" className="icon-button room-aside__close" aria-label="Hide members" onClick={() => setMembersOpen(false)}>
+            <button
+              type="button"
+              className="icon-button room-aside__close"
+              aria-label="Hide members"
+              onClick={() => setMembersOpen(false)}
+            >
               ×
             </button>
             <MembersPanel room={room} meId={meId} onShowBans={manager ? () => setDialog('bans') : undefined} />
             {room.kind !== 'direct' && (
-              <button type="button" className="button button--block leave-button" onClick={onLeave} disabled={leave.isPending}>
+              <button
+                type="button"
+                className="button button--block leave-button"
+                onClick={onLeave}
+                disabled={leave.isPending}
+              >
                 Leave room
               </button>
             )}

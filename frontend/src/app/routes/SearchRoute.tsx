@@ -97,7 +97,14 @@ export function SearchRoute() {
         <form role="search" className="search-form" onSubmit={onSubmit}>
           <div className="field search-form__text">
             <label htmlFor={textId}>Search for</label>
-            <input ref={input} id={textId} type="search" value={draft} autoComplete="off" onChange={(e) => setDraft(e.target.value)} />
+            <input
+              ref={input}
+              id={textId}
+              type="search"
+              value={draft}
+              autoComplete="off"
+              onChange={(e) => setDraft(e.target.value)}
+            />
           </div>
           <div className="field search-form__scope">
             <label htmlFor={scopeId}>In</label>

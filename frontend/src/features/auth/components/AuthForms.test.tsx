@@ -16,7 +16,10 @@ afterEach(() => {
 
 describe('LoginForm', () => {
   it('shows the error of wrong credentials and stays logged out', async () => {
-    vi.stubGlobal('fetch', vi.fn(async () => respond(400, { non_field_errors: ['Unable to log in with provided credentials.'] })));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => respond(400, { non_field_errors: ['Unable to log in with provided credentials.'] })),
+    );
     renderWithProviders(<LoginForm />);
     fireEvent.change(screen.getByLabelText('Username'), { target: { value: 'alice' } });
     fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'nope' } });

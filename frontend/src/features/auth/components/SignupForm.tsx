@@ -91,11 +91,7 @@ export function SignupForm() {
           onChange={(e) => setPassword2(e.target.value)}
           error={errors.password2}
         />
-        <button
-          type="submit"
-          className="button button--primary button--block"
-          disabled={registerMutation.isPending}
-        >
+        <button type="submit" className="button button--primary button--block" disabled={registerMutation.isPending}>
           {registerMutation.isPending ? 'Signing up…' : 'Sign up'}
         </button>
       </form>

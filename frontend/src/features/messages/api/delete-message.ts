@@ -14,7 +14,9 @@ export function useDeleteMessage() {
   return useMutation({
     mutationFn: ({ id }: { id: number; room: number }) => deleteMessage(id),
     onSuccess: (_data, { id, room }) => {
-      queryClient.setQueryData<RoomMessages>(messagesQueryKey(room), (store) => (store ? markDeleted(store, id) : store));
+      queryClient.setQueryData<RoomMessages>(messagesQueryKey(room), (store) =>
+        store ? markDeleted(store, id) : store,
+      );
     },
   });
 }

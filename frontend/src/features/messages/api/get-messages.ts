@@ -60,9 +60,10 @@ export function messagesQueryOptions(roomId: number, queryClient: QueryClient) {
       const cached = queryClient.getQueryData<RoomMessages>(messagesQueryKey(roomId));
       const base = cached ?? emptyRoomMessages();
       const merged = mergeMessages(base, page.results);
-      const hasOlder = cached && cached.items.length > 0 && page.results.length > 0 && cached.items[0]!.seq < page.results[0]!.seq
-        ? cached.hasOlder
-        : page.has_more;
+      const hasOlder =
+        cached && cached.items.length > 0 && page.results.length > 0 && cached.items[0]!.seq < page.results[0]!.seq
+          ? cached.hasOlder
+          : page.has_more;
       return merged.hasOlder === hasOlder ? merged : { ...merged, hasOlder };
     },
     staleTime: Infinity,

@@ -82,7 +82,11 @@ export function Composer({ roomId, roomName, disabledReason = null, onSent }: Co
           }}
           onKeyDown={onKeyDown}
         />
-        <button type="submit" className="button button--primary composer__send" disabled={!check.ok || Boolean(disabledReason)}>
+        <button
+          type="submit"
+          className="button button--primary composer__send"
+          disabled={!check.ok || Boolean(disabledReason)}
+        >
           Send
         </button>
       </div>

@@ -79,9 +79,12 @@ describe('MessageList', () => {
 
   it('offers older history when the server has more', () => {
     const store = { ...mergeMessages(emptyRoomMessages(), [makeMessage(7, 51)]), hasOlder: true };
-    renderWithProviders(<MessageList roomId={7} roomName="general" meId={alice.id} canModerate={false} unreadCount={0} />, {
-      queryClient: seeded(store),
-    });
+    renderWithProviders(
+      <MessageList roomId={7} roomName="general" meId={alice.id} canModerate={false} unreadCount={0} />,
+      {
+        queryClient: seeded(store),
+      },
+    );
     expect(screen.getByRole('button', { name: 'Load older messages' })).toBeTruthy();
   });
 });

@@ -104,7 +104,13 @@ export function MessageList({ roomId, roomName, meId, canModerate, unreadCount }
         if (added > 0) setUnseen((n) => n + added);
       }
     }
-    snapshot.current = { firstId, lastId, pendingCount: pending.length, scrollHeight: el.scrollHeight, scrollTop: el.scrollTop };
+    snapshot.current = {
+      firstId,
+      lastId,
+      pendingCount: pending.length,
+      scrollHeight: el.scrollHeight,
+      scrollTop: el.scrollTop,
+    };
   });
 
   // A first page too short to scroll: fetch older ones until it fills (or history ends).

@@ -10,7 +10,12 @@ export interface TypingEntry {
 }
 
 /** Records a `typing` event of `user` at `now`: one entry per user, expired ones dropped. */
-export function addTyping(entries: readonly TypingEntry[], user: User, now: number, ttlMs = TYPING_TTL_MS): TypingEntry[] {
+export function addTyping(
+  entries: readonly TypingEntry[],
+  user: User,
+  now: number,
+  ttlMs = TYPING_TTL_MS,
+): TypingEntry[] {
   return [...entries.filter((e) => e.user.id !== user.id && e.until > now), { user, until: now + ttlMs }];
 }
 

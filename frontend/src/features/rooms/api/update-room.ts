@@ -31,7 +31,9 @@ export function useUpdateRoom(roomId: number) {
         rooms?.some((r) => r.id === room.id) ? upsertRoom(rooms, room, true) : rooms,
       );
       queryClient.setQueryData<Room[]>(publicRoomsQueryKey, (rooms) =>
-        rooms?.map((r) => (r.id === room.id ? { ...r, name: room.name, topic: room.topic, is_locked: room.is_locked } : r)),
+        rooms?.map((r) =>
+          r.id === room.id ? { ...r, name: room.name, topic: room.topic, is_locked: room.is_locked } : r,
+        ),
       );
     },
   });

@@ -44,7 +44,11 @@ export function AddMemberForm({ roomId }: { roomId: number }) {
           Add member
         </button>
       </div>
-      <p id={`add-member-${roomId}-note`} className={add.error ? 'field__error' : 'field__hint'} role={add.error ? 'alert' : 'status'}>
+      <p
+        id={`add-member-${roomId}-note`}
+        className={add.error ? 'field__error' : 'field__hint'}
+        role={add.error ? 'alert' : 'status'}
+      >
         {add.error ? addError(add.error) : added ? `${added} was added.` : ''}
       </p>
     </form>

@@ -49,7 +49,12 @@ function BanByNameForm({ roomId }: { roomId: number }) {
         </div>
         <div className="field field--compact">
           <label htmlFor={`ban-reason-${roomId}`}>Reason (optional)</label>
-          <input id={`ban-reason-${roomId}`} value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} />
+          <input
+            id={`ban-reason-${roomId}`}
+            value={reason}
+            maxLength={500}
+            onChange={(e) => setReason(e.target.value)}
+          />
         </div>
       </div>
       <div className="ban-form__actions">

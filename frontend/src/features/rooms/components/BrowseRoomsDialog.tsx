@@ -58,7 +58,12 @@ export function BrowseRoomsDialog({ onClose, onOpen }: { onClose: () => void; on
                   </span>
                 </div>
                 {joined ? (
-                  <button type="button" className="button" onClick={() => onOpen(room.id)} aria-label={`Open ${room.name}`}>
+                  <button
+                    type="button"
+                    className="button"
+                    onClick={() => onOpen(room.id)}
+                    aria-label={`Open ${room.name}`}
+                  >
                     Open
                   </button>
                 ) : (

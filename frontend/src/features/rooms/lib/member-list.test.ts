@@ -50,7 +50,11 @@ describe('member changes applied twice (REST answer, then the event)', () => {
   });
 
   it('the count never goes below zero', () => {
-    const empty: MemberSlices = { members: undefined, rooms: [makeRoom(7, { member_count: 0 })], publicRooms: undefined };
+    const empty: MemberSlices = {
+      members: undefined,
+      rooms: [makeRoom(7, { member_count: 0 })],
+      publicRooms: undefined,
+    };
     expect(memberRemoved(empty, 7, bob.id)).toBe(empty);
   });
 });

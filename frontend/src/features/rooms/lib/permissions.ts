@@ -32,7 +32,11 @@ const NONE: MemberActions = { roles: [], mute: false, remove: false, ban: false 
  * everyone's reach but staff's. Staff powers are not offered: the client
  * cannot tell staff apart.
  */
-export function memberActions(room: Pick<Room, 'kind' | 'my_role'>, myId: number | null, target: Member): MemberActions {
+export function memberActions(
+  room: Pick<Room, 'kind' | 'my_role'>,
+  myId: number | null,
+  target: Member,
+): MemberActions {
   if (!canManageRoom(room) || target.user.id === myId || target.role === 'owner') return NONE;
   if (room.my_role === 'owner') {
     const roles = (['member', 'moderator', 'owner'] as const).filter((r) => r !== target.role);

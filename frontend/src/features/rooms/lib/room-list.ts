@@ -52,7 +52,12 @@ export function removeRoom(rooms: readonly Room[], id: number): readonly Room[] 
  * `isNew` is false when the message was already known (a duplicate delivery),
  * which must not count twice.
  */
-export function roomsWithMessage(rooms: readonly Room[], message: Message, me: number | null, isNew: boolean): readonly Room[] {
+export function roomsWithMessage(
+  rooms: readonly Room[],
+  message: Message,
+  me: number | null,
+  isNew: boolean,
+): readonly Room[] {
   const room = rooms.find((r) => r.id === message.room);
   if (!room) return rooms;
   const prevSeq = room.last_message?.seq ?? 0;
