@@ -1,8 +1,8 @@
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { setToken } from '../lib/auth-token';
-import { alice, bob, makeMessage, makeRoom } from '../test/factories';
-import { FakeSocket } from '../test/fake-socket';
+import { setToken } from '@/lib/auth-token';
+import { alice, bob, makeMessage, makeRoom } from '@/test/factories';
+import { FakeSocket } from '@/test/fake-socket';
 import { App } from './App';
 
 function respond(status: number, body?: unknown) {

@@ -1,5 +1,5 @@
 import { getToken, setToken } from './auth-token';
-import type { Paginated } from '../types/api';
+import type { Paginated } from '@/types/api';
 
 /**
  * A failed REST call. `status` is the HTTP status (0 for a network failure);

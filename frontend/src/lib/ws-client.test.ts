@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FakeSocket } from '../test/fake-socket';
-import type { ServerEvent } from '../types/api';
+import { FakeSocket } from '@/test/fake-socket';
+import type { ServerEvent } from '@/types/api';
 import { chatSocketUrl, WsClient, type ConnectionStatus, type WsClientOptions } from './ws-client';
 
 /** Lets pending promise callbacks (the ticket fetch) run under fake timers. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { addPending, emptyRoomMessages, mergeMessages } from '../../features/messages/lib/message-store';
-import { alice, bob, makeMember, makeMessage, makeRoom } from '../../test/factories';
-import type { ServerEvent } from '../../types/api';
+import { addPending, emptyRoomMessages, mergeMessages } from '@/features/messages/lib/message-store';
+import { alice, bob, makeMember, makeMessage, makeRoom } from '@/test/factories';
+import type { ServerEvent } from '@/types/api';
 import { applyEvent, describeSocketError, emptyChatState, type ChatState } from './apply-event';
 
 const ctx = { now: 1_000_000, me: alice.id };

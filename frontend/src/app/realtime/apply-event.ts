@@ -1,20 +1,20 @@
-import { clearTyping, addTyping, type TypingEntry } from '../../features/messages/lib/typing';
+import { clearTyping, addTyping, type TypingEntry } from '@/features/messages/lib/typing';
 import {
   markDeleted,
   mergeMessages,
   replaceMessage,
   setPendingState,
   type RoomMessages,
-} from '../../features/messages/lib/message-store';
-import { memberAdded, memberRemoved, memberUpdated, type MemberSlices } from '../../features/rooms/lib/member-list';
+} from '@/features/messages/lib/message-store';
+import { memberAdded, memberRemoved, memberUpdated, type MemberSlices } from '@/features/rooms/lib/member-list';
 import {
   removeRoom,
   roomsWithEditedMessage,
   roomsWithMessage,
   upsertRoom,
   withUnread,
-} from '../../features/rooms/lib/room-list';
-import type { Member, Room, ServerEvent } from '../../types/api';
+} from '@/features/rooms/lib/room-list';
+import type { Member, Room, ServerEvent } from '@/types/api';
 
 /**
  * The client state that socket events change, one slice per cache entry:

@@ -1,12 +1,12 @@
 import { QueryClient, QueryObserver } from '@tanstack/react-query';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { messagesQueryKey } from '../../features/messages/api/get-messages';
-import { emptyRoomMessages, mergeMessages, type RoomMessages } from '../../features/messages/lib/message-store';
-import { roomsQueryKey } from '../../features/rooms/api/get-rooms';
-import { membersQueryKey } from '../../features/rooms/api/get-members';
-import { FakeSocket } from '../../test/fake-socket';
-import { alice, bob, makeMember, makeMessage, makeRoom } from '../../test/factories';
-import type { Message, Room } from '../../types/api';
+import { messagesQueryKey } from '@/features/messages/api/get-messages';
+import { emptyRoomMessages, mergeMessages, type RoomMessages } from '@/features/messages/lib/message-store';
+import { roomsQueryKey } from '@/features/rooms/api/get-rooms';
+import { membersQueryKey } from '@/features/rooms/api/get-members';
+import { FakeSocket } from '@/test/fake-socket';
+import { alice, bob, makeMember, makeMessage, makeRoom } from '@/test/factories';
+import type { Message, Room } from '@/types/api';
 import { ChatSync, NOT_CONNECTED } from './chat-sync';
 
 async function flush(): Promise<void> {

@@ -1,16 +1,16 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
-import { ConnectionBanner } from '../../components/ConnectionBanner';
-import { ChatIcon, MenuIcon } from '../../components/Icons';
-import { useUser } from '../../features/auth/api/get-user';
-import { useLogout } from '../../features/auth/api/logout';
-import { useRooms } from '../../features/rooms/api/get-rooms';
-import { BrowseRoomsDialog } from '../../features/rooms/components/BrowseRoomsDialog';
-import { CreateRoomDialog } from '../../features/rooms/components/CreateRoomDialog';
-import { DirectMessageDialog } from '../../features/rooms/components/DirectMessageDialog';
-import { RoomList } from '../../features/rooms/components/RoomList';
-import { SearchBox } from '../../features/search/components/SearchBox';
-import { errorMessage } from '../../lib/api-client';
+import { ConnectionBanner } from '@/components/ConnectionBanner';
+import { ChatIcon, MenuIcon } from '@/components/Icons';
+import { useUser } from '@/features/auth/api/get-user';
+import { useLogout } from '@/features/auth/api/logout';
+import { useRooms } from '@/features/rooms/api/get-rooms';
+import { BrowseRoomsDialog } from '@/features/rooms/components/BrowseRoomsDialog';
+import { CreateRoomDialog } from '@/features/rooms/components/CreateRoomDialog';
+import { DirectMessageDialog } from '@/features/rooms/components/DirectMessageDialog';
+import { RoomList } from '@/features/rooms/components/RoomList';
+import { SearchBox } from '@/features/search/components/SearchBox';
+import { errorMessage } from '@/lib/api-client';
 
 /** What the pages inside the layout get from it (react-router outlet context). */
 export interface ChatLayoutContext {

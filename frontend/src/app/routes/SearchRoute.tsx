@@ -1,10 +1,10 @@
 import { useCallback, useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useOutletContext, useSearchParams } from 'react-router';
-import { SearchIcon } from '../../components/Icons';
-import { usePublicRooms } from '../../features/rooms/api/get-public-rooms';
-import { useRooms } from '../../features/rooms/api/get-rooms';
-import { SearchResults, type RoomLookup } from '../../features/search/components/SearchResults';
-import type { Room } from '../../types/api';
+import { SearchIcon } from '@/components/Icons';
+import { usePublicRooms } from '@/features/rooms/api/get-public-rooms';
+import { useRooms } from '@/features/rooms/api/get-rooms';
+import { SearchResults, type RoomLookup } from '@/features/search/components/SearchResults';
+import type { Room } from '@/types/api';
 import type { ChatLayoutContext } from './ChatLayout';
 
 /** `room=` of the URL as a room id, or undefined. */

@@ -1,7 +1,7 @@
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { getToken, setToken } from '../../../lib/auth-token';
-import { renderWithProviders } from '../../../test/render';
+import { getToken, setToken } from '@/lib/auth-token';
+import { renderWithProviders } from '@/test/render';
 import { LoginForm } from './LoginForm';
 import { SignupForm } from './SignupForm';
 

@@ -1,6 +1,6 @@
 import { QueryClient } from '@tanstack/react-query';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { alice, makeMessage } from '../../../test/factories';
+import { alice, makeMessage } from '@/test/factories';
 import { addPending, emptyRoomMessages, mergeMessages, type RoomMessages } from '../lib/message-store';
 import { getMessagesAfter, messagesQueryKey, messagesQueryOptions } from './get-messages';
 import { loadOlderMessages } from './get-older-messages';

@@ -1,6 +1,6 @@
 import { queryOptions, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
-import { apiRequest } from '../../../lib/api-client';
-import type { Message, MessagePage } from '../../../types/api';
+import { apiRequest } from '@/lib/api-client';
+import type { Message, MessagePage } from '@/types/api';
 import { emptyRoomMessages, mergeMessages, type RoomMessages } from '../lib/message-store';
 
 /** Messages per history page (the server's default `limit`). */

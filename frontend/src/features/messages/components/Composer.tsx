@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { useRealtime } from '../../../lib/realtime';
-import { MAX_BODY_LENGTH } from '../../../types/api';
+import { useRealtime } from '@/lib/realtime';
+import { MAX_BODY_LENGTH } from '@/types/api';
 import { validateBody } from '../lib/validate';
 
 interface ComposerProps {

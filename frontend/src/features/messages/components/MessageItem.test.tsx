@@ -1,8 +1,8 @@
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { QueryClient } from '@tanstack/react-query';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { alice, makeMessage } from '../../../test/factories';
-import { renderWithProviders } from '../../../test/render';
+import { alice, makeMessage } from '@/test/factories';
+import { renderWithProviders } from '@/test/render';
 import { messagesQueryKey } from '../api/get-messages';
 import { emptyRoomMessages, mergeMessages, type RoomMessages } from '../lib/message-store';
 import { MessageList } from './MessageList';

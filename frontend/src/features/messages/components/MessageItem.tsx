@@ -1,9 +1,9 @@
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { Avatar } from '../../../components/Avatar';
-import { LinkifiedText } from '../../../components/LinkifiedText';
-import { errorMessage } from '../../../lib/api-client';
-import { formatDateTime, formatTime } from '../../../lib/format';
-import type { Message } from '../../../types/api';
+import { Avatar } from '@/components/Avatar';
+import { LinkifiedText } from '@/components/LinkifiedText';
+import { errorMessage } from '@/lib/api-client';
+import { formatDateTime, formatTime } from '@/lib/format';
+import type { Message } from '@/types/api';
 import { useDeleteMessage } from '../api/delete-message';
 import { useEditMessage } from '../api/edit-message';
 import type { PendingMessage } from '../lib/message-store';

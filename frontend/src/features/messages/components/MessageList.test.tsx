@@ -1,7 +1,7 @@
 import { fireEvent, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { alice, bob, makeMessage } from '../../../test/factories';
-import { renderWithProviders } from '../../../test/render';
+import { alice, bob, makeMessage } from '@/test/factories';
+import { renderWithProviders } from '@/test/render';
 import { messagesQueryKey } from '../api/get-messages';
 import { addPending, emptyRoomMessages, mergeMessages, type RoomMessages } from '../lib/message-store';
 import { MessageList } from './MessageList';

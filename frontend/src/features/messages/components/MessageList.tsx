@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
-import { errorMessage } from '../../../lib/api-client';
-import { formatDay, sameDay } from '../../../lib/format';
-import { useRealtime } from '../../../lib/realtime';
-import type { Message } from '../../../types/api';
+import { errorMessage } from '@/lib/api-client';
+import { formatDay, sameDay } from '@/lib/format';
+import { useRealtime } from '@/lib/realtime';
+import type { Message } from '@/types/api';
 import { useMessages } from '../api/get-messages';
 import { useLoadOlderMessages } from '../api/get-older-messages';
 import { lastSeq } from '../lib/message-store';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alice, makeMessage } from '../../../test/factories';
+import { alice, makeMessage } from '@/test/factories';
 import {
   addPending,
   contiguousEnd,

@@ -1,4 +1,4 @@
-import type { User } from '../../../types/api';
+import type { User } from '@/types/api';
 
 /** How long a `typing` event keeps "X is typing…" on screen (ms). */
 export const TYPING_TTL_MS = 4000;

@@ -1,4 +1,4 @@
-import { MAX_BODY_LENGTH } from '../../../types/api';
+import { MAX_BODY_LENGTH } from '@/types/api';
 
 /**
  * Checks a message body (contract: 1 to 4000 characters after stripping

@@ -1,6 +1,6 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { apiList } from '../../../lib/api-client';
-import type { Ban } from '../../../types/api';
+import { apiList } from '@/lib/api-client';
+import type { Ban } from '@/types/api';
 
 /** Cache key of a room's bans: `Ban[]`, newest first. */
 export const bansQueryKey = (roomId: number) => ['bans', roomId] as const;

@@ -1,8 +1,8 @@
 import { useState, type FormEvent } from 'react';
-import { Dialog } from '../../../components/Dialog';
-import { errorMessage } from '../../../lib/api-client';
-import { formatDateTime, formatShortStamp } from '../../../lib/format';
-import type { Room } from '../../../types/api';
+import { Dialog } from '@/components/Dialog';
+import { errorMessage } from '@/lib/api-client';
+import { formatDateTime, formatShortStamp } from '@/lib/format';
+import type { Room } from '@/types/api';
 import { useBanUser } from '../api/ban-user';
 import { useBans } from '../api/get-bans';
 import { useUnbanUser } from '../api/unban-user';

@@ -1,7 +1,7 @@
 import { useState } from 'react';
-import { Dialog } from '../../../components/Dialog';
-import { errorMessage } from '../../../lib/api-client';
-import type { Room } from '../../../types/api';
+import { Dialog } from '@/components/Dialog';
+import { errorMessage } from '@/lib/api-client';
+import type { Room } from '@/types/api';
 import { usePublicRooms } from '../api/get-public-rooms';
 import { useJoinRoom } from '../api/join-room';
 

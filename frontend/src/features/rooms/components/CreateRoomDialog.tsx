@@ -1,8 +1,8 @@
 import { useState, type FormEvent } from 'react';
-import { Dialog } from '../../../components/Dialog';
-import { FormField } from '../../../components/FormField';
-import { errorMessage, fieldErrors } from '../../../lib/api-client';
-import type { Room } from '../../../types/api';
+import { Dialog } from '@/components/Dialog';
+import { FormField } from '@/components/FormField';
+import { errorMessage, fieldErrors } from '@/lib/api-client';
+import type { Room } from '@/types/api';
 import { useCreateRoom } from '../api/create-room';
 
 /** "New room": Room name, Topic (optional), Public/Private; submit "Create room" (`POST /api/rooms/`). */

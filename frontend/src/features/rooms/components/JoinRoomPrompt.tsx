@@ -1,4 +1,4 @@
-import { ApiError, errorMessage } from '../../../lib/api-client';
+import { ApiError, errorMessage } from '@/lib/api-client';
 import { useRoom } from '../api/get-room';
 import { useJoinRoom } from '../api/join-room';
 

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
-import { errorMessage } from '../../../lib/api-client';
-import type { Member, RoomRole } from '../../../types/api';
+import { errorMessage } from '@/lib/api-client';
+import type { Member, RoomRole } from '@/types/api';
 import { useBanUser } from '../api/ban-user';
 import { useRemoveMember } from '../api/remove-member';
 import { useUpdateMember } from '../api/update-member';

@@ -1,10 +1,10 @@
 import { QueryClient } from '@tanstack/react-query';
 import { fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { alice, bob, makeMember, makeRoom } from '../../../test/factories';
-import { respond, stubFetch } from '../../../test/http';
-import { renderWithProviders } from '../../../test/render';
-import type { Member, Room, RoomRole } from '../../../types/api';
+import { alice, bob, makeMember, makeRoom } from '@/test/factories';
+import { respond, stubFetch } from '@/test/http';
+import { renderWithProviders } from '@/test/render';
+import type { Member, Room, RoomRole } from '@/types/api';
 import { membersQueryKey } from '../api/get-members';
 import { roomsQueryKey } from '../api/get-rooms';
 import { MembersPanel } from './MembersPanel';

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
-import { GearIcon, LockIcon, SearchIcon, UsersIcon } from '../../../components/Icons';
-import type { Room } from '../../../types/api';
+import { GearIcon, LockIcon, SearchIcon, UsersIcon } from '@/components/Icons';
+import type { Room } from '@/types/api';
 import { RoomIcon } from './RoomIcon';
 
 interface RoomHeaderProps {

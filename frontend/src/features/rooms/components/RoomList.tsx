@@ -1,6 +1,6 @@
 import { NavLink } from 'react-router';
-import { formatShortStamp } from '../../../lib/format';
-import type { Room } from '../../../types/api';
+import { formatShortStamp } from '@/lib/format';
+import type { Room } from '@/types/api';
 import { RoomIcon } from './RoomIcon';
 
 function preview(room: Room): string {

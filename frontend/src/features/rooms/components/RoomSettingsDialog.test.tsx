@@ -1,10 +1,10 @@
 import { QueryClient } from '@tanstack/react-query';
 import { fireEvent, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { makeRoom } from '../../../test/factories';
-import { respond, stubFetch } from '../../../test/http';
-import { renderWithProviders } from '../../../test/render';
-import type { Room } from '../../../types/api';
+import { makeRoom } from '@/test/factories';
+import { respond, stubFetch } from '@/test/http';
+import { renderWithProviders } from '@/test/render';
+import type { Room } from '@/types/api';
 import { roomsQueryKey } from '../api/get-rooms';
 import { roomChanges, RoomSettingsDialog } from './RoomSettingsDialog';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alice, bob, makeMember, makeRoom } from '../../../test/factories';
+import { alice, bob, makeMember, makeRoom } from '@/test/factories';
 import { memberAdded, memberRemoved, memberUpdated, sortMembers, type MemberSlices } from './member-list';
 
 const carol = { id: 3, username: 'carol' };

@@ -1,4 +1,4 @@
-import type { Member, Room, RoomRole } from '../../../types/api';
+import type { Member, Room, RoomRole } from '@/types/api';
 
 const RANK: Record<RoomRole, number> = { owner: 0, moderator: 1, member: 2 };
 

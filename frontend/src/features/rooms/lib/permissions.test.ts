@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { alice, bob, makeMember, makeRoom } from '../../../test/factories';
-import type { RoomRole } from '../../../types/api';
+import { alice, bob, makeMember, makeRoom } from '@/test/factories';
+import type { RoomRole } from '@/types/api';
 import { canManageRoom, hasActions, memberActions } from './permissions';
 
 const room = (my_role: RoomRole | null, kind: 'public' | 'private' | 'direct' = 'public') =>

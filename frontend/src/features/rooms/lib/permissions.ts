@@ -1,4 +1,4 @@
-import type { Member, Room, RoomRole } from '../../../types/api';
+import type { Member, Room, RoomRole } from '@/types/api';
 
 /** True for the roles that moderate a room: owner and moderator (contract "Moderation"). */
 export function isModeratorRole(role: RoomRole | null): boolean {

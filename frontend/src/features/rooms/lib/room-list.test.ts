@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alice, bob, makeMessage, makeRoom } from '../../../test/factories';
+import { alice, bob, makeMessage, makeRoom } from '@/test/factories';
 import { removeRoom, roomsWithMessage, sortRooms, upsertRoom, withUnread } from './room-list';
 
 describe('sortRooms', () => {

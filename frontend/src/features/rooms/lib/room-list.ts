@@ -1,4 +1,4 @@
-import type { Message, Room } from '../../../types/api';
+import type { Message, Room } from '@/types/api';
 
 /** A room's activity time (epoch ms): its last message's time, else its creation. */
 export function roomActivity(room: Room): number {

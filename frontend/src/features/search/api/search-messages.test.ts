@@ -1,8 +1,8 @@
 import { QueryClient } from '@tanstack/react-query';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ApiError } from '../../../lib/api-client';
-import { makeMessage } from '../../../test/factories';
-import { respond, stubFetch } from '../../../test/http';
+import { ApiError } from '@/lib/api-client';
+import { makeMessage } from '@/test/factories';
+import { respond, stubFetch } from '@/test/http';
 import { searchMessages, searchQueryKey, searchQueryOptions } from './search-messages';
 
 afterEach(() => vi.unstubAllGlobals());

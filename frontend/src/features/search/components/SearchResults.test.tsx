@@ -1,9 +1,9 @@
 import { fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { alice, bob, makeMessage } from '../../../test/factories';
-import { respond, stubFetch } from '../../../test/http';
-import { renderWithProviders } from '../../../test/render';
-import type { RoomKind } from '../../../types/api';
+import { alice, bob, makeMessage } from '@/test/factories';
+import { respond, stubFetch } from '@/test/http';
+import { renderWithProviders } from '@/test/render';
+import type { RoomKind } from '@/types/api';
 import { SearchResults, type RoomLookup } from './SearchResults';
 
 afterEach(() => vi.unstubAllGlobals());

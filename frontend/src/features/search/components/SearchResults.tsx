@@ -1,8 +1,8 @@
 import { Link } from 'react-router';
-import { Avatar } from '../../../components/Avatar';
-import { errorMessage } from '../../../lib/api-client';
-import { formatDateTime, formatShortStamp } from '../../../lib/format';
-import type { Message, RoomKind } from '../../../types/api';
+import { Avatar } from '@/components/Avatar';
+import { errorMessage } from '@/lib/api-client';
+import { formatDateTime, formatShortStamp } from '@/lib/format';
+import type { Message, RoomKind } from '@/types/api';
 import { useSearchMessages, type SearchParams } from '../api/search-messages';
 import { highlightParts } from '../lib/highlight';
 
