@@ -75,8 +75,8 @@ def _tcp_write_now(self, data):
     _tcp_write(self, data)
 
 
-WebSocketServerFactory.resetProtocolOptions = _reset_with_close_frame
-tcp.Connection.write = _tcp_write_now
+WebSocketServerFactory.resetProtocolOptions = _reset_with_close_frame  # type: ignore[method-assign]
+tcp.Connection.write = _tcp_write_now  # type: ignore[method-assign]
 WebSocketProtocol.serverSend = _server_send_bounded
 
 if __name__ == "__main__":

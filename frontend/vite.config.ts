@@ -1,4 +1,5 @@
 /// <reference types="vitest/config" />
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
@@ -11,6 +12,8 @@ const backend = process.env.BACKEND_URL ?? 'http://127.0.0.1:8000';
 // that by proxying the server-owned paths to the backend.
 export default defineConfig({
   plugins: [react()],
+  // `@/x` is src/x, as tsconfig.json's paths say; Vitest reads this config too.
+  resolve: { alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) } },
   base: '/',
   build: {
     outDir: 'dist',

@@ -70,7 +70,7 @@ class MembershipInline(ReadOnlyInline):
     """The room's members with role and mute; change them with the Members list's actions."""
 
     model = Membership
-    fields = ["user", "role", "is_muted", "joined_at"]
+    fields = ("user", "role", "is_muted", "joined_at")
     readonly_fields = fields
     show_change_link = True
 
@@ -82,7 +82,7 @@ class BanInline(ReadOnlyInline):
     """The room's bans; lift them with the Bans list's action."""
 
     model = Ban
-    fields = ["user", "reason", "banned_by", "created_at"]
+    fields = ("user", "reason", "banned_by", "created_at")
     readonly_fields = fields
     show_change_link = True
 

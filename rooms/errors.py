@@ -24,8 +24,8 @@ UNAVAILABLE_RETRY_AFTER_SECONDS = 1
 class ChatError(Exception):
     """Base of the refusals a service can raise; `code` is the contract's error code."""
 
-    code = "bad_request"
-    status_code = status.HTTP_400_BAD_REQUEST
+    code: str = "bad_request"
+    status_code: int = status.HTTP_400_BAD_REQUEST
 
     def __init__(self, detail: str):
         super().__init__(detail)
@@ -67,7 +67,7 @@ def api_exception_handler(exc, context):
     """DRF's handler, plus ChatError as `{"detail", "code"}` with its status, and 503 for a
     dependency that is down (`{"detail", "code": "unavailable", "retry_after_ms"}`, Retry-After)."""
     if isinstance(exc, ChatError):
-        body = {"detail": exc.detail, "code": exc.code}
+        body: dict[str, object] = {"detail": exc.detail, "code": exc.code}
         headers = {}
         if isinstance(exc, RateLimited):
             body["retry_after_ms"] = exc.retry_after_ms

@@ -1,7 +1,12 @@
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from messaging.models import Message
 
 
 class Room(models.Model):
@@ -31,6 +36,11 @@ class Room(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Not columns: what rooms.selectors and the admin annotate or attach on the rooms they read.
+    my_role: str | None
+    member_count: int
+    last_message: "Message | None"
 
     class Meta:
         constraints = [

@@ -95,7 +95,7 @@ def room_update(
     Raises NotFound, Forbidden, Invalid.
     """
     room, _ = moderation_access(user=actor, room_id=room_id)
-    changes = {}
+    changes: dict[str, object] = {}
     if name is not None:
         if room.kind == Room.Kind.DIRECT:
             raise Invalid("A direct conversation has no name to change.")
@@ -270,7 +270,7 @@ def block_delete(*, blocker, user_id: int) -> None:
 # roles, only staff change an owner's role, and a room keeps at least one
 # owner. Every act writes its ModerationAction in the act's own transaction.
 
-_RANK = {Membership.Role.MEMBER: 0, Membership.Role.MODERATOR: 1, Membership.Role.OWNER: 2}
+_RANK: dict[str, int] = {Membership.Role.MEMBER: 0, Membership.Role.MODERATOR: 1, Membership.Role.OWNER: 2}
 
 
 def _room_locked(room_id: int) -> Room:
@@ -310,14 +310,14 @@ def _clean_reason(reason) -> str:
 
 
 def _check_outranks(
-    *, actor, actor_membership: Membership | None, target_role: str | None, verb: str
+    *, actor: User, actor_membership: Membership | None, target_role: str | None, verb: str
 ) -> None:
     """Raise Forbidden unless the actor may `verb` a user of `target_role` (None: not a member)."""
     if actor.is_staff:
         return
     if target_role == Membership.Role.OWNER:
         raise Forbidden(f"Only staff may {verb} the room's owner.")
-    if _RANK[actor_membership.role] <= _RANK.get(target_role, 0):
+    if actor_membership is None or _RANK[actor_membership.role] <= _RANK.get(target_role or "", 0):
         raise Forbidden(f"Only the room's owner may {verb} a moderator.")
 
 
@@ -359,7 +359,9 @@ def _membership_removed(*, room_id: int, user) -> None:
     )
 
 
-def room_member_role_change(*, actor, room_id: int, user_id: int, role: str, reason: str = "") -> Membership:
+def room_member_role_change(
+    *, actor: User, room_id: int, user_id: int, role: str, reason: str = ""
+) -> Membership:
     """Set a member's role (owner, moderator, member); the owner and staff only.
 
     Only staff change an owner's role, and never the last owner's. Audited as
@@ -373,7 +375,7 @@ def room_member_role_change(*, actor, room_id: int, user_id: int, role: str, rea
         raise Invalid("A role is owner, moderator or member.")
     if room.kind == Room.Kind.DIRECT:
         raise Invalid("A direct conversation has no roles.")
-    if not actor.is_staff and actor_membership.role != Membership.Role.OWNER:
+    if not actor.is_staff and (actor_membership is None or actor_membership.role != Membership.Role.OWNER):
         raise Forbidden("Only the room's owner may change roles.")
     with transaction.atomic():
         # The room lock also serializes role changes: two demotions cannot both pass the owner count.

@@ -11,6 +11,7 @@ share rooms. The README lists every variable.
 
 import secrets
 from pathlib import Path
+from typing import Any
 
 import environ
 
@@ -189,7 +190,7 @@ REST_AUTH = {
 WS_TICKET_TTL = 60
 
 # --- REST framework ---------------------------------------------------------
-REST_FRAMEWORK = {
+REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.TokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

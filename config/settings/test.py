@@ -19,4 +19,4 @@ CHAT_RATE_ROOM_JOINS = CHAT_RATE_DIRECT_OPENS = "0"
 # Admin pages render without collectstatic: the manifest storage would refuse unknown names.
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 # Nothing is collected in tests: WhiteNoise need not look for STATIC_ROOT.
-STATIC_ROOT = None
+STATIC_ROOT = None  # type: ignore[assignment]  # a Path in base

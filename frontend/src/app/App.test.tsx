@@ -1,8 +1,8 @@
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { setToken } from '../lib/auth-token';
-import { alice, bob, makeMessage, makeRoom } from '../test/factories';
-import { FakeSocket } from '../test/fake-socket';
+import { setToken } from '@/lib/auth-token';
+import { alice, bob, makeMessage, makeRoom } from '@/test/factories';
+import { FakeSocket } from '@/test/fake-socket';
 import { App } from './App';
 
 function respond(status: number, body?: unknown) {
@@ -12,24 +12,33 @@ function respond(status: number, body?: unknown) {
   });
 }
 
-const general = makeRoom(1, { name: 'general', unread_count: 2, last_message: makeMessage(1, 2, { author: bob, body: 'hey' }) });
+const general = makeRoom(1, {
+  name: 'general',
+  unread_count: 2,
+  last_message: makeMessage(1, 2, { author: bob, body: 'hey' }),
+});
 
 function backend(url: string): Response {
   const path = new URL(url, 'http://localhost').pathname;
   if (path === '/api/auth/user/') return respond(200, { pk: alice.id, username: 'alice' });
   if (path === '/api/rooms/') return respond(200, { count: 1, next: null, previous: null, results: [general] });
   if (path === '/api/auth/ws-ticket/') return respond(201, { ticket: 'tick', expires_in: 60 });
-  if (path === '/api/rooms/1/messages/') return respond(200, { results: [makeMessage(1, 1), makeMessage(1, 2, { body: 'hey' })], has_more: false });
+  if (path === '/api/rooms/1/messages/')
+    return respond(200, { results: [makeMessage(1, 1), makeMessage(1, 2, { body: 'hey' })], has_more: false });
   if (path === '/api/rooms/1/members/') return respond(200, []);
   if (path === '/api/rooms/public/') return respond(200, [general]);
-  if (path === '/api/search/') return respond(200, { results: [makeMessage(1, 2, { author: bob, body: 'hey there <i>you</i>' })] });
+  if (path === '/api/search/')
+    return respond(200, { results: [makeMessage(1, 2, { author: bob, body: 'hey there <i>you</i>' })] });
   return respond(404, { detail: 'Not found.' });
 }
 
 beforeEach(() => {
   FakeSocket.reset();
   vi.stubGlobal('WebSocket', FakeSocket);
-  vi.stubGlobal('fetch', vi.fn(async (url: string) => backend(url)));
+  vi.stubGlobal(
+    'fetch',
+    vi.fn(async (url: string) => backend(url)),
+  );
   window.history.pushState({}, '', '/');
 });
 
@@ -70,7 +79,11 @@ describe('App', () => {
     // A live message from someone else appears in the log.
     act(() => socket.receive({ type: 'message.new', message: makeMessage(1, 3, { author: bob, body: 'live one' }) }));
     await vi.waitFor(() =>
-      expect(within(log).getAllByTestId('message').map((m) => m.dataset.seq)).toEqual(['1', '2', '3']),
+      expect(
+        within(log)
+          .getAllByTestId('message')
+          .map((m) => m.dataset.seq),
+      ).toEqual(['1', '2', '3']),
     );
   });
 

@@ -1,9 +1,9 @@
 import { QueryClientProvider } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { RouterProvider } from 'react-router';
-import { Notices } from '../components/Notices';
-import { subscribeToken, getToken } from '../lib/auth-token';
-import { createQueryClient } from '../lib/query-client';
+import { Notices } from '@/components/Notices';
+import { subscribeToken, getToken } from '@/lib/auth-token';
+import { createQueryClient } from '@/lib/query-client';
 import { createAppRouter } from './router';
 
 /** The app: query cache, router, notices. Logging out (or a 401) empties the cache. */

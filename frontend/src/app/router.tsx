@@ -1,5 +1,5 @@
 import { createBrowserRouter, Navigate, Outlet, useLocation } from 'react-router';
-import { useAuthToken } from '../features/auth/hooks/use-auth-token';
+import { useAuthToken } from '@/features/auth/hooks/use-auth-token';
 import { ChatLayout } from './routes/ChatLayout';
 import { HomeRoute } from './routes/HomeRoute';
 import { LoginRoute, SignupRoute } from './routes/AuthRoutes';

@@ -10,7 +10,11 @@ export function nameHue(name: string): number {
 /** A person's initial on a colour of their own (decorative: aria-hidden). */
 export function Avatar({ name, className = '' }: { name: string; className?: string }) {
   return (
-    <span className={className ? `avatar ${className}` : 'avatar'} aria-hidden="true" style={{ '--avatar-hue': nameHue(name) } as CSSProperties}>
+    <span
+      className={className ? `avatar ${className}` : 'avatar'}
+      aria-hidden="true"
+      style={{ '--avatar-hue': nameHue(name) } as CSSProperties}
+    >
       {name.slice(0, 1).toUpperCase()}
     </span>
   );

@@ -1,6 +1,6 @@
 import { act, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { fakeRealtime, renderWithProviders } from '../test/render';
+import { fakeRealtime, renderWithProviders } from '@/test/render';
 import { ConnectionBanner } from './ConnectionBanner';
 
 describe('ConnectionBanner', () => {

@@ -1,4 +1,4 @@
-import { useConnectionStatus } from '../lib/realtime';
+import { useConnectionStatus } from '@/lib/realtime';
 
 /**
  * "Connecting…" / "Reconnecting…" while the socket is not open. The live

@@ -1,4 +1,4 @@
-import { splitLinks } from '../lib/linkify';
+import { splitLinks } from '@/lib/linkify';
 
 /**
  * Renders user text as text (React escapes it; no innerHTML), with http(s)

@@ -1,5 +1,5 @@
 import { useSyncExternalStore } from 'react';
-import { dismissNotice, getNotices, subscribeNotices } from '../lib/notices';
+import { dismissNotice, getNotices, subscribeNotices } from '@/lib/notices';
 
 /** The stack of short notices (errors that belong to no single message). */
 export function Notices() {

@@ -28,13 +28,21 @@ describe('apiRequest', () => {
 
   it('a 401 logs out; a 400 carries the field errors', async () => {
     setToken('stale');
-    vi.stubGlobal('fetch', vi.fn(async () => respond(401, { detail: 'Invalid token.' })));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => respond(401, { detail: 'Invalid token.' })),
+    );
     await expect(apiRequest('/api/rooms/')).rejects.toMatchObject({ status: 401 });
     expect(getToken()).toBeNull();
 
     vi.stubGlobal(
       'fetch',
-      vi.fn(async () => respond(400, { username: ['A user with that username already exists.'], password1: ['Too short.', 'Too common.'] })),
+      vi.fn(async () =>
+        respond(400, {
+          username: ['A user with that username already exists.'],
+          password1: ['Too short.', 'Too common.'],
+        }),
+      ),
     );
     const error = await apiRequest('/api/auth/registration/', { method: 'POST', body: {} }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
@@ -46,21 +54,32 @@ describe('apiRequest', () => {
   });
 
   it('reads Retry-After on 429', async () => {
-    vi.stubGlobal('fetch', vi.fn(async () => respond(429, { detail: 'Throttled.' }, { 'Retry-After': '7' })));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => respond(429, { detail: 'Throttled.' }, { 'Retry-After': '7' })),
+    );
     await expect(apiRequest('/api/x/')).rejects.toMatchObject({ status: 429, retryAfter: 7, message: 'Throttled.' });
   });
 });
 
 describe('apiList', () => {
   it('accepts a plain array', async () => {
-    vi.stubGlobal('fetch', vi.fn(async () => respond(200, [{ id: 1 }, { id: 2 }])));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => respond(200, [{ id: 1 }, { id: 2 }])),
+    );
     await expect(apiList('/api/rooms/')).resolves.toEqual([{ id: 1 }, { id: 2 }]);
   });
 
   it('accepts DRF pages and follows next links on the same origin', async () => {
     const fetchMock = vi.fn(async (url: string) =>
       url === '/api/rooms/'
-        ? respond(200, { count: 3, next: 'http://testserver/api/rooms/?page=2', previous: null, results: [{ id: 1 }, { id: 2 }] })
+        ? respond(200, {
+            count: 3,
+            next: 'http://testserver/api/rooms/?page=2',
+            previous: null,
+            results: [{ id: 1 }, { id: 2 }],
+          })
         : respond(200, { count: 3, next: null, previous: '/api/rooms/', results: [{ id: 3 }] }),
     );
     vi.stubGlobal('fetch', fetchMock);

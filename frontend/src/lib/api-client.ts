@@ -1,5 +1,5 @@
 import { getToken, setToken } from './auth-token';
-import type { Paginated } from '../types/api';
+import type { Paginated } from '@/types/api';
 
 /**
  * A failed REST call. `status` is the HTTP status (0 for a network failure);
@@ -131,7 +131,10 @@ export function isPaginated<T>(value: unknown): value is Paginated<T> {
  * (contract: "Lists may be paginated the DRF way"); follows `next` links
  * (at most `maxPages`) and returns all items in order.
  */
-export async function apiList<T>(path: string, options: { signal?: AbortSignal; maxPages?: number } = {}): Promise<T[]> {
+export async function apiList<T>(
+  path: string,
+  options: { signal?: AbortSignal; maxPages?: number } = {},
+): Promise<T[]> {
   const maxPages = options.maxPages ?? 20;
   const items: T[] = [];
   let url: string | null = path;
@@ -166,7 +169,11 @@ export function fieldErrors(error: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
     const name = key === 'detail' ? 'non_field_errors' : key;
-    const text = Array.isArray(value) ? value.filter((v) => typeof v === 'string').join(' ') : typeof value === 'string' ? value : '';
+    const text = Array.isArray(value)
+      ? value.filter((v) => typeof v === 'string').join(' ')
+      : typeof value === 'string'
+        ? value
+        : '';
     if (text) out[name] = out[name] ? `${out[name]} ${text}` : text;
   }
   return out;

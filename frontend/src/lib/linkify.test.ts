@@ -24,6 +24,8 @@ describe('splitLinks', () => {
       text: 'https://x.example/a',
       href: 'https://x.example/a',
     });
-    expect(splitLinks('https://en.example/wiki/Foo_(bar)')[0]).toMatchObject({ text: 'https://en.example/wiki/Foo_(bar)' });
+    expect(splitLinks('https://en.example/wiki/Foo_(bar)')[0]).toMatchObject({
+      text: 'https://en.example/wiki/Foo_(bar)',
+    });
   });
 });

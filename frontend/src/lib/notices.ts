@@ -26,7 +26,11 @@ export function pushNotice(text: string, kind: Notice['kind'] = 'error', ttlMs =
   if (existing) dismissNotice(existing.id);
   const notice: Notice = { id: nextId++, text, kind };
   notices = [...notices.slice(-3), notice];
-  if (ttlMs > 0) timers.set(notice.id, setTimeout(() => dismissNotice(notice.id), ttlMs));
+  if (ttlMs > 0)
+    timers.set(
+      notice.id,
+      setTimeout(() => dismissNotice(notice.id), ttlMs),
+    );
   emit();
   return notice.id;
 }

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FakeSocket } from '../test/fake-socket';
-import type { ServerEvent } from '../types/api';
+import { FakeSocket } from '@/test/fake-socket';
+import type { ServerEvent } from '@/types/api';
 import { chatSocketUrl, WsClient, type ConnectionStatus, type WsClientOptions } from './ws-client';
 
 /** Lets pending promise callbacks (the ticket fetch) run under fake timers. */
@@ -52,7 +52,9 @@ describe('chatSocketUrl', () => {
     expect(chatSocketUrl('a b', { protocol: 'https:', host: 'chat.example:8443' })).toBe(
       'wss://chat.example:8443/ws/chat/?ticket=a%20b',
     );
-    expect(chatSocketUrl('x', { protocol: 'http:', host: 'localhost:8000' })).toBe('ws://localhost:8000/ws/chat/?ticket=x');
+    expect(chatSocketUrl('x', { protocol: 'http:', host: 'localhost:8000' })).toBe(
+      'ws://localhost:8000/ws/chat/?ticket=x',
+    );
   });
 });
 

@@ -1,5 +1,5 @@
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
-import type { ClientFrame, ServerEvent } from '../types/api';
+import type { ClientFrame, ServerEvent } from '@/types/api';
 
 /**
  * `connecting`: first attempt under way; `open`: socket accepted;

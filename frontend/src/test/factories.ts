@@ -1,4 +1,4 @@
-import type { Member, Message, Room, User } from '../types/api';
+import type { Member, Message, Room, User } from '@/types/api';
 
 export const alice: User = { id: 1, username: 'alice' };
 export const bob: User = { id: 2, username: 'bob' };

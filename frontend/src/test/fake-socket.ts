@@ -1,4 +1,4 @@
-import type { SocketLike } from '../lib/ws-client';
+import type { SocketLike } from '@/lib/ws-client';
 
 /**
  * A stand-in for the browser WebSocket: records the URL and sent frames, and

@@ -3,8 +3,8 @@ import { render } from '@testing-library/react';
 import type { ReactElement } from 'react';
 import { MemoryRouter } from 'react-router';
 import { vi } from 'vitest';
-import { RealtimeContext, type RealtimeApi } from '../lib/realtime';
-import type { ConnectionStatus } from '../lib/ws-client';
+import { RealtimeContext, type RealtimeApi } from '@/lib/realtime';
+import type { ConnectionStatus } from '@/lib/ws-client';
 
 /** A RealtimeApi whose methods are spies and whose status the test sets. */
 export function fakeRealtime(status: ConnectionStatus = 'open') {

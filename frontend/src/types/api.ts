@@ -1,5 +1,5 @@
 /**
- * Shapes of the public contract (shared/contract.md): REST objects and the
+ * Shapes of the public contract (docs/contract.md): REST objects and the
  * WebSocket frames of `/ws/chat/`. The server may add fields; these are the
  * ones the client relies on.
  */

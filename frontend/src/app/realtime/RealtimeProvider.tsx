@@ -1,10 +1,10 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type ReactNode } from 'react';
-import { getWsTicket } from '../../features/auth/api/ws-ticket';
-import { useUser } from '../../features/auth/api/get-user';
-import { ApiError } from '../../lib/api-client';
-import { pushNotice } from '../../lib/notices';
-import { RealtimeContext } from '../../lib/realtime';
+import { getWsTicket } from '@/features/auth/api/ws-ticket';
+import { useUser } from '@/features/auth/api/get-user';
+import { ApiError } from '@/lib/api-client';
+import { pushNotice } from '@/lib/notices';
+import { RealtimeContext } from '@/lib/realtime';
 import { ChatSync } from './chat-sync';
 
 /**

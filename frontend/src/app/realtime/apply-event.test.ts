@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { addPending, emptyRoomMessages, mergeMessages } from '../../features/messages/lib/message-store';
-import { alice, bob, makeMember, makeMessage, makeRoom } from '../../test/factories';
-import type { ServerEvent } from '../../types/api';
+import { addPending, emptyRoomMessages, mergeMessages } from '@/features/messages/lib/message-store';
+import { alice, bob, makeMember, makeMessage, makeRoom } from '@/test/factories';
+import type { ServerEvent } from '@/types/api';
 import { applyEvent, describeSocketError, emptyChatState, type ChatState } from './apply-event';
 
 const ctx = { now: 1_000_000, me: alice.id };
 
 function stateWithRoom7(): ChatState {
-  const history = mergeMessages(emptyRoomMessages(), [1, 2, 3].map((s) => makeMessage(7, s)));
+  const history = mergeMessages(
+    emptyRoomMessages(),
+    [1, 2, 3].map((s) => makeMessage(7, s)),
+  );
   return {
     rooms: [
       makeRoom(7, { unread_count: 0, last_message: history.items[2]! }),
@@ -126,7 +129,10 @@ describe('applyEvent: typing and presence', () => {
 describe('applyEvent: rooms', () => {
   it('room.added puts the room in my list and marks it joined among public rooms', () => {
     const state = stateWithRoom7();
-    const room = makeRoom(9, { member_count: 5, last_message: makeMessage(9, 1, { created_at: '2032-01-01T00:00:00Z' }) });
+    const room = makeRoom(9, {
+      member_count: 5,
+      last_message: makeMessage(9, 1, { created_at: '2032-01-01T00:00:00Z' }),
+    });
     const next = applyEvent(state, { type: 'room.added', room }, ctx);
     expect(next.rooms!.map((r) => r.id)).toEqual([9, 7, 8]);
     expect(next.publicRooms!.find((r) => r.id === 9)).toMatchObject({ my_role: 'member', member_count: 5 });
@@ -144,7 +150,11 @@ describe('applyEvent: rooms', () => {
       unread_count: 5,
       my_role: 'owner',
     });
-    expect(next.publicRooms!.find((r) => r.id === 7)).toMatchObject({ name: 'renamed', topic: 'news', is_locked: true });
+    expect(next.publicRooms!.find((r) => r.id === 7)).toMatchObject({
+      name: 'renamed',
+      topic: 'news',
+      is_locked: true,
+    });
   });
 
   it('room.updated of a room not in my list leaves my list alone', () => {
@@ -193,25 +203,43 @@ describe('applyEvent: members', () => {
 
   it('member.updated replaces role and muted, keeps online, and re-sorts by role', () => {
     const state = stateWithRoom7();
-    const muted = applyEvent(state, { type: 'member.updated', room: 7, member: makeMember(bob, { muted: true, online: true }) }, ctx);
+    const muted = applyEvent(
+      state,
+      { type: 'member.updated', room: 7, member: makeMember(bob, { muted: true, online: true }) },
+      ctx,
+    );
     expect(muted.members[7]!.map((m) => [m.user.username, m.role, m.muted, m.online])).toEqual([
       ['alice', 'member', false, true],
       ['bob', 'member', true, false],
     ]);
     expect(muted.rooms).toBe(state.rooms);
 
-    const promoted = applyEvent(muted, { type: 'member.updated', room: 7, member: makeMember(bob, { role: 'moderator', muted: true }) }, ctx);
+    const promoted = applyEvent(
+      muted,
+      { type: 'member.updated', room: 7, member: makeMember(bob, { role: 'moderator', muted: true }) },
+      ctx,
+    );
     expect(promoted.members[7]!.map((m) => [m.user.username, m.role])).toEqual([
       ['bob', 'moderator'],
       ['alice', 'member'],
     ]);
     // Nothing new: the state itself comes back.
-    expect(applyEvent(promoted, { type: 'member.updated', room: 7, member: makeMember(bob, { role: 'moderator', muted: true }) }, ctx)).toBe(promoted);
+    expect(
+      applyEvent(
+        promoted,
+        { type: 'member.updated', room: 7, member: makeMember(bob, { role: 'moderator', muted: true }) },
+        ctx,
+      ),
+    ).toBe(promoted);
   });
 
   it('member.updated about me changes my_role in my rooms and the public list', () => {
     const state = stateWithRoom7();
-    const next = applyEvent(state, { type: 'member.updated', room: 7, member: makeMember(alice, { role: 'moderator' }) }, ctx);
+    const next = applyEvent(
+      state,
+      { type: 'member.updated', room: 7, member: makeMember(alice, { role: 'moderator' }) },
+      ctx,
+    );
     expect(next.rooms!.find((r) => r.id === 7)!.my_role).toBe('moderator');
     expect(next.publicRooms!.find((r) => r.id === 7)!.my_role).toBe('moderator');
     expect(next.members[7]!.find((m) => m.user.id === alice.id)!.role).toBe('moderator');
@@ -236,7 +264,9 @@ describe('applyEvent: members', () => {
 
   it('member events of a room I do not have change nothing', () => {
     const state = stateWithRoom7();
-    expect(applyEvent(state, { type: 'member.updated', room: 99, member: makeMember(bob, { muted: true }) }, ctx)).toBe(state);
+    expect(applyEvent(state, { type: 'member.updated', room: 99, member: makeMember(bob, { muted: true }) }, ctx)).toBe(
+      state,
+    );
     expect(applyEvent(state, { type: 'member.removed', room: 99, user: bob }, ctx)).toBe(state);
   });
 });
@@ -256,7 +286,9 @@ describe('applyEvent: read', () => {
       makeMessage(7, 5, { deleted: true, body: '' }),
       makeMessage(7, 6),
     ]);
-    const rooms = base.rooms!.map((r) => (r.id === 7 ? { ...r, unread_count: 5, last_message: history.items.at(-1)! } : r));
+    const rooms = base.rooms!.map((r) =>
+      r.id === 7 ? { ...r, unread_count: 5, last_message: history.items.at(-1)! } : r,
+    );
     const next = applyEvent({ ...base, rooms, messages: { 7: history } }, { type: 'read', room: 7, seq: 2 }, ctx);
     // After seq 2: #3 (bob), #4 (mine), #5 (deleted), #6 (bob) → 2 unread.
     expect(next.rooms!.find((r) => r.id === 7)!.unread_count).toBe(2);

@@ -1,29 +1,20 @@
-import {
-  clearTyping,
-  addTyping,
-  type TypingEntry,
-} from '../../features/messages/lib/typing';
+import { clearTyping, addTyping, type TypingEntry } from '@/features/messages/lib/typing';
 import {
   markDeleted,
   mergeMessages,
   replaceMessage,
   setPendingState,
   type RoomMessages,
-} from '../../features/messages/lib/message-store';
-import {
-  memberAdded,
-  memberRemoved,
-  memberUpdated,
-  type MemberSlices,
-} from '../../features/rooms/lib/member-list';
+} from '@/features/messages/lib/message-store';
+import { memberAdded, memberRemoved, memberUpdated, type MemberSlices } from '@/features/rooms/lib/member-list';
 import {
   removeRoom,
   roomsWithEditedMessage,
   roomsWithMessage,
   upsertRoom,
   withUnread,
-} from '../../features/rooms/lib/room-list';
-import type { Member, Room, ServerEvent } from '../../types/api';
+} from '@/features/rooms/lib/room-list';
+import type { Member, Room, ServerEvent } from '@/types/api';
 
 /**
  * The client state that socket events change, one slice per cache entry:
@@ -136,7 +127,9 @@ export function applyEvent(state: ChatState, event: ServerEvent, ctx: EventConte
       const message = event.message;
       const store = state.messages[message.room];
       const isNew = store ? !store.items.some((m) => m.id === message.id) : true;
-      const messages = store ? withSlice(state.messages, message.room, mergeMessages(store, [message])) : state.messages;
+      const messages = store
+        ? withSlice(state.messages, message.room, mergeMessages(store, [message]))
+        : state.messages;
       const rooms = state.rooms ? roomsWithMessage(state.rooms, message, ctx.me, isNew) : state.rooms;
       const typingList = state.typing[message.room];
       const typing = typingList

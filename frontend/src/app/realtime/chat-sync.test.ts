@@ -1,12 +1,12 @@
 import { QueryClient, QueryObserver } from '@tanstack/react-query';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { messagesQueryKey } from '../../features/messages/api/get-messages';
-import { emptyRoomMessages, mergeMessages, type RoomMessages } from '../../features/messages/lib/message-store';
-import { roomsQueryKey } from '../../features/rooms/api/get-rooms';
-import { membersQueryKey } from '../../features/rooms/api/get-members';
-import { FakeSocket } from '../../test/fake-socket';
-import { alice, bob, makeMember, makeMessage, makeRoom } from '../../test/factories';
-import type { Message, Room } from '../../types/api';
+import { messagesQueryKey } from '@/features/messages/api/get-messages';
+import { emptyRoomMessages, mergeMessages, type RoomMessages } from '@/features/messages/lib/message-store';
+import { roomsQueryKey } from '@/features/rooms/api/get-rooms';
+import { membersQueryKey } from '@/features/rooms/api/get-members';
+import { FakeSocket } from '@/test/fake-socket';
+import { alice, bob, makeMember, makeMessage, makeRoom } from '@/test/factories';
+import type { Message, Room } from '@/types/api';
 import { ChatSync, NOT_CONNECTED } from './chat-sync';
 
 async function flush(): Promise<void> {
@@ -61,7 +61,10 @@ function setup() {
 function seedHistory(queryClient: QueryClient, roomId: number, seqs: number[]): void {
   queryClient.setQueryData<RoomMessages>(
     messagesQueryKey(roomId),
-    mergeMessages(emptyRoomMessages(), seqs.map((s) => makeMessage(roomId, s))),
+    mergeMessages(
+      emptyRoomMessages(),
+      seqs.map((s) => makeMessage(roomId, s)),
+    ),
   );
 }
 
@@ -117,10 +120,14 @@ describe('ChatSync: catch-up on (re)connect', () => {
     const roomsFn = vi.fn(async () => [makeRoom(7)]);
     const membersFn = vi.fn(async () => [makeMember(bob)]);
     const unwatch = [
-      new QueryObserver(queryClient, { queryKey: roomsQueryKey, queryFn: roomsFn, staleTime: Infinity }).subscribe(() => {}),
-      new QueryObserver(queryClient, { queryKey: membersQueryKey(7), queryFn: membersFn, staleTime: Infinity }).subscribe(
+      new QueryObserver(queryClient, { queryKey: roomsQueryKey, queryFn: roomsFn, staleTime: Infinity }).subscribe(
         () => {},
       ),
+      new QueryObserver(queryClient, {
+        queryKey: membersQueryKey(7),
+        queryFn: membersFn,
+        staleTime: Infinity,
+      }).subscribe(() => {}),
     ];
     await flush();
     server.add(makeMessage(7, 1), makeMessage(7, 2));
@@ -225,7 +232,9 @@ describe('ChatSync: sending', () => {
     const clientId = sync.sendMessage(7, 'hello there')!;
     expect(socket.frames.at(-1)).toEqual({ type: 'message.send', room: 7, body: 'hello there', client_id: clientId });
     let store = queryClient.getQueryData<RoomMessages>(messagesQueryKey(7))!;
-    expect(store.pending).toMatchObject([{ client_id: clientId, body: 'hello there', state: 'pending', author: alice }]);
+    expect(store.pending).toMatchObject([
+      { client_id: clientId, body: 'hello there', state: 'pending', author: alice },
+    ]);
 
     socket.receive({
       type: 'message.new',
@@ -247,7 +256,11 @@ describe('ChatSync: sending', () => {
     const clientId = sync.sendMessage(7, 'hi')!;
     socket.receive({ type: 'error', code: 'forbidden', detail: 'room is locked', client_id: clientId });
     let store = queryClient.getQueryData<RoomMessages>(messagesQueryKey(7))!;
-    expect(store.pending[0]).toMatchObject({ client_id: clientId, state: 'failed', error: 'Not allowed: room is locked' });
+    expect(store.pending[0]).toMatchObject({
+      client_id: clientId,
+      state: 'failed',
+      error: 'Not allowed: room is locked',
+    });
     expect(notify).not.toHaveBeenCalled();
 
     sync.retryMessage(7, clientId);
@@ -258,7 +271,10 @@ describe('ChatSync: sending', () => {
     ]);
     store = queryClient.getQueryData<RoomMessages>(messagesQueryKey(7))!;
     expect(store.pending[0]!.state).toBe('pending');
-    socket.receive({ type: 'message.new', message: makeMessage(7, 2, { author: alice, body: 'hi', client_id: clientId }) });
+    socket.receive({
+      type: 'message.new',
+      message: makeMessage(7, 2, { author: alice, body: 'hi', client_id: clientId }),
+    });
     expect(queryClient.getQueryData<RoomMessages>(messagesQueryKey(7))!.pending).toEqual([]);
     sync.stop();
   });
@@ -333,9 +349,13 @@ describe('ChatSync: typing, read, errors', () => {
 
   it('markRead sends a read frame once per new seq and clears the badge; falls back to REST when down', async () => {
     const { queryClient, sync, postRead } = setup();
-    queryClient.setQueryData<Room[]>(roomsQueryKey, [makeRoom(7, { unread_count: 4, last_message: makeMessage(7, 9) })]);
+    queryClient.setQueryData<Room[]>(roomsQueryKey, [
+      makeRoom(7, { unread_count: 4, last_message: makeMessage(7, 9) }),
+    ]);
     const socket = await connect(sync, [7]);
-    queryClient.setQueryData<Room[]>(roomsQueryKey, [makeRoom(7, { unread_count: 4, last_message: makeMessage(7, 9) })]);
+    queryClient.setQueryData<Room[]>(roomsQueryKey, [
+      makeRoom(7, { unread_count: 4, last_message: makeMessage(7, 9) }),
+    ]);
     sync.markRead(7, 9);
     sync.markRead(7, 9);
     expect(socket.frames.filter((f) => f.type === 'read')).toEqual([{ type: 'read', room: 7, seq: 9 }]);

@@ -1,6 +1,6 @@
 import type { QueryClient } from '@tanstack/react-query';
-import { getMessagesAfter, messagesQueryKey } from '../../features/messages/api/get-messages';
-import { postRead } from '../../features/messages/api/mark-read';
+import { getMessagesAfter, messagesQueryKey } from '@/features/messages/api/get-messages';
+import { postRead } from '@/features/messages/api/mark-read';
 import {
   addPending,
   contiguousEnd,
@@ -9,15 +9,15 @@ import {
   removePending,
   setPendingState,
   type RoomMessages,
-} from '../../features/messages/lib/message-store';
-import { typingQueryKey, type TypingEntry } from '../../features/messages/lib/typing';
-import { publicRoomsQueryKey } from '../../features/rooms/api/get-public-rooms';
-import { roomsQueryKey } from '../../features/rooms/api/get-rooms';
-import { membersQueryKey } from '../../features/rooms/api/get-members';
-import { newClientId } from '../../lib/client-id';
-import type { RealtimeApi } from '../../lib/realtime';
-import { WsClient, type ConnectionStatus, type WsClientOptions } from '../../lib/ws-client';
-import type { Member, Message, Room, ServerEvent, User } from '../../types/api';
+} from '@/features/messages/lib/message-store';
+import { typingQueryKey, type TypingEntry } from '@/features/messages/lib/typing';
+import { publicRoomsQueryKey } from '@/features/rooms/api/get-public-rooms';
+import { roomsQueryKey } from '@/features/rooms/api/get-rooms';
+import { membersQueryKey } from '@/features/rooms/api/get-members';
+import { newClientId } from '@/lib/client-id';
+import type { RealtimeApi } from '@/lib/realtime';
+import { WsClient, type ConnectionStatus, type WsClientOptions } from '@/lib/ws-client';
+import type { Member, Message, Room, ServerEvent, User } from '@/types/api';
 import { applyEvent, describeSocketError, type ChatState } from './apply-event';
 
 /** Minimum time between two `typing` frames for one room (ms). */

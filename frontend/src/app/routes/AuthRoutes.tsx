@@ -1,7 +1,7 @@
 import { Navigate, useLocation } from 'react-router';
-import { LoginForm } from '../../features/auth/components/LoginForm';
-import { SignupForm } from '../../features/auth/components/SignupForm';
-import { useAuthToken } from '../../features/auth/hooks/use-auth-token';
+import { LoginForm } from '@/features/auth/components/LoginForm';
+import { SignupForm } from '@/features/auth/components/SignupForm';
+import { useAuthToken } from '@/features/auth/hooks/use-auth-token';
 
 function useAfterLogin(): string {
   const state = useLocation().state as { from?: string } | null;

@@ -1,16 +1,16 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
-import { ConnectionBanner } from '../../components/ConnectionBanner';
-import { ChatIcon, MenuIcon } from '../../components/Icons';
-import { useUser } from '../../features/auth/api/get-user';
-import { useLogout } from '../../features/auth/api/logout';
-import { useRooms } from '../../features/rooms/api/get-rooms';
-import { BrowseRoomsDialog } from '../../features/rooms/components/BrowseRoomsDialog';
-import { CreateRoomDialog } from '../../features/rooms/components/CreateRoomDialog';
-import { DirectMessageDialog } from '../../features/rooms/components/DirectMessageDialog';
-import { RoomList } from '../../features/rooms/components/RoomList';
-import { SearchBox } from '../../features/search/components/SearchBox';
-import { errorMessage } from '../../lib/api-client';
+import { ConnectionBanner } from '@/components/ConnectionBanner';
+import { ChatIcon, MenuIcon } from '@/components/Icons';
+import { useUser } from '@/features/auth/api/get-user';
+import { useLogout } from '@/features/auth/api/logout';
+import { useRooms } from '@/features/rooms/api/get-rooms';
+import { BrowseRoomsDialog } from '@/features/rooms/components/BrowseRoomsDialog';
+import { CreateRoomDialog } from '@/features/rooms/components/CreateRoomDialog';
+import { DirectMessageDialog } from '@/features/rooms/components/DirectMessageDialog';
+import { RoomList } from '@/features/rooms/components/RoomList';
+import { SearchBox } from '@/features/search/components/SearchBox';
+import { errorMessage } from '@/lib/api-client';
 
 /** What the pages inside the layout get from it (react-router outlet context). */
 export interface ChatLayoutContext {
@@ -33,22 +33,25 @@ export function ChatLayout() {
   const navigate = useNavigate();
   const location = useLocation();
   const [dialog, setDialog] = useState<DialogName>(null);
-  const [sidebarOpen, setSidebarOpen] = useState(false);
+  // The drawer is open on the page where it was opened: navigating closes it.
+  const [sidebarOpenOn, setSidebarOpenOn] = useState<string | null>(null);
+  const sidebarOpen = sidebarOpenOn === location.pathname;
+  const setSidebarOpen = useCallback(
+    (open: boolean) => setSidebarOpenOn(open ? location.pathname : null),
+    [location.pathname],
+  );
   const toggleRef = useRef<HTMLButtonElement>(null);
   const sidebarRef = useRef<HTMLElement>(null);
 
-  const closeSidebar = useCallback(() => setSidebarOpen(false), []);
+  const closeSidebar = useCallback(() => setSidebarOpen(false), [setSidebarOpen]);
   const openRoom = useCallback(
     (roomId: number) => {
       setDialog(null);
       setSidebarOpen(false);
       void navigate(`/rooms/${roomId}`);
     },
-    [navigate],
+    [navigate, setSidebarOpen],
   );
-
-  // Close the drawer on navigation.
-  useEffect(() => setSidebarOpen(false), [location.pathname]);
 
   // Move focus into the drawer when it opens; Escape closes it and returns focus.
   useEffect(() => {
@@ -62,7 +65,7 @@ export function ChatLayout() {
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
-  }, [sidebarOpen]);
+  }, [sidebarOpen, setSidebarOpen]);
 
   const totalUnread = (rooms.data ?? []).reduce((sum, r) => sum + r.unread_count, 0);
   useEffect(() => {
@@ -116,7 +119,10 @@ export function ChatLayout() {
             </button>
           </div>
         </div>
-        <SearchBox className="sidebar__search" onSearch={(q) => void navigate(`/search?${new URLSearchParams({ q })}`)} />
+        <SearchBox
+          className="sidebar__search"
+          onSearch={(q) => void navigate(`/search?${new URLSearchParams({ q })}`)}
+        />
         <nav className="sidebar__rooms" aria-label="Your rooms">
           {rooms.isPending ? (
             <p className="sidebar__empty">Loading rooms…</p>
@@ -138,7 +144,12 @@ export function ChatLayout() {
           <span className="sidebar__user" data-testid="current-user">
             {username}
           </span>
-          <button type="button" className="button button--ghost button--small" onClick={() => logout.mutate()} disabled={logout.isPending}>
+          <button
+            type="button"
+            className="button button--ghost button--small"
+            onClick={() => logout.mutate()}
+            disabled={logout.isPending}
+          >
             Log out
           </button>
         </div>
@@ -150,9 +161,13 @@ export function ChatLayout() {
           <Outlet context={{ sidebarToggle } satisfies ChatLayoutContext} />
         </main>
       </div>
-      {dialog === 'create' && <CreateRoomDialog onClose={() => setDialog(null)} onCreated={(room) => openRoom(room.id)} />}
+      {dialog === 'create' && (
+        <CreateRoomDialog onClose={() => setDialog(null)} onCreated={(room) => openRoom(room.id)} />
+      )}
       {dialog === 'browse' && <BrowseRoomsDialog onClose={() => setDialog(null)} onOpen={openRoom} />}
-      {dialog === 'direct' && <DirectMessageDialog onClose={() => setDialog(null)} onOpened={(room) => openRoom(room.id)} />}
+      {dialog === 'direct' && (
+        <DirectMessageDialog onClose={() => setDialog(null)} onOpened={(room) => openRoom(room.id)} />
+      )}
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import { useOutletContext } from 'react-router';
-import { ChatIcon } from '../../components/Icons';
+import { ChatIcon } from '@/components/Icons';
 import type { ChatLayoutContext } from './ChatLayout';
 
 /** `/`: nothing selected yet. */

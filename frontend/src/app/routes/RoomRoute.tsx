@@ -1,22 +1,22 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { useNavigate, useOutletContext, useParams } from 'react-router';
-import { useUser } from '../../features/auth/api/get-user';
-import { Composer } from '../../features/messages/components/Composer';
-import { useMessages } from '../../features/messages/api/get-messages';
-import { MessageList } from '../../features/messages/components/MessageList';
-import { TypingIndicator } from '../../features/messages/components/TypingIndicator';
-import { useMembers } from '../../features/rooms/api/get-members';
-import { useRooms } from '../../features/rooms/api/get-rooms';
-import { useLeaveRoom } from '../../features/rooms/api/leave-room';
-import { JoinRoomPrompt } from '../../features/rooms/components/JoinRoomPrompt';
-import { BansDialog } from '../../features/rooms/components/BansDialog';
-import { MembersPanel } from '../../features/rooms/components/MembersPanel';
-import { RoomHeader } from '../../features/rooms/components/RoomHeader';
-import { RoomSettingsDialog } from '../../features/rooms/components/RoomSettingsDialog';
-import { canManageRoom } from '../../features/rooms/lib/permissions';
-import { errorMessage } from '../../lib/api-client';
-import { pushNotice } from '../../lib/notices';
-import type { Room } from '../../types/api';
+import { useUser } from '@/features/auth/api/get-user';
+import { Composer } from '@/features/messages/components/Composer';
+import { useMessages } from '@/features/messages/api/get-messages';
+import { MessageList } from '@/features/messages/components/MessageList';
+import { TypingIndicator } from '@/features/messages/components/TypingIndicator';
+import { useMembers } from '@/features/rooms/api/get-members';
+import { useRooms } from '@/features/rooms/api/get-rooms';
+import { useLeaveRoom } from '@/features/rooms/api/leave-room';
+import { JoinRoomPrompt } from '@/features/rooms/components/JoinRoomPrompt';
+import { BansDialog } from '@/features/rooms/components/BansDialog';
+import { MembersPanel } from '@/features/rooms/components/MembersPanel';
+import { RoomHeader } from '@/features/rooms/components/RoomHeader';
+import { RoomSettingsDialog } from '@/features/rooms/components/RoomSettingsDialog';
+import { canManageRoom } from '@/features/rooms/lib/permissions';
+import { errorMessage } from '@/lib/api-client';
+import { pushNotice } from '@/lib/notices';
+import type { Room } from '@/types/api';
 import type { ChatLayoutContext } from './ChatLayout';
 import { composerBlock } from './composer-block';
 
@@ -112,12 +112,22 @@ function RoomView({ room, sidebarToggle }: { room: Room; sidebarToggle: ReactNod
         </div>
         {membersOpen && (
           <div id="members-panel" className="room-aside">
-            <button type="button" className="icon-button room-aside__close" aria-label="Hide members" onClick={() => setMembersOpen(false)}>
+            <button
+              type="button"
+              className="icon-button room-aside__close"
+              aria-label="Hide members"
+              onClick={() => setMembersOpen(false)}
+            >
               ×
             </button>
             <MembersPanel room={room} meId={meId} onShowBans={manager ? () => setDialog('bans') : undefined} />
             {room.kind !== 'direct' && (
-              <button type="button" className="button button--block leave-button" onClick={onLeave} disabled={leave.isPending}>
+              <button
+                type="button"
+                className="button button--block leave-button"
+                onClick={onLeave}
+                disabled={leave.isPending}
+              >
                 Leave room
               </button>
             )}

@@ -1,10 +1,10 @@
 import { useCallback, useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useOutletContext, useSearchParams } from 'react-router';
-import { SearchIcon } from '../../components/Icons';
-import { usePublicRooms } from '../../features/rooms/api/get-public-rooms';
-import { useRooms } from '../../features/rooms/api/get-rooms';
-import { SearchResults, type RoomLookup } from '../../features/search/components/SearchResults';
-import type { Room } from '../../types/api';
+import { SearchIcon } from '@/components/Icons';
+import { usePublicRooms } from '@/features/rooms/api/get-public-rooms';
+import { useRooms } from '@/features/rooms/api/get-rooms';
+import { SearchResults, type RoomLookup } from '@/features/search/components/SearchResults';
+import type { Room } from '@/types/api';
 import type { ChatLayoutContext } from './ChatLayout';
 
 /** `room=` of the URL as a room id, or undefined. */
@@ -24,14 +24,19 @@ export function SearchRoute() {
   const q = searchParams.get('q') ?? '';
   const room = roomParam(searchParams.get('room'));
   const [draft, setDraft] = useState(q);
+  // A search started elsewhere (the sidebar) replaces what is typed here:
+  // adjusted while rendering, as react.dev's "You Might Not Need an Effect" shows.
+  const [draftOf, setDraftOf] = useState(q);
+  if (draftOf !== q) {
+    setDraftOf(q);
+    setDraft(q);
+  }
   const input = useRef<HTMLInputElement>(null);
   const textId = useId();
   const scopeId = useId();
   const rooms = useRooms();
   const publicRooms = usePublicRooms();
 
-  // A search started elsewhere (the sidebar) replaces what is typed here.
-  useEffect(() => setDraft(q), [q]);
   useEffect(() => {
     document.title = q ? `Search: ${q} · Chat` : 'Search · Chat';
   }, [q]);
@@ -92,7 +97,14 @@ export function SearchRoute() {
         <form role="search" className="search-form" onSubmit={onSubmit}>
           <div className="field search-form__text">
             <label htmlFor={textId}>Search for</label>
-            <input ref={input} id={textId} type="search" value={draft} autoComplete="off" onChange={(e) => setDraft(e.target.value)} />
+            <input
+              ref={input}
+              id={textId}
+              type="search"
+              value={draft}
+              autoComplete="off"
+              onChange={(e) => setDraft(e.target.value)}
+            />
           </div>
           <div className="field search-form__scope">
             <label htmlFor={scopeId}>In</label>

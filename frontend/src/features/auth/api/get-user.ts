@@ -1,6 +1,6 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { apiRequest } from '../../../lib/api-client';
-import type { AuthUser } from '../../../types/api';
+import { apiRequest } from '@/lib/api-client';
+import type { AuthUser } from '@/types/api';
 
 /** Cache key of the logged-in user. */
 export const userQueryKey = ['auth', 'user'] as const;

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { apiRequest } from '../../../lib/api-client';
-import { setToken } from '../../../lib/auth-token';
+import { apiRequest } from '@/lib/api-client';
+import { setToken } from '@/lib/auth-token';
 
 /** `POST /api/auth/logout/` → 200; the token stops working. */
 export function logout(): Promise<void> {

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { ChatIcon } from '../../../components/Icons';
+import { ChatIcon } from '@/components/Icons';
 
 /** The centred card around the login and sign-up forms. */
 export function AuthCard({ title, children, footer }: { title: string; children: ReactNode; footer: ReactNode }) {

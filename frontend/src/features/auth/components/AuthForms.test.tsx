@@ -1,7 +1,7 @@
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { getToken, setToken } from '../../../lib/auth-token';
-import { renderWithProviders } from '../../../test/render';
+import { getToken, setToken } from '@/lib/auth-token';
+import { renderWithProviders } from '@/test/render';
 import { LoginForm } from './LoginForm';
 import { SignupForm } from './SignupForm';
 
@@ -16,7 +16,10 @@ afterEach(() => {
 
 describe('LoginForm', () => {
   it('shows the error of wrong credentials and stays logged out', async () => {
-    vi.stubGlobal('fetch', vi.fn(async () => respond(400, { non_field_errors: ['Unable to log in with provided credentials.'] })));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => respond(400, { non_field_errors: ['Unable to log in with provided credentials.'] })),
+    );
     renderWithProviders(<LoginForm />);
     fireEvent.change(screen.getByLabelText('Username'), { target: { value: 'alice' } });
     fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'nope' } });

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
-import { FormField } from '../../../components/FormField';
-import { ApiError, errorMessage, fieldErrors } from '../../../lib/api-client';
+import { FormField } from '@/components/FormField';
+import { ApiError, errorMessage, fieldErrors } from '@/lib/api-client';
 import { useLogin } from '../api/login';
 import { AuthCard } from './AuthCard';
 

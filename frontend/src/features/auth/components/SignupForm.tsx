@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
-import { FormField } from '../../../components/FormField';
-import { ApiError, errorMessage, fieldErrors } from '../../../lib/api-client';
+import { FormField } from '@/components/FormField';
+import { ApiError, errorMessage, fieldErrors } from '@/lib/api-client';
 import { useRegister } from '../api/register';
 import { AuthCard } from './AuthCard';
 
@@ -91,11 +91,7 @@ export function SignupForm() {
           onChange={(e) => setPassword2(e.target.value)}
           error={errors.password2}
         />
-        <button
-          type="submit"
-          className="button button--primary button--block"
-          disabled={registerMutation.isPending}
-        >
+        <button type="submit" className="button button--primary button--block" disabled={registerMutation.isPending}>
           {registerMutation.isPending ? 'Signing up…' : 'Sign up'}
         </button>
       </form>

@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { apiRequest } from '../../../lib/api-client';
+import { apiRequest } from '@/lib/api-client';
 import { markDeleted, type RoomMessages } from '../lib/message-store';
 import { messagesQueryKey } from './get-messages';
 
@@ -14,7 +14,9 @@ export function useDeleteMessage() {
   return useMutation({
     mutationFn: ({ id }: { id: number; room: number }) => deleteMessage(id),
     onSuccess: (_data, { id, room }) => {
-      queryClient.setQueryData<RoomMessages>(messagesQueryKey(room), (store) => (store ? markDeleted(store, id) : store));
+      queryClient.setQueryData<RoomMessages>(messagesQueryKey(room), (store) =>
+        store ? markDeleted(store, id) : store,
+      );
     },
   });
 }

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { apiRequest } from '../../../lib/api-client';
-import type { Message } from '../../../types/api';
+import { apiRequest } from '@/lib/api-client';
+import type { Message } from '@/types/api';
 import { replaceMessage, type RoomMessages } from '../lib/message-store';
 import { messagesQueryKey } from './get-messages';
 

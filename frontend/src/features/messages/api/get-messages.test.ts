@@ -1,6 +1,6 @@
 import { QueryClient } from '@tanstack/react-query';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { alice, makeMessage } from '../../../test/factories';
+import { alice, makeMessage } from '@/test/factories';
 import { addPending, emptyRoomMessages, mergeMessages, type RoomMessages } from '../lib/message-store';
 import { getMessagesAfter, messagesQueryKey, messagesQueryOptions } from './get-messages';
 import { loadOlderMessages } from './get-older-messages';
@@ -36,22 +36,39 @@ describe('getMessagesAfter', () => {
 describe('messagesQueryOptions', () => {
   it('loads the newest page and merges a refetch into older pages and pending sends', async () => {
     const queryClient = new QueryClient();
-    vi.stubGlobal('fetch', vi.fn(async () => respond({ results: range(7, 51, 100), has_more: true })));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => respond({ results: range(7, 51, 100), has_more: true })),
+    );
     await queryClient.fetchQuery(messagesQueryOptions(7, queryClient));
     let store = queryClient.getQueryData<RoomMessages>(messagesQueryKey(7))!;
     expect(store.items.map((m) => m.seq)).toEqual(range(7, 51, 100).map((m) => m.seq));
     expect(store.hasOlder).toBe(true);
 
-    vi.stubGlobal('fetch', vi.fn(async () => respond({ results: range(7, 1, 50), has_more: false })));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => respond({ results: range(7, 1, 50), has_more: false })),
+    );
     await loadOlderMessages(queryClient, 7);
     store = queryClient.getQueryData<RoomMessages>(messagesQueryKey(7))!;
     expect(store.items).toHaveLength(100);
     expect(store.hasOlder).toBe(false);
 
     queryClient.setQueryData<RoomMessages>(messagesQueryKey(7), (s) =>
-      addPending(s!, { client_id: 'p', room: 7, body: 'x', author: alice, created_at: '', state: 'failed', error: 'e' }),
+      addPending(s!, {
+        client_id: 'p',
+        room: 7,
+        body: 'x',
+        author: alice,
+        created_at: '',
+        state: 'failed',
+        error: 'e',
+      }),
     );
-    vi.stubGlobal('fetch', vi.fn(async () => respond({ results: range(7, 52, 101), has_more: true })));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => respond({ results: range(7, 52, 101), has_more: true })),
+    );
     await queryClient.fetchQuery({ ...messagesQueryOptions(7, queryClient), staleTime: 0 });
     store = queryClient.getQueryData<RoomMessages>(messagesQueryKey(7))!;
     expect(store.items.map((m) => m.seq)).toEqual(range(7, 1, 101).map((m) => m.seq));
@@ -61,7 +78,10 @@ describe('messagesQueryOptions', () => {
 
   it('asks for before= the smallest cached seq when loading older', async () => {
     const queryClient = new QueryClient();
-    queryClient.setQueryData(messagesQueryKey(7), { ...mergeMessages(emptyRoomMessages(), range(7, 80, 90)), hasOlder: true });
+    queryClient.setQueryData(messagesQueryKey(7), {
+      ...mergeMessages(emptyRoomMessages(), range(7, 80, 90)),
+      hasOlder: true,
+    });
     const fetchMock = vi.fn(async (_url: string) => respond({ results: range(7, 30, 79), has_more: true }));
     vi.stubGlobal('fetch', fetchMock);
     await expect(loadOlderMessages(queryClient, 7)).resolves.toBe(50);

@@ -1,6 +1,6 @@
 import { queryOptions, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
-import { apiRequest } from '../../../lib/api-client';
-import type { Message, MessagePage } from '../../../types/api';
+import { apiRequest } from '@/lib/api-client';
+import type { Message, MessagePage } from '@/types/api';
 import { emptyRoomMessages, mergeMessages, type RoomMessages } from '../lib/message-store';
 
 /** Messages per history page (the server's default `limit`). */
@@ -60,9 +60,10 @@ export function messagesQueryOptions(roomId: number, queryClient: QueryClient) {
       const cached = queryClient.getQueryData<RoomMessages>(messagesQueryKey(roomId));
       const base = cached ?? emptyRoomMessages();
       const merged = mergeMessages(base, page.results);
-      const hasOlder = cached && cached.items.length > 0 && page.results.length > 0 && cached.items[0]!.seq < page.results[0]!.seq
-        ? cached.hasOlder
-        : page.has_more;
+      const hasOlder =
+        cached && cached.items.length > 0 && page.results.length > 0 && cached.items[0]!.seq < page.results[0]!.seq
+          ? cached.hasOlder
+          : page.has_more;
       return merged.hasOlder === hasOlder ? merged : { ...merged, hasOlder };
     },
     staleTime: Infinity,

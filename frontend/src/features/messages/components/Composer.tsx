@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { useRealtime } from '../../../lib/realtime';
-import { MAX_BODY_LENGTH } from '../../../types/api';
+import { useRealtime } from '@/lib/realtime';
+import { MAX_BODY_LENGTH } from '@/types/api';
 import { validateBody } from '../lib/validate';
 
 interface ComposerProps {
@@ -82,7 +82,11 @@ export function Composer({ roomId, roomName, disabledReason = null, onSent }: Co
           }}
           onKeyDown={onKeyDown}
         />
-        <button type="submit" className="button button--primary composer__send" disabled={!check.ok || Boolean(disabledReason)}>
+        <button
+          type="submit"
+          className="button button--primary composer__send"
+          disabled={!check.ok || Boolean(disabledReason)}
+        >
           Send
         </button>
       </div>

@@ -1,8 +1,8 @@
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { QueryClient } from '@tanstack/react-query';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { alice, makeMessage } from '../../../test/factories';
-import { renderWithProviders } from '../../../test/render';
+import { alice, makeMessage } from '@/test/factories';
+import { renderWithProviders } from '@/test/render';
 import { messagesQueryKey } from '../api/get-messages';
 import { emptyRoomMessages, mergeMessages, type RoomMessages } from '../lib/message-store';
 import { MessageList } from './MessageList';
@@ -20,9 +20,12 @@ function setup() {
     messagesQueryKey(7),
     mergeMessages(emptyRoomMessages(), [makeMessage(7, 1, { author: alice, body: 'first draft' })]),
   );
-  renderWithProviders(<MessageList roomId={7} roomName="general" meId={alice.id} canModerate={false} unreadCount={0} />, {
-    queryClient,
-  });
+  renderWithProviders(
+    <MessageList roomId={7} roomName="general" meId={alice.id} canModerate={false} unreadCount={0} />,
+    {
+      queryClient,
+    },
+  );
   return queryClient;
 }
 
@@ -43,7 +46,9 @@ describe('editing and deleting my message', () => {
     expect(fetchMock.mock.calls[0]![0]).toBe('/api/messages/7001/');
     expect(fetchMock.mock.calls[0]![1]).toMatchObject({ method: 'PATCH', body: '{"body":"final"}' });
     expect(screen.getByTestId('message-body').textContent).toBe('final');
-    expect(queryClient.getQueryData<RoomMessages>(messagesQueryKey(7))!.items[0]!.edited_at).toBe('2024-01-01T13:00:00Z');
+    expect(queryClient.getQueryData<RoomMessages>(messagesQueryKey(7))!.items[0]!.edited_at).toBe(
+      '2024-01-01T13:00:00Z',
+    );
     await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Edit message' })));
   });
 

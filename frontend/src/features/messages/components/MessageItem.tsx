@@ -1,15 +1,25 @@
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { Avatar } from '../../../components/Avatar';
-import { LinkifiedText } from '../../../components/LinkifiedText';
-import { errorMessage } from '../../../lib/api-client';
-import { formatDateTime, formatTime } from '../../../lib/format';
-import type { Message } from '../../../types/api';
+import { Avatar } from '@/components/Avatar';
+import { LinkifiedText } from '@/components/LinkifiedText';
+import { errorMessage } from '@/lib/api-client';
+import { formatDateTime, formatTime } from '@/lib/format';
+import type { Message } from '@/types/api';
 import { useDeleteMessage } from '../api/delete-message';
 import { useEditMessage } from '../api/edit-message';
 import type { PendingMessage } from '../lib/message-store';
 import { validateBody } from '../lib/validate';
 
-function Meta({ author, createdAt, edited, compact }: { author: string; createdAt: string; edited: boolean; compact: boolean }) {
+function Meta({
+  author,
+  createdAt,
+  edited,
+  compact,
+}: {
+  author: string;
+  createdAt: string;
+  edited: boolean;
+  compact: boolean;
+}) {
   return (
     <div className={`message__meta${compact ? ' visually-hidden' : ''}`}>
       <span className="message__author">{author}</span>{' '}
@@ -122,7 +132,11 @@ export function MessageItem({ message, isMine, canDelete, compact }: MessageItem
               <button type="button" className="button button--small" onClick={() => setEditing(false)}>
                 Cancel
               </button>
-              <button type="submit" className="button button--small button--primary" disabled={!check.ok || edit.isPending}>
+              <button
+                type="submit"
+                className="button button--small button--primary"
+                disabled={!check.ok || edit.isPending}
+              >
                 Save
               </button>
             </div>

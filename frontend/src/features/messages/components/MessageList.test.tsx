@@ -1,7 +1,7 @@
 import { fireEvent, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { alice, bob, makeMessage } from '../../../test/factories';
-import { renderWithProviders } from '../../../test/render';
+import { alice, bob, makeMessage } from '@/test/factories';
+import { renderWithProviders } from '@/test/render';
 import { messagesQueryKey } from '../api/get-messages';
 import { addPending, emptyRoomMessages, mergeMessages, type RoomMessages } from '../lib/message-store';
 import { MessageList } from './MessageList';
@@ -79,9 +79,12 @@ describe('MessageList', () => {
 
   it('offers older history when the server has more', () => {
     const store = { ...mergeMessages(emptyRoomMessages(), [makeMessage(7, 51)]), hasOlder: true };
-    renderWithProviders(<MessageList roomId={7} roomName="general" meId={alice.id} canModerate={false} unreadCount={0} />, {
-      queryClient: seeded(store),
-    });
+    renderWithProviders(
+      <MessageList roomId={7} roomName="general" meId={alice.id} canModerate={false} unreadCount={0} />,
+      {
+        queryClient: seeded(store),
+      },
+    );
     expect(screen.getByRole('button', { name: 'Load older messages' })).toBeTruthy();
   });
 });

@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
-import { errorMessage } from '../../../lib/api-client';
-import { formatDay, sameDay } from '../../../lib/format';
-import { useRealtime } from '../../../lib/realtime';
-import type { Message } from '../../../types/api';
+import { errorMessage } from '@/lib/api-client';
+import { formatDay, sameDay } from '@/lib/format';
+import { useRealtime } from '@/lib/realtime';
+import type { Message } from '@/types/api';
 import { useMessages } from '../api/get-messages';
 import { useLoadOlderMessages } from '../api/get-older-messages';
 import { lastSeq } from '../lib/message-store';
@@ -80,7 +80,9 @@ export function MessageList({ roomId, roomName, meId, canModerate, unreadCount }
     setUnseen(0);
   }, []);
 
-  // Keep the view steady across renders: see the component doc.
+  // Keep the view steady across renders: see the component doc. It runs after
+  // every render on purpose, comparing with the snapshot the previous one left.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el || !store) return;
@@ -102,7 +104,13 @@ export function MessageList({ roomId, roomName, meId, canModerate, unreadCount }
         if (added > 0) setUnseen((n) => n + added);
       }
     }
-    snapshot.current = { firstId, lastId, pendingCount: pending.length, scrollHeight: el.scrollHeight, scrollTop: el.scrollTop };
+    snapshot.current = {
+      firstId,
+      lastId,
+      pendingCount: pending.length,
+      scrollHeight: el.scrollHeight,
+      scrollTop: el.scrollTop,
+    };
   });
 
   // A first page too short to scroll: fetch older ones until it fills (or history ends).

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useReducer } from 'react';
+import { useEffect, useState } from 'react';
 import { activeTyping, typingQueryKey, type TypingEntry } from '../lib/typing';
 
 const NOBODY: TypingEntry[] = [];
@@ -15,17 +15,17 @@ export function useTyping(roomId: number): TypingEntry[] {
     initialData: NOBODY,
     staleTime: Infinity,
   });
-  const [tick, rerender] = useReducer((n: number) => n + 1, 0);
+  // The clock moves when an entry expires; a new entry always ends after it.
+  const [now, setNow] = useState(Date.now);
   const entries = data ?? NOBODY;
-  const active = activeTyping(entries, Date.now());
 
   useEffect(() => {
-    const now = Date.now();
-    const next = Math.min(...entries.map((e) => e.until).filter((until) => until > now));
+    const current = Date.now();
+    const next = Math.min(...entries.map((e) => e.until).filter((until) => until > current));
     if (!Number.isFinite(next)) return;
-    const timer = setTimeout(rerender, next - now + 10);
+    const timer = setTimeout(() => setNow(Date.now()), next - current + 10);
     return () => clearTimeout(timer);
-  }, [entries, tick]);
+  }, [entries, now]);
 
-  return active;
+  return activeTyping(entries, now);
 }

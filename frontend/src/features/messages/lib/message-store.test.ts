@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alice, makeMessage } from '../../../test/factories';
+import { alice, makeMessage } from '@/test/factories';
 import {
   addPending,
   contiguousEnd,
@@ -138,14 +138,20 @@ describe('cursors', () => {
 
   it('contiguousEnd stops at the first hole', () => {
     expect(contiguousEnd(emptyRoomMessages())).toBe(0);
-    const full = mergeMessages(emptyRoomMessages(), [3, 4, 5].map((s) => makeMessage(7, s)));
+    const full = mergeMessages(
+      emptyRoomMessages(),
+      [3, 4, 5].map((s) => makeMessage(7, s)),
+    );
     expect(contiguousEnd(full)).toBe(5);
     const holed = mergeMessages(full, [makeMessage(7, 9)]);
     expect(contiguousEnd(holed)).toBe(5);
   });
 
   it('isSeqGap is true only when a message would leave a hole', () => {
-    const store = mergeMessages(emptyRoomMessages(), [1, 2, 3].map((s) => makeMessage(7, s)));
+    const store = mergeMessages(
+      emptyRoomMessages(),
+      [1, 2, 3].map((s) => makeMessage(7, s)),
+    );
     expect(isSeqGap(store, makeMessage(7, 4))).toBe(false);
     expect(isSeqGap(store, makeMessage(7, 3))).toBe(false);
     expect(isSeqGap(store, makeMessage(7, 5))).toBe(true);

@@ -1,4 +1,4 @@
-import type { Message, User } from '../../../types/api';
+import type { Message, User } from '@/types/api';
 
 /**
  * A message the user sent that the server has not confirmed yet.

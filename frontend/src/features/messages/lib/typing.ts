@@ -1,4 +1,4 @@
-import type { User } from '../../../types/api';
+import type { User } from '@/types/api';
 
 /** How long a `typing` event keeps "X is typing…" on screen (ms). */
 export const TYPING_TTL_MS = 4000;
@@ -10,7 +10,12 @@ export interface TypingEntry {
 }
 
 /** Records a `typing` event of `user` at `now`: one entry per user, expired ones dropped. */
-export function addTyping(entries: readonly TypingEntry[], user: User, now: number, ttlMs = TYPING_TTL_MS): TypingEntry[] {
+export function addTyping(
+  entries: readonly TypingEntry[],
+  user: User,
+  now: number,
+  ttlMs = TYPING_TTL_MS,
+): TypingEntry[] {
   return [...entries.filter((e) => e.user.id !== user.id && e.until > now), { user, until: now + ttlMs }];
 }
 

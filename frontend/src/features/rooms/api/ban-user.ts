@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { apiRequest } from '../../../lib/api-client';
-import type { Ban } from '../../../types/api';
+import { apiRequest } from '@/lib/api-client';
+import type { Ban } from '@/types/api';
 import { memberRemoved } from '../lib/member-list';
 import { bansQueryKey } from './get-bans';
 import { applyMemberChange } from './member-cache';

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { apiRequest } from '../../../lib/api-client';
-import type { Room } from '../../../types/api';
+import { apiRequest } from '@/lib/api-client';
+import type { Room } from '@/types/api';
 import { upsertRoom } from '../lib/room-list';
 import { roomsQueryKey } from './get-rooms';
 

@@ -1,6 +1,6 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { apiList } from '../../../lib/api-client';
-import type { Ban } from '../../../types/api';
+import { apiList } from '@/lib/api-client';
+import type { Ban } from '@/types/api';
 
 /** Cache key of a room's bans: `Ban[]`, newest first. */
 export const bansQueryKey = (roomId: number) => ['bans', roomId] as const;
@@ -12,7 +12,11 @@ export function getBans(roomId: number, signal?: AbortSignal): Promise<Ban[]> {
 
 /** Query options for a room's bans; no event announces bans, so they are fetched each time they are shown. */
 export function bansQueryOptions(roomId: number) {
-  return queryOptions({ queryKey: bansQueryKey(roomId), queryFn: ({ signal }) => getBans(roomId, signal), staleTime: 0 });
+  return queryOptions({
+    queryKey: bansQueryKey(roomId),
+    queryFn: ({ signal }) => getBans(roomId, signal),
+    staleTime: 0,
+  });
 }
 
 /** A room's bans, for its owner and moderators. */

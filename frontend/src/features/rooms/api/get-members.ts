@@ -1,6 +1,6 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { apiList } from '../../../lib/api-client';
-import type { Member } from '../../../types/api';
+import { apiList } from '@/lib/api-client';
+import type { Member } from '@/types/api';
 
 /** Cache key of a room's members: `Member[]`. */
 export const membersQueryKey = (roomId: number) => ['members', roomId] as const;

@@ -1,6 +1,6 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { apiList } from '../../../lib/api-client';
-import type { Room } from '../../../types/api';
+import { apiList } from '@/lib/api-client';
+import type { Room } from '@/types/api';
 
 /** Cache key of the public rooms: `Room[]`. */
 export const publicRoomsQueryKey = ['rooms', 'public'] as const;

@@ -1,6 +1,6 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { apiRequest } from '../../../lib/api-client';
-import type { Room } from '../../../types/api';
+import { apiRequest } from '@/lib/api-client';
+import type { Room } from '@/types/api';
 
 /** Cache key of one room fetched on its own (not one of mine). */
 export const roomQueryKey = (roomId: number) => ['rooms', 'detail', roomId] as const;

@@ -1,6 +1,6 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { apiList } from '../../../lib/api-client';
-import type { Room } from '../../../types/api';
+import { apiList } from '@/lib/api-client';
+import type { Room } from '@/types/api';
 import { sortRooms } from '../lib/room-list';
 
 /** Cache key of my rooms: `Room[]`, newest activity first. */

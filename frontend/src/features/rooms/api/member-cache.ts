@@ -1,5 +1,5 @@
 import type { QueryClient } from '@tanstack/react-query';
-import type { Member, Room } from '../../../types/api';
+import type { Member, Room } from '@/types/api';
 import type { MemberSlices } from '../lib/member-list';
 import { membersQueryKey } from './get-members';
 import { publicRoomsQueryKey } from './get-public-rooms';

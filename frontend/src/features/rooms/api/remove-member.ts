@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { apiRequest } from '../../../lib/api-client';
+import { apiRequest } from '@/lib/api-client';
 import { memberRemoved } from '../lib/member-list';
 import { applyMemberChange } from './member-cache';
 

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { apiRequest } from '../../../lib/api-client';
-import type { Ban } from '../../../types/api';
+import { apiRequest } from '@/lib/api-client';
+import type { Ban } from '@/types/api';
 import { bansQueryKey } from './get-bans';
 
 /** `DELETE /api/rooms/{id}/bans/{user_id}/` → 204 (owner, moderators); the user may join or be added again. */

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { apiRequest } from '../../../lib/api-client';
-import type { Member, RoomRole } from '../../../types/api';
+import { apiRequest } from '@/lib/api-client';
+import type { Member, RoomRole } from '@/types/api';
 import { memberUpdated } from '../lib/member-list';
 import { applyMemberChange } from './member-cache';
 

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { apiRequest } from '../../../lib/api-client';
-import type { Room } from '../../../types/api';
+import { apiRequest } from '@/lib/api-client';
+import type { Room } from '@/types/api';
 import { upsertRoom } from '../lib/room-list';
 import { publicRoomsQueryKey } from './get-public-rooms';
 import { roomsQueryKey } from './get-rooms';
@@ -31,7 +31,9 @@ export function useUpdateRoom(roomId: number) {
         rooms?.some((r) => r.id === room.id) ? upsertRoom(rooms, room, true) : rooms,
       );
       queryClient.setQueryData<Room[]>(publicRoomsQueryKey, (rooms) =>
-        rooms?.map((r) => (r.id === room.id ? { ...r, name: room.name, topic: room.topic, is_locked: room.is_locked } : r)),
+        rooms?.map((r) =>
+          r.id === room.id ? { ...r, name: room.name, topic: room.topic, is_locked: room.is_locked } : r,
+        ),
       );
     },
   });

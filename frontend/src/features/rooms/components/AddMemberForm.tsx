@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { ApiError, errorMessage } from '../../../lib/api-client';
+import { ApiError, errorMessage } from '@/lib/api-client';
 import { useAddMember } from '../api/add-member';
 
 function addError(error: unknown): string {
@@ -44,7 +44,11 @@ export function AddMemberForm({ roomId }: { roomId: number }) {
           Add member
         </button>
       </div>
-      <p id={`add-member-${roomId}-note`} className={add.error ? 'field__error' : 'field__hint'} role={add.error ? 'alert' : 'status'}>
+      <p
+        id={`add-member-${roomId}-note`}
+        className={add.error ? 'field__error' : 'field__hint'}
+        role={add.error ? 'alert' : 'status'}
+      >
         {add.error ? addError(add.error) : added ? `${added} was added.` : ''}
       </p>
     </form>

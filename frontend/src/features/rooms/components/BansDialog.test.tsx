@@ -1,8 +1,8 @@
 import { fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { alice, bob, makeRoom } from '../../../test/factories';
-import { respond, stubFetch } from '../../../test/http';
-import { renderWithProviders } from '../../../test/render';
+import { alice, bob, makeRoom } from '@/test/factories';
+import { respond, stubFetch } from '@/test/http';
+import { renderWithProviders } from '@/test/render';
 import { BansDialog } from './BansDialog';
 
 afterEach(() => vi.unstubAllGlobals());
@@ -16,7 +16,9 @@ const bans = [
 describe('BansDialog', () => {
   it('lists the bans with reason and who banned, and unbans one', async () => {
     const calls = stubFetch((method) => (method === 'GET' ? respond(200, bans) : respond(204)));
-    renderWithProviders(<BansDialog room={makeRoom(7, { name: 'general', my_role: 'owner' })} onClose={() => undefined} />);
+    renderWithProviders(
+      <BansDialog room={makeRoom(7, { name: 'general', my_role: 'owner' })} onClose={() => undefined} />,
+    );
     expect(screen.getByRole('dialog', { name: 'Bans in #general' })).toBeTruthy();
     const items = await screen.findAllByTestId('ban');
     expect(items.map((i) => i.dataset.username)).toEqual(['bob', 'carol']);
@@ -36,11 +38,14 @@ describe('BansDialog', () => {
     let list: unknown[] = [];
     const calls = stubFetch((method, _url, body) => {
       if (method === 'GET') return respond(200, list);
-      if ((body as { username: string }).username === 'nobody') return respond(404, { detail: 'No such user.', code: 'not_found' });
+      if ((body as { username: string }).username === 'nobody')
+        return respond(404, { detail: 'No such user.', code: 'not_found' });
       list = [{ user: carol, reason: 'trolling', banned_by: alice, created_at: '2024-01-03T00:00:00Z' }];
       return respond(201, list[0]);
     });
-    renderWithProviders(<BansDialog room={makeRoom(7, { name: 'general', my_role: 'moderator' })} onClose={() => undefined} />);
+    renderWithProviders(
+      <BansDialog room={makeRoom(7, { name: 'general', my_role: 'moderator' })} onClose={() => undefined} />,
+    );
     expect(await screen.findByText('Nobody is banned from this room.')).toBeTruthy();
 
     fireEvent.change(screen.getByLabelText('Username to ban'), { target: { value: 'nobody' } });

@@ -1,8 +1,8 @@
 import { useState, type FormEvent } from 'react';
-import { Dialog } from '../../../components/Dialog';
-import { errorMessage } from '../../../lib/api-client';
-import { formatDateTime, formatShortStamp } from '../../../lib/format';
-import type { Room } from '../../../types/api';
+import { Dialog } from '@/components/Dialog';
+import { errorMessage } from '@/lib/api-client';
+import { formatDateTime, formatShortStamp } from '@/lib/format';
+import type { Room } from '@/types/api';
 import { useBanUser } from '../api/ban-user';
 import { useBans } from '../api/get-bans';
 import { useUnbanUser } from '../api/unban-user';
@@ -49,7 +49,12 @@ function BanByNameForm({ roomId }: { roomId: number }) {
         </div>
         <div className="field field--compact">
           <label htmlFor={`ban-reason-${roomId}`}>Reason (optional)</label>
-          <input id={`ban-reason-${roomId}`} value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} />
+          <input
+            id={`ban-reason-${roomId}`}
+            value={reason}
+            maxLength={500}
+            onChange={(e) => setReason(e.target.value)}
+          />
         </div>
       </div>
       <div className="ban-form__actions">

@@ -1,7 +1,7 @@
 import { useState } from 'react';
-import { Dialog } from '../../../components/Dialog';
-import { errorMessage } from '../../../lib/api-client';
-import type { Room } from '../../../types/api';
+import { Dialog } from '@/components/Dialog';
+import { errorMessage } from '@/lib/api-client';
+import type { Room } from '@/types/api';
 import { usePublicRooms } from '../api/get-public-rooms';
 import { useJoinRoom } from '../api/join-room';
 
@@ -58,7 +58,12 @@ export function BrowseRoomsDialog({ onClose, onOpen }: { onClose: () => void; on
                   </span>
                 </div>
                 {joined ? (
-                  <button type="button" className="button" onClick={() => onOpen(room.id)} aria-label={`Open ${room.name}`}>
+                  <button
+                    type="button"
+                    className="button"
+                    onClick={() => onOpen(room.id)}
+                    aria-label={`Open ${room.name}`}
+                  >
                     Open
                   </button>
                 ) : (

@@ -1,8 +1,8 @@
 import { useState, type FormEvent } from 'react';
-import { Dialog } from '../../../components/Dialog';
-import { FormField } from '../../../components/FormField';
-import { errorMessage, fieldErrors } from '../../../lib/api-client';
-import type { Room } from '../../../types/api';
+import { Dialog } from '@/components/Dialog';
+import { FormField } from '@/components/FormField';
+import { errorMessage, fieldErrors } from '@/lib/api-client';
+import type { Room } from '@/types/api';
 import { useCreateRoom } from '../api/create-room';
 
 /** "New room": Room name, Topic (optional), Public/Private; submit "Create room" (`POST /api/rooms/`). */
@@ -13,7 +13,10 @@ export function CreateRoomDialog({ onClose, onCreated }: { onClose: () => void; 
   const [nameMissing, setNameMissing] = useState(false);
   const create = useCreateRoom();
   const errors = fieldErrors(create.error);
-  const otherError = create.error && Object.keys(errors).length === 0 ? errorMessage(create.error) : errors.non_field_errors ?? errors.kind;
+  const otherError =
+    create.error && Object.keys(errors).length === 0
+      ? errorMessage(create.error)
+      : (errors.non_field_errors ?? errors.kind);
 
   function onSubmit(event: FormEvent) {
     event.preventDefault();
@@ -55,13 +58,25 @@ export function CreateRoomDialog({ onClose, onCreated }: { onClose: () => void; 
         <fieldset className="choice-group">
           <legend>Who can join?</legend>
           <label className="choice">
-            <input type="radio" name="kind" value="public" checked={kind === 'public'} onChange={() => setKind('public')} />
+            <input
+              type="radio"
+              name="kind"
+              value="public"
+              checked={kind === 'public'}
+              onChange={() => setKind('public')}
+            />
             <span>
               <strong>Public</strong> — anyone can find and join it
             </span>
           </label>
           <label className="choice">
-            <input type="radio" name="kind" value="private" checked={kind === 'private'} onChange={() => setKind('private')} />
+            <input
+              type="radio"
+              name="kind"
+              value="private"
+              checked={kind === 'private'}
+              onChange={() => setKind('private')}
+            />
             <span>
               <strong>Private</strong> — only people you add
             </span>

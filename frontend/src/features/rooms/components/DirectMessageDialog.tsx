@@ -1,8 +1,8 @@
 import { useState, type FormEvent } from 'react';
-import { Dialog } from '../../../components/Dialog';
-import { FormField } from '../../../components/FormField';
-import { ApiError, errorMessage } from '../../../lib/api-client';
-import type { Room } from '../../../types/api';
+import { Dialog } from '@/components/Dialog';
+import { FormField } from '@/components/FormField';
+import { ApiError, errorMessage } from '@/lib/api-client';
+import type { Room } from '@/types/api';
 import { useCreateDirect } from '../api/create-direct';
 
 function directError(error: unknown): string {

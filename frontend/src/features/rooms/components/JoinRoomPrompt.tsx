@@ -1,4 +1,4 @@
-import { ApiError, errorMessage } from '../../../lib/api-client';
+import { ApiError, errorMessage } from '@/lib/api-client';
 import { useRoom } from '../api/get-room';
 import { useJoinRoom } from '../api/join-room';
 
@@ -16,7 +16,11 @@ export function JoinRoomPrompt({ roomId }: { roomId: number }) {
     return (
       <div className="placeholder" role="status">
         <h1>Room not available</h1>
-        <p>{room.isError && !notFound ? errorMessage(room.error) : 'This room does not exist, or you are not a member of it.'}</p>
+        <p>
+          {room.isError && !notFound
+            ? errorMessage(room.error)
+            : 'This room does not exist, or you are not a member of it.'}
+        </p>
       </div>
     );
   }
@@ -30,7 +34,12 @@ export function JoinRoomPrompt({ roomId }: { roomId: number }) {
           {errorMessage(join.error)}
         </p>
       )}
-      <button type="button" className="button button--primary" onClick={() => join.mutate(roomId)} disabled={join.isPending}>
+      <button
+        type="button"
+        className="button button--primary"
+        onClick={() => join.mutate(roomId)}
+        disabled={join.isPending}
+      >
         Join
       </button>
     </div>

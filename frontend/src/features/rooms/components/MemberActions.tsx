@@ -1,12 +1,16 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
-import { errorMessage } from '../../../lib/api-client';
-import type { Member, RoomRole } from '../../../types/api';
+import { errorMessage } from '@/lib/api-client';
+import type { Member, RoomRole } from '@/types/api';
 import { useBanUser } from '../api/ban-user';
 import { useRemoveMember } from '../api/remove-member';
 import { useUpdateMember } from '../api/update-member';
 import type { MemberActions as Allowed } from '../lib/permissions';
 
-const ROLE_LABEL: Record<RoomRole, string> = { owner: 'Make owner', moderator: 'Make moderator', member: 'Make member' };
+const ROLE_LABEL: Record<RoomRole, string> = {
+  owner: 'Make owner',
+  moderator: 'Make moderator',
+  member: 'Make member',
+};
 
 type Confirming = 'owner' | 'remove' | 'ban' | null;
 
@@ -103,7 +107,14 @@ export function MemberActions({ id, roomId, member, allowed, onClose, onGone }: 
   }
 
   return (
-    <div ref={group} id={id} className="member-actions" role="group" aria-label={`Moderate ${name}`} onKeyDown={onKeyDown}>
+    <div
+      ref={group}
+      id={id}
+      className="member-actions"
+      role="group"
+      aria-label={`Moderate ${name}`}
+      onKeyDown={onKeyDown}
+    >
       {confirming === null ? (
         <div className="member-actions__buttons">
           {allowed.roles.map((role) => (
@@ -131,12 +142,26 @@ export function MemberActions({ id, roomId, member, allowed, onClose, onGone }: 
             </button>
           )}
           {allowed.remove && (
-            <button type="button" data-action="remove" className="button button--small button--danger-text" aria-label={`Remove ${name}`} disabled={busy} onClick={() => ask('remove')}>
+            <button
+              type="button"
+              data-action="remove"
+              className="button button--small button--danger-text"
+              aria-label={`Remove ${name}`}
+              disabled={busy}
+              onClick={() => ask('remove')}
+            >
               Remove
             </button>
           )}
           {allowed.ban && (
-            <button type="button" data-action="ban" className="button button--small button--danger-text" aria-label={`Ban ${name}`} disabled={busy} onClick={() => ask('ban')}>
+            <button
+              type="button"
+              data-action="ban"
+              className="button button--small button--danger-text"
+              aria-label={`Ban ${name}`}
+              disabled={busy}
+              onClick={() => ask('ban')}
+            >
               Ban
             </button>
           )}

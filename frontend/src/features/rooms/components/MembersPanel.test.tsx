@@ -1,10 +1,10 @@
 import { QueryClient } from '@tanstack/react-query';
 import { fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { alice, bob, makeMember, makeRoom } from '../../../test/factories';
-import { respond, stubFetch } from '../../../test/http';
-import { renderWithProviders } from '../../../test/render';
-import type { Member, Room, RoomRole } from '../../../types/api';
+import { alice, bob, makeMember, makeRoom } from '@/test/factories';
+import { respond, stubFetch } from '@/test/http';
+import { renderWithProviders } from '@/test/render';
+import type { Member, Room, RoomRole } from '@/types/api';
 import { membersQueryKey } from '../api/get-members';
 import { roomsQueryKey } from '../api/get-rooms';
 import { MembersPanel } from './MembersPanel';
@@ -41,22 +41,28 @@ describe('MembersPanel moderation', () => {
     expect(screen.queryByRole('button', { name: 'Manage alice' })).toBeNull();
     fireEvent.click(screen.getByRole('button', { name: 'Manage bob' }));
     const group = within(row('bob')).getByRole('group', { name: 'Moderate bob' });
-    expect(within(group).getAllByRole('button').map((b) => b.textContent)).toEqual([
-      'Make moderator',
-      'Make owner',
-      'Mute',
-      'Remove',
-      'Ban',
-    ]);
+    expect(
+      within(group)
+        .getAllByRole('button')
+        .map((b) => b.textContent),
+    ).toEqual(['Make moderator', 'Make owner', 'Mute', 'Remove', 'Ban']);
     expect(screen.getByRole('button', { name: 'Bans' })).toBeTruthy();
   });
 
   it('offers a moderator mute, remove and ban on plain members only', () => {
-    setup('moderator', [makeMember(carol, { role: 'owner' }), makeMember(alice, { role: 'moderator' }), makeMember(bob)]);
+    setup('moderator', [
+      makeMember(carol, { role: 'owner' }),
+      makeMember(alice, { role: 'moderator' }),
+      makeMember(bob),
+    ]);
     expect(screen.queryByRole('button', { name: 'Manage carol' })).toBeNull();
     fireEvent.click(screen.getByRole('button', { name: 'Manage bob' }));
     const group = within(row('bob')).getByRole('group', { name: 'Moderate bob' });
-    expect(within(group).getAllByRole('button').map((b) => b.textContent)).toEqual(['Mute', 'Remove', 'Ban']);
+    expect(
+      within(group)
+        .getAllByRole('button')
+        .map((b) => b.textContent),
+    ).toEqual(['Mute', 'Remove', 'Ban']);
   });
 
   it('offers a plain member nothing', () => {
@@ -87,7 +93,9 @@ describe('MembersPanel moderation', () => {
     expect(calls).toEqual([]);
     fireEvent.change(screen.getByLabelText('Reason (optional)'), { target: { value: '  spam ' } });
     fireEvent.click(screen.getByRole('button', { name: 'Confirm ban' }));
-    await vi.waitFor(() => expect(screen.getAllByTestId('member').map((m) => m.dataset.username)).toEqual(['alice', 'carol']));
+    await vi.waitFor(() =>
+      expect(screen.getAllByTestId('member').map((m) => m.dataset.username)).toEqual(['alice', 'carol']),
+    );
     expect(calls).toEqual([{ method: 'POST', url: '/api/rooms/7/bans/', body: { username: 'bob', reason: 'spam' } }]);
     // The row (and the focus in it) is gone: focus lands on the panel's title.
     await vi.waitFor(() => expect(document.activeElement).toBe(screen.getByRole('heading', { name: 'Members' })));
@@ -103,7 +111,9 @@ describe('MembersPanel moderation', () => {
     expect(calls).toEqual([]);
     fireEvent.click(screen.getByRole('button', { name: 'Remove bob' }));
     fireEvent.click(screen.getByRole('button', { name: 'Confirm remove' }));
-    await vi.waitFor(() => expect(screen.queryAllByTestId('member').map((m) => m.dataset.username)).toEqual(['alice', 'carol']));
+    await vi.waitFor(() =>
+      expect(screen.queryAllByTestId('member').map((m) => m.dataset.username)).toEqual(['alice', 'carol']),
+    );
     expect(calls).toEqual([{ method: 'DELETE', url: '/api/rooms/7/members/2/', body: undefined }]);
   });
 

@@ -1,7 +1,7 @@
 import { useRef, useState } from 'react';
-import { MoreIcon } from '../../../components/Icons';
-import { errorMessage } from '../../../lib/api-client';
-import type { Member, Room } from '../../../types/api';
+import { MoreIcon } from '@/components/Icons';
+import { errorMessage } from '@/lib/api-client';
+import type { Member, Room } from '@/types/api';
 import { useMembers } from '../api/get-members';
 import { canManageRoom, hasActions, memberActions } from '../lib/permissions';
 import { AddMemberForm } from './AddMemberForm';

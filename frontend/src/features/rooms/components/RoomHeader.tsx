@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
-import { GearIcon, LockIcon, SearchIcon, UsersIcon } from '../../../components/Icons';
-import type { Room } from '../../../types/api';
+import { GearIcon, LockIcon, SearchIcon, UsersIcon } from '@/components/Icons';
+import type { Room } from '@/types/api';
 import { RoomIcon } from './RoomIcon';
 
 interface RoomHeaderProps {
@@ -20,7 +20,14 @@ interface RoomHeaderProps {
  * "Search in this room", "Room settings" (owners and moderators) and the
  * Members toggle. On narrow screens the buttons show their icons alone.
  */
-export function RoomHeader({ room, membersOpen, onToggleMembers, start, onOpenSettings, onSearchRoom }: RoomHeaderProps) {
+export function RoomHeader({
+  room,
+  membersOpen,
+  onToggleMembers,
+  start,
+  onOpenSettings,
+  onSearchRoom,
+}: RoomHeaderProps) {
   return (
     <header className="room-header">
       {start}
@@ -49,7 +56,13 @@ export function RoomHeader({ room, membersOpen, onToggleMembers, start, onOpenSe
           </button>
         )}
         {onOpenSettings && (
-          <button type="button" className="button button--ghost" title="Room settings" aria-haspopup="dialog" onClick={onOpenSettings}>
+          <button
+            type="button"
+            className="button button--ghost"
+            title="Room settings"
+            aria-haspopup="dialog"
+            onClick={onOpenSettings}
+          >
             <GearIcon />
             <span className="room-header__label room-header__label--roomy">Room settings</span>
           </button>

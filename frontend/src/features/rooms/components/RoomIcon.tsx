@@ -1,5 +1,5 @@
-import { LockIcon } from '../../../components/Icons';
-import type { RoomKind } from '../../../types/api';
+import { LockIcon } from '@/components/Icons';
+import type { RoomKind } from '@/types/api';
 
 const LABEL: Record<RoomKind, string> = { public: 'Public room', private: 'Private room', direct: 'Direct message' };
 

@@ -1,6 +1,6 @@
 import { NavLink } from 'react-router';
-import { formatShortStamp } from '../../../lib/format';
-import type { Room } from '../../../types/api';
+import { formatShortStamp } from '@/lib/format';
+import type { Room } from '@/types/api';
 import { RoomIcon } from './RoomIcon';
 
 function preview(room: Room): string {
@@ -27,7 +27,9 @@ export function RoomList({ rooms, onNavigate }: { rooms: readonly Room[]; onNavi
           <li key={room.id}>
             <NavLink
               to={`/rooms/${room.id}`}
-              className={({ isActive }) => `room-link${isActive ? ' room-link--active' : ''}${unread > 0 ? ' room-link--unread' : ''}`}
+              className={({ isActive }) =>
+                `room-link${isActive ? ' room-link--active' : ''}${unread > 0 ? ' room-link--unread' : ''}`
+              }
               aria-label={unread > 0 ? `${room.name}, ${unread} unread` : room.name}
               data-testid="room-link"
               data-room-id={room.id}

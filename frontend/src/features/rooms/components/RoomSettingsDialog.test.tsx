@@ -1,10 +1,10 @@
 import { QueryClient } from '@tanstack/react-query';
 import { fireEvent, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { makeRoom } from '../../../test/factories';
-import { respond, stubFetch } from '../../../test/http';
-import { renderWithProviders } from '../../../test/render';
-import type { Room } from '../../../types/api';
+import { makeRoom } from '@/test/factories';
+import { respond, stubFetch } from '@/test/http';
+import { renderWithProviders } from '@/test/render';
+import type { Room } from '@/types/api';
 import { roomsQueryKey } from '../api/get-rooms';
 import { roomChanges, RoomSettingsDialog } from './RoomSettingsDialog';
 
@@ -34,11 +34,17 @@ describe('RoomSettingsDialog', () => {
     await vi.waitFor(() => expect(onClose).toHaveBeenCalled());
     expect(calls).toEqual([{ method: 'PATCH', url: '/api/rooms/7/', body: { topic: 'Be kind', is_locked: true } }]);
     // The viewer's own unread count survives, as with room.updated.
-    expect(queryClient.getQueryData<Room[]>(roomsQueryKey)![0]).toMatchObject({ topic: 'Be kind', is_locked: true, unread_count: 4 });
+    expect(queryClient.getQueryData<Room[]>(roomsQueryKey)![0]).toMatchObject({
+      topic: 'Be kind',
+      is_locked: true,
+      unread_count: 4,
+    });
   });
 
   it("refuses a blank name without asking the server, and shows the server's refusal", async () => {
-    const calls = stubFetch(() => respond(403, { detail: 'Only the room’s owner and moderators may do this.', code: 'forbidden' }));
+    const calls = stubFetch(() =>
+      respond(403, { detail: 'Only the room’s owner and moderators may do this.', code: 'forbidden' }),
+    );
     const onClose = vi.fn();
     renderWithProviders(<RoomSettingsDialog room={room} onClose={onClose} />);
     fireEvent.change(screen.getByLabelText('Room name'), { target: { value: '  ' } });

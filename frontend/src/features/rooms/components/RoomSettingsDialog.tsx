@@ -1,8 +1,8 @@
 import { useState, type FormEvent } from 'react';
-import { Dialog } from '../../../components/Dialog';
-import { FormField } from '../../../components/FormField';
-import { errorMessage, fieldErrors } from '../../../lib/api-client';
-import type { Room } from '../../../types/api';
+import { Dialog } from '@/components/Dialog';
+import { FormField } from '@/components/FormField';
+import { errorMessage, fieldErrors } from '@/lib/api-client';
+import type { Room } from '@/types/api';
 import { useUpdateRoom, type RoomChange } from '../api/update-room';
 
 /** The fields of `change` that differ from `room` (only those are sent). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alice, bob, makeMember, makeRoom } from '../../../test/factories';
+import { alice, bob, makeMember, makeRoom } from '@/test/factories';
 import { memberAdded, memberRemoved, memberUpdated, sortMembers, type MemberSlices } from './member-list';
 
 const carol = { id: 3, username: 'carol' };
@@ -50,7 +50,11 @@ describe('member changes applied twice (REST answer, then the event)', () => {
   });
 
   it('the count never goes below zero', () => {
-    const empty: MemberSlices = { members: undefined, rooms: [makeRoom(7, { member_count: 0 })], publicRooms: undefined };
+    const empty: MemberSlices = {
+      members: undefined,
+      rooms: [makeRoom(7, { member_count: 0 })],
+      publicRooms: undefined,
+    };
     expect(memberRemoved(empty, 7, bob.id)).toBe(empty);
   });
 });

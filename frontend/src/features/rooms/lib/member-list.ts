@@ -1,4 +1,4 @@
-import type { Member, Room, RoomRole } from '../../../types/api';
+import type { Member, Room, RoomRole } from '@/types/api';
 
 const RANK: Record<RoomRole, number> = { owner: 0, moderator: 1, member: 2 };
 
@@ -8,8 +8,7 @@ const RANK: Record<RoomRole, number> = { owner: 0, moderator: 1, member: 2 };
  */
 export function sortMembers(members: readonly Member[]): Member[] {
   return [...members].sort(
-    (a, b) =>
-      RANK[a.role] - RANK[b.role] || a.joined_at.localeCompare(b.joined_at) || a.user.id - b.user.id,
+    (a, b) => RANK[a.role] - RANK[b.role] || a.joined_at.localeCompare(b.joined_at) || a.user.id - b.user.id,
   );
 }
 
@@ -24,14 +23,22 @@ export interface MemberSlices {
   publicRooms: readonly Room[] | undefined;
 }
 
-function mapRoom(rooms: readonly Room[] | undefined, roomId: number, change: (room: Room) => Room): readonly Room[] | undefined {
+function mapRoom(
+  rooms: readonly Room[] | undefined,
+  roomId: number,
+  change: (room: Room) => Room,
+): readonly Room[] | undefined {
   const room = rooms?.find((r) => r.id === roomId);
   if (!rooms || !room) return rooms;
   const next = change(room);
   return next === room ? rooms : rooms.map((r) => (r.id === roomId ? next : r));
 }
 
-function withCountDelta(rooms: readonly Room[] | undefined, roomId: number, delta: number): readonly Room[] | undefined {
+function withCountDelta(
+  rooms: readonly Room[] | undefined,
+  roomId: number,
+  delta: number,
+): readonly Room[] | undefined {
   if (delta === 0) return rooms;
   return mapRoom(rooms, roomId, (room) => {
     const count = Math.max(0, room.member_count + delta);

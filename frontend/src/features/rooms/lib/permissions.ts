@@ -1,4 +1,4 @@
-import type { Member, Room, RoomRole } from '../../../types/api';
+import type { Member, Room, RoomRole } from '@/types/api';
 
 /** True for the roles that moderate a room: owner and moderator (contract "Moderation"). */
 export function isModeratorRole(role: RoomRole | null): boolean {
@@ -32,7 +32,11 @@ const NONE: MemberActions = { roles: [], mute: false, remove: false, ban: false 
  * everyone's reach but staff's. Staff powers are not offered: the client
  * cannot tell staff apart.
  */
-export function memberActions(room: Pick<Room, 'kind' | 'my_role'>, myId: number | null, target: Member): MemberActions {
+export function memberActions(
+  room: Pick<Room, 'kind' | 'my_role'>,
+  myId: number | null,
+  target: Member,
+): MemberActions {
   if (!canManageRoom(room) || target.user.id === myId || target.role === 'owner') return NONE;
   if (room.my_role === 'owner') {
     const roles = (['member', 'moderator', 'owner'] as const).filter((r) => r !== target.role);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alice, bob, makeMessage, makeRoom } from '../../../test/factories';
+import { alice, bob, makeMessage, makeRoom } from '@/test/factories';
 import { removeRoom, roomsWithMessage, sortRooms, upsertRoom, withUnread } from './room-list';
 
 describe('sortRooms', () => {
@@ -34,7 +34,12 @@ describe('upsertRoom / removeRoom / withUnread', () => {
   it('upsert with keepViewerFields keeps my unread count and role', () => {
     const rooms = [makeRoom(1, { unread_count: 3, my_role: 'owner', name: 'old' })];
     const update = makeRoom(1, { unread_count: 0, my_role: null, name: 'new', topic: 't' });
-    expect(upsertRoom(rooms, update, true)[0]).toMatchObject({ name: 'new', topic: 't', unread_count: 3, my_role: 'owner' });
+    expect(upsertRoom(rooms, update, true)[0]).toMatchObject({
+      name: 'new',
+      topic: 't',
+      unread_count: 3,
+      my_role: 'owner',
+    });
     expect(upsertRoom(rooms, update)[0]).toMatchObject({ name: 'new', unread_count: 0 });
   });
 

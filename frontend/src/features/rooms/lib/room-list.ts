@@ -1,4 +1,4 @@
-import type { Message, Room } from '../../../types/api';
+import type { Message, Room } from '@/types/api';
 
 /** A room's activity time (epoch ms): its last message's time, else its creation. */
 export function roomActivity(room: Room): number {
@@ -52,7 +52,12 @@ export function removeRoom(rooms: readonly Room[], id: number): readonly Room[] 
  * `isNew` is false when the message was already known (a duplicate delivery),
  * which must not count twice.
  */
-export function roomsWithMessage(rooms: readonly Room[], message: Message, me: number | null, isNew: boolean): readonly Room[] {
+export function roomsWithMessage(
+  rooms: readonly Room[],
+  message: Message,
+  me: number | null,
+  isNew: boolean,
+): readonly Room[] {
   const room = rooms.find((r) => r.id === message.room);
   if (!room) return rooms;
   const prevSeq = room.last_message?.seq ?? 0;

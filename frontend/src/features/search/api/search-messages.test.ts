@@ -1,8 +1,8 @@
 import { QueryClient } from '@tanstack/react-query';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ApiError } from '../../../lib/api-client';
-import { makeMessage } from '../../../test/factories';
-import { respond, stubFetch } from '../../../test/http';
+import { ApiError } from '@/lib/api-client';
+import { makeMessage } from '@/test/factories';
+import { respond, stubFetch } from '@/test/http';
 import { searchMessages, searchQueryKey, searchQueryOptions } from './search-messages';
 
 afterEach(() => vi.unstubAllGlobals());
@@ -49,7 +49,12 @@ describe('searchQueryOptions', () => {
     stubFetch((_m, url) =>
       url.includes('page=2')
         ? respond(200, { count: 2, next: null, previous: '/api/search/?q=x', results: [makeMessage(8, 1)] })
-        : respond(200, { count: 2, next: 'http://host/api/search/?page=2&q=x', previous: null, results: [makeMessage(7, 1)] }),
+        : respond(200, {
+            count: 2,
+            next: 'http://host/api/search/?page=2&q=x',
+            previous: null,
+            results: [makeMessage(7, 1)],
+          }),
     );
     const queryClient = new QueryClient();
     const options = searchQueryOptions({ q: 'x' });
@@ -57,7 +62,9 @@ describe('searchQueryOptions', () => {
     const data = queryClient.getQueryData(options.queryKey)!;
     expect(data.pages.flatMap((p) => p.results.map((m) => m.room))).toEqual([7, 8]);
     expect(data.pageParams).toEqual([null, 'http://host/api/search/?page=2&q=x']);
-    expect(options.getNextPageParam(data.pages[1]!, data.pages, null, data.pageParams as (string | null)[])).toBeUndefined();
+    expect(
+      options.getNextPageParam(data.pages[1]!, data.pages, null, data.pageParams as (string | null)[]),
+    ).toBeUndefined();
   });
 
   it('is disabled for blank text and keyed by text and room', () => {

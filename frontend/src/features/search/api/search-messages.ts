@@ -1,6 +1,6 @@
 import { infiniteQueryOptions, useInfiniteQuery } from '@tanstack/react-query';
-import { ApiError, apiRequest, sameOriginPath } from '../../../lib/api-client';
-import type { Message } from '../../../types/api';
+import { ApiError, apiRequest, sameOriginPath } from '@/lib/api-client';
+import type { Message } from '@/types/api';
 
 /** What to look for: text, and optionally one room's id. */
 export interface SearchParams {

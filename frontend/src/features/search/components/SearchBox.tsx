@@ -1,5 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
-import { SearchIcon } from '../../../components/Icons';
+import { SearchIcon } from '@/components/Icons';
 
 interface SearchBoxProps {
   /** Called with the trimmed text when it is not blank. */

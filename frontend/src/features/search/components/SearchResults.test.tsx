@@ -1,9 +1,9 @@
 import { fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { alice, bob, makeMessage } from '../../../test/factories';
-import { respond, stubFetch } from '../../../test/http';
-import { renderWithProviders } from '../../../test/render';
-import type { RoomKind } from '../../../types/api';
+import { alice, bob, makeMessage } from '@/test/factories';
+import { respond, stubFetch } from '@/test/http';
+import { renderWithProviders } from '@/test/render';
+import type { RoomKind } from '@/types/api';
 import { SearchResults, type RoomLookup } from './SearchResults';
 
 afterEach(() => vi.unstubAllGlobals());
@@ -28,8 +28,16 @@ describe('SearchResults', () => {
     renderWithProviders(<SearchResults params={{ q: 'search' }} lookup={lookup} />);
     const items = await screen.findAllByTestId('search-result');
     expect(screen.getByTestId('search-summary').textContent).toBe('3 messages match “search”.');
-    expect(items.map((i) => within(i).getByTestId('search-result-room').textContent)).toEqual(['#general', '@bob', 'Room 12']);
-    expect(items.map((i) => within(i).getByTestId('search-result-author').textContent)).toEqual(['alice', 'bob', 'bob']);
+    expect(items.map((i) => within(i).getByTestId('search-result-room').textContent)).toEqual([
+      '#general',
+      '@bob',
+      'Room 12',
+    ]);
+    expect(items.map((i) => within(i).getByTestId('search-result-author').textContent)).toEqual([
+      'alice',
+      'bob',
+      'bob',
+    ]);
     expect(items.map((i) => i.querySelector('a')!.getAttribute('href'))).toEqual(['/rooms/7', '/rooms/9', '/rooms/12']);
     const body = within(items[0]!).getByTestId('search-result-body');
     expect(body.textContent).toBe('ship the <b>search</b> now');
@@ -49,7 +57,12 @@ describe('SearchResults', () => {
     const calls = stubFetch((_m, url) =>
       url.includes('page=2')
         ? respond(200, { count: 3, next: null, previous: null, results: [makeMessage(7, 2), makeMessage(7, 1)] })
-        : respond(200, { count: 3, next: '/api/search/?page=2&q=message', previous: null, results: [makeMessage(7, 3), makeMessage(7, 2)] }),
+        : respond(200, {
+            count: 3,
+            next: '/api/search/?page=2&q=message',
+            previous: null,
+            results: [makeMessage(7, 3), makeMessage(7, 2)],
+          }),
     );
     renderWithProviders(<SearchResults params={{ q: 'message' }} lookup={lookup} />);
     expect(await screen.findAllByTestId('search-result')).toHaveLength(2);

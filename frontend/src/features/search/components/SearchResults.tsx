@@ -1,8 +1,8 @@
 import { Link } from 'react-router';
-import { Avatar } from '../../../components/Avatar';
-import { errorMessage } from '../../../lib/api-client';
-import { formatDateTime, formatShortStamp } from '../../../lib/format';
-import type { Message, RoomKind } from '../../../types/api';
+import { Avatar } from '@/components/Avatar';
+import { errorMessage } from '@/lib/api-client';
+import { formatDateTime, formatShortStamp } from '@/lib/format';
+import type { Message, RoomKind } from '@/types/api';
 import { useSearchMessages, type SearchParams } from '../api/search-messages';
 import { highlightParts } from '../lib/highlight';
 
@@ -18,7 +18,9 @@ function roomLabel(lookup: RoomLookup, roomId: number): string {
 function Highlighted({ text, query }: { text: string; query: string }) {
   return (
     <>
-      {highlightParts(text, query).map((part, i) => (part.match ? <mark key={i}>{part.text}</mark> : <span key={i}>{part.text}</span>))}
+      {highlightParts(text, query).map((part, i) =>
+        part.match ? <mark key={i}>{part.text}</mark> : <span key={i}>{part.text}</span>,
+      )}
     </>
   );
 }
@@ -62,7 +64,12 @@ export function SearchResults({ params, lookup }: { params: SearchParams; lookup
   const search = useSearchMessages(params);
   const query = params.q.trim();
   if (!query) return null;
-  if (search.isPending) return <p className="search-status muted" role="status">Searching…</p>;
+  if (search.isPending)
+    return (
+      <p className="search-status muted" role="status">
+        Searching…
+      </p>
+    );
   if (search.isError) {
     return (
       <div className="form-error" role="alert">
@@ -97,7 +104,12 @@ export function SearchResults({ params, lookup }: { params: SearchParams; lookup
         </ul>
       )}
       {search.hasNextPage && (
-        <button type="button" className="button search-more" onClick={() => void search.fetchNextPage()} disabled={search.isFetchingNextPage}>
+        <button
+          type="button"
+          className="button search-more"
+          onClick={() => void search.fetchNextPage()}
+          disabled={search.isFetchingNextPage}
+        >
           {search.isFetchingNextPage ? 'Loading…' : 'Show more results'}
         </button>
       )}
