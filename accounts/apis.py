@@ -1,20 +1,52 @@
+from dj_rest_auth.views import LogoutView, PasswordChangeView
 from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .serializers import WsTicketSerializer
-from .services import ws_ticket_create
+from .serializers import PasswordChangedSerializer, WsTicketSerializer
+from .services import user_logged_out, user_token_rotate, ws_ticket_create
 
 
 class WsTicketApi(APIView):
-    """POST /api/auth/ws-ticket/: a single-use ticket for opening `/ws/chat/`."""
+    """POST /api/auth/ws-ticket/: a single-use ticket for opening `/ws/chat/`, bound to the caller's token."""
 
     @extend_schema(request=None, responses={201: WsTicketSerializer})
     def post(self, request):
-        ticket = ws_ticket_create(user_id=request.user.pk)
+        ticket = ws_ticket_create(user_id=request.user.pk, token_key=getattr(request.auth, "key", None))
         return Response(
             {"ticket": ticket, "expires_in": settings.WS_TICKET_TTL},
             status=status.HTTP_201_CREATED,
         )
+
+
+class LogoutApi(LogoutView):
+    """POST /api/auth/logout/: dj-rest-auth's logout, which also closes the user's sockets (4001)."""
+
+    def logout(self, request):
+        if request.auth is None:
+            return super().logout(request)  # dj-rest-auth's 400 "You should be logged in"
+        user_logged_out(user=request.user)
+        return Response({"detail": _("Successfully logged out.")}, status=status.HTTP_200_OK)
+
+
+class PasswordChangeApi(PasswordChangeView):
+    """POST /api/auth/password/change/ `{old_password, new_password1, new_password2}`.
+
+    dj-rest-auth's password change, with the old password required. The change
+    ends every session: the old token stops working and every socket of the user
+    closes (4001, "password_changed"). The answer carries the new token, `key`,
+    so the client that changed the password stays logged in.
+    """
+
+    @extend_schema(responses={200: PasswordChangedSerializer})
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            serializer.save()  # accounts.signals deletes the tokens and closes the sockets
+            key = user_token_rotate(user=request.user)
+        return Response({"detail": _("New password has been saved."), "key": key})

@@ -20,3 +20,8 @@ def user_to_dict(user: User) -> dict:
 class WsTicketSerializer(serializers.Serializer):
     ticket = serializers.CharField()
     expires_in = serializers.IntegerField(help_text="Seconds the ticket stays valid.")
+
+
+class PasswordChangedSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    key = serializers.CharField(help_text="The new token: the old one no longer works.")

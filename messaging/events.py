@@ -70,3 +70,9 @@ def room_removed(*, user_id: int, room_id: int) -> None:
 def room_updated(*, room_id: int) -> None:
     """Name, topic or lock changed: each member's socket sends its own view as `room.updated`."""
     _send_on_commit(room_group(room_id), {"type": "room.changed", "room": room_id})
+
+
+def account_changed(*, user_id: int, reason: str) -> None:
+    """The user's sessions ended or their rights changed (logout, password change or reset,
+    deactivation, staff or superuser change): every socket of theirs closes with 4001."""
+    _send_on_commit(user_group(user_id), {"type": "account.changed", "reason": reason})

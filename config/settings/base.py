@@ -168,6 +168,8 @@ REST_AUTH = {
     "TOKEN_MODEL": "rest_framework.authtoken.models.Token",
     "SESSION_LOGIN": False,
     "USE_JWT": False,
+    # A password change must prove the old password (accounts.apis.PasswordChangeApi).
+    "OLD_PASSWORD_FIELD_ENABLED": True,
 }
 # Seconds a WebSocket ticket stays redeemable (the contract caps it at 60).
 WS_TICKET_TTL = 60
