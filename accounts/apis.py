@@ -1,12 +1,16 @@
-from dj_rest_auth.views import LogoutView, PasswordChangeView
+from dj_rest_auth.views import LoginView, LogoutView, PasswordChangeView
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from rooms.errors import RateLimited
+
+from .lockout import lockout_detail, lockout_retry_after
 from .serializers import PasswordChangedSerializer, WsTicketSerializer
 from .services import user_logged_out, user_token_rotate, ws_ticket_create
 
@@ -21,6 +25,27 @@ class WsTicketApi(APIView):
             {"ticket": ticket, "expires_in": settings.WS_TICKET_TTL},
             status=status.HTTP_201_CREATED,
         )
+
+
+class LoginApi(LoginView):
+    """POST /api/auth/login/: dj-rest-auth's login under django-axes' lockout.
+
+    After LOGIN_FAILURE_LIMIT wrong passwords for one username from one
+    address, that pair gets 429 `{"detail", "code": "rate_limited",
+    "retry_after_ms"}` with Retry-After, the right password included, until
+    the cool-off ends. axes flags DRF's request, which its middleware never
+    sees, so the flag is read here.
+    """
+
+    def post(self, request, *args, **kwargs):
+        try:
+            return super().post(request, *args, **kwargs)
+        except ValidationError:
+            if getattr(request, "axes_locked_out", False):
+                raise RateLimited(
+                    lockout_detail(request), retry_after_ms=lockout_retry_after(request) * 1000
+                ) from None
+            raise
 
 
 class LogoutApi(LogoutView):

@@ -10,6 +10,7 @@ share rooms. The README lists every variable.
 """
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "dj_rest_auth",
     "dj_rest_auth.registration",
     "drf_spectacular",
+    "axes",
     "accounts",
     "rooms",
     "messaging",
@@ -75,6 +77,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last, as django-axes asks: it turns a lockout of /admin/login/ into its answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -149,6 +153,8 @@ else:
 # --- Accounts ---------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out client before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -171,6 +177,19 @@ REST_AUTH = {
     # A password change must prove the old password (accounts.apis.PasswordChangeApi).
     "OLD_PASSWORD_FIELD_ENABLED": True,
 }
+# Login lockout (django-axes) for the API login and /admin/login/ alike: after
+# LOGIN_FAILURE_LIMIT wrong passwords for one username from one address, that
+# pair is refused for LOGIN_LOCKOUT_MINUTES (429). By pair, so a stranger
+# cannot lock a user out from everywhere by failing their password.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+# The client address as DRF's throttles see it (REMOTE_ADDR, or X-Forwarded-For
+# read through TRUSTED_PROXIES), so a forged header cannot dodge the lockout.
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
 # Seconds a WebSocket ticket stays redeemable (the contract caps it at 60).
 WS_TICKET_TTL = 60
 
@@ -187,6 +206,9 @@ REST_FRAMEWORK = {
     },
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "rooms.errors.api_exception_handler",
+    # Proxies in front of the server whose X-Forwarded-For is trusted; 0: none,
+    # the client is the TCP peer and a client's own X-Forwarded-For is ignored.
+    "NUM_PROXIES": env.int("TRUSTED_PROXIES", default=0),
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {

@@ -119,6 +119,7 @@ def test_login_is_throttled(make_client, user, settings):
     from rest_framework.settings import api_settings
     from rest_framework.throttling import ScopedRateThrottle
 
+    original = ScopedRateThrottle.THROTTLE_RATES
     ScopedRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
     try:
         client = make_client()
@@ -129,5 +130,5 @@ def test_login_is_throttled(make_client, user, settings):
             for _ in range(4)
         ]
     finally:
-        ScopedRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+        ScopedRateThrottle.THROTTLE_RATES = original
     assert codes == [400, 400, 400, 429]
