@@ -40,6 +40,20 @@ SECRET_KEY = _secret_key()
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+# The port the server is reached on (scripts/run listens on it).
+PORT = env.int("PORT", default=8000)
+# Pages that may open /ws/chat/: scheme://host[:port], compared in full
+# (messaging.origin). By default the http and https origins of ALLOWED_HOSTS on
+# PORT, and the CSRF-trusted origins (the public address behind a proxy).
+CHAT_ALLOWED_ORIGINS = env.list(
+    "CHAT_ALLOWED_ORIGINS",
+    default=[
+        "*" if host == "*" else f"{scheme}://{host}:{PORT}"
+        for host in ALLOWED_HOSTS
+        for scheme in ("http", "https")
+    ]
+    + CSRF_TRUSTED_ORIGINS,
+)
 
 INSTALLED_APPS = [
     "daphne",

@@ -61,6 +61,8 @@ class DaphneServer:
             "CACHE_PREFIX": settings.CACHES["default"].get("KEY_PREFIX", "chat"),
             "AUTH_THROTTLE_RATE": "10000/min",
             "CHAT_RATE_LIMIT_MESSAGES": "0",
+            # The port of the default allowed WebSocket origins (http://127.0.0.1:PORT).
+            "PORT": str(self.port),
             **env_overrides,
         }
         LOG_DIR.mkdir(parents=True, exist_ok=True)
