@@ -1,16 +1,29 @@
-"""`python -m config.serve ARGS`: daphne's command line, closing oversize frames with 1009.
+"""`python -m config.serve ARGS`: daphne's command line, with two fixes for a public server.
 
-Daphne enforces `--websocket-max-message-size` / `--websocket-max-frame-size`
-through autobahn, whose default on a violation is to drop the TCP
-connection. The contract says a frame over 64 KiB closes the socket with
-code 1009, so the factory is told to fail with a closing handshake instead.
+1. Frames over the size limit close with 1009. Daphne enforces
+   `--websocket-max-message-size` / `--websocket-max-frame-size` through
+   autobahn, whose default on a violation is to drop the TCP connection. The
+   contract says a frame over 64 KiB closes the socket with code 1009, so the
+   factory is told to fail with a closing handshake instead.
+2. Slow clients cannot hold connections: `--request-timeout SECONDS` (ours,
+   default 30). Twisted's HTTP channel restarts its idle timer on every byte
+   received, so a client trickling a request a byte at a time is never timed
+   out. Here the timer is not restarted by data: a request must arrive whole
+   within SECONDS of the connection opening or of the previous response, or
+   the connection is closed. Once a request has arrived the timer stops and
+   daphne's `--http-timeout` bounds the application's answer instead; a
+   WebSocket, once upgraded, is kept alive by `--ping-interval`/`--ping-timeout`.
 """
 
 import logging
 import os
+import sys
 
 from autobahn.twisted.websocket import WebSocketServerFactory
 from daphne.cli import CommandLineInterface
+from daphne.http_protocol import HTTPFactory
+from twisted.protocols import basic
+from twisted.web.http import HTTPChannel
 
 _reset = WebSocketServerFactory.resetProtocolOptions
 
@@ -20,9 +33,38 @@ def _reset_with_close_frame(self):
     self.failByDrop = False
 
 
-WebSocketServerFactory.resetProtocolOptions = _reset_with_close_frame
+def _data_received_without_resetting_the_timer(self, data):
+    basic.LineReceiver.dataReceived(self, data)
+
+
+def _request_timeout(argv: list[str]) -> tuple[int, list[str]]:
+    """`--request-timeout N` taken out of daphne's arguments: (N, the rest)."""
+    seconds, rest, args = 30, [], iter(argv)
+    for arg in args:
+        if arg == "--request-timeout":
+            seconds = int(next(args))
+        elif arg.startswith("--request-timeout="):
+            seconds = int(arg.split("=", 1)[1])
+        else:
+            rest.append(arg)
+    return seconds, rest
+
+
+def _install(request_timeout: int) -> None:
+    WebSocketServerFactory.resetProtocolOptions = _reset_with_close_frame
+    HTTPChannel.dataReceived = _data_received_without_resetting_the_timer
+    _factory_init = HTTPFactory.__init__
+
+    def factory_init(self, server):
+        _factory_init(self, server)
+        self.timeOut = request_timeout
+
+    HTTPFactory.__init__ = factory_init
+
 
 if __name__ == "__main__":
+    timeout, sys.argv[1:] = _request_timeout(sys.argv[1:])
+    _install(timeout)
     CommandLineInterface.entrypoint()
     # The reactor has stopped. A worker thread of database_sync_to_async that
     # was sending an event when it stopped (a disconnect handler announcing

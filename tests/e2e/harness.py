@@ -49,7 +49,7 @@ def database_url() -> str:
 class DaphneServer:
     """One daphne process serving config.asgi on a free loopback port."""
 
-    def __init__(self, **env_overrides: str):
+    def __init__(self, *, request_timeout: int = 30, **env_overrides: str):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.ws_url = f"ws://127.0.0.1:{self.port}"
@@ -81,6 +81,19 @@ class DaphneServer:
                 "65536",
                 "--websocket-max-frame-size",
                 "65536",
+                # The time limits of scripts/run; tests of slow clients shorten the first.
+                "--request-timeout",
+                str(request_timeout),
+                "--http-timeout",
+                "60",
+                "--websocket_connect_timeout",
+                "5",
+                "--ping-interval",
+                "20",
+                "--ping-timeout",
+                "30",
+                "--websocket_timeout",
+                "86400",
                 "config.asgi:application",
             ],
             cwd=ROOT,
