@@ -13,6 +13,9 @@
    the connection is closed. Once a request has arrived the timer stops and
    daphne's `--http-timeout` bounds the application's answer instead; a
    WebSocket, once upgraded, is kept alive by `--ping-interval`/`--ping-timeout`.
+3. The access log leaves out query strings: they carry search terms
+   (`/api/search/?q=...`) and WebSocket tickets. Daphne's access log writes
+   the request's full URI; here it gets the path alone.
 """
 
 import logging
@@ -20,6 +23,7 @@ import os
 import sys
 
 from autobahn.twisted.websocket import WebSocketServerFactory
+from daphne.access import AccessLogGenerator
 from daphne.cli import CommandLineInterface
 from daphne.http_protocol import HTTPFactory
 from twisted.protocols import basic
@@ -35,6 +39,15 @@ def _reset_with_close_frame(self):
 
 def _data_received_without_resetting_the_timer(self, data):
     basic.LineReceiver.dataReceived(self, data)
+
+
+_log_action = AccessLogGenerator.__call__
+
+
+def _log_action_without_query(self, protocol, action, details):
+    if isinstance(details.get("path"), str):
+        details = {**details, "path": details["path"].split("?", 1)[0]}
+    return _log_action(self, protocol, action, details)
 
 
 def _request_timeout(argv: list[str]) -> tuple[int, list[str]]:
@@ -53,6 +66,7 @@ def _request_timeout(argv: list[str]) -> tuple[int, list[str]]:
 def _install(request_timeout: int) -> None:
     WebSocketServerFactory.resetProtocolOptions = _reset_with_close_frame
     HTTPChannel.dataReceived = _data_received_without_resetting_the_timer
+    AccessLogGenerator.__call__ = _log_action_without_query
     _factory_init = HTTPFactory.__init__
 
     def factory_init(self, server):
@@ -71,4 +85,5 @@ if __name__ == "__main__":
     # presence offline, say) waits forever on async_to_sync for the stopped
     # loop, and the interpreter's exit would join it: leave without waiting.
     logging.shutdown()
+    sys.stdout.flush()  # the access log, which os._exit would not write out
     os._exit(0)

@@ -77,3 +77,18 @@ async def test_an_unknown_path_is_refused_and_the_ticket_still_opens_the_chat(se
     assert '"hello"' in await ws.recv()
     await ws.close()
     assert "Traceback" not in server.log_path.read_text()
+
+
+async def test_the_access_log_has_paths_without_query_strings(start_server):
+    server = start_server()
+    alice = ChatClient(server)
+    alice.call("GET", "/api/search/?q=zebrasecret&page_size=5")
+    ticket = alice.call("POST", "/api/auth/ws-ticket/")["ticket"]
+    ws = await websockets.connect(f"{server.ws_url}/ws/chat/?ticket={ticket}")
+    await ws.recv()
+    await ws.close()
+    server.stop()
+    log = server.log_path.read_text()
+    assert '"GET /api/search/" 200' in log
+    assert "WSCONNECT /ws/chat/" in log
+    assert "zebrasecret" not in log and ticket not in log and "?" not in log
