@@ -21,6 +21,14 @@ urlpatterns = [
     path("api/auth/", include("accounts.urls")),
     path("api/", include("rooms.urls")),
     path("api/", include("messaging.urls")),
+    # The link of the password-reset email: a page of the single-page app, which
+    # posts uid and token to /api/auth/password/reset/confirm/. Named as
+    # dj-rest-auth's reset form looks it up.
+    re_path(
+        r"^reset-password/(?P<uid>[0-9A-Za-z]+)/(?P<token>[0-9A-Za-z-]+)/?$",
+        views.spa,
+        name="password_reset_confirm",
+    ),
     # Everything else is the single-page app, which routes on the client.
     re_path(r"^(?!api/|admin/|static/|ws/).*$", views.spa, name="spa"),
 ]
