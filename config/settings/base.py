@@ -186,6 +186,8 @@ ACCOUNT_SIGNUP_FIELDS = ["username*", "email", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_UNIQUE_EMAIL = False
 ACCOUNT_RATE_LIMITS = False  # behind dj-rest-auth the DRF scoped throttles apply
+# Usernames: NFKC, no reserved, confusable, bidi or invisible names (accounts.names).
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 # Email (password resets): SMTP from the EMAIL_* variables, unless EMAIL_BACKEND
 # names another. The console backend, which would print reset links into the
 # logs, is the default only with DJANGO_DEBUG.
