@@ -82,9 +82,5 @@ def username_check_confusable(username: str) -> None:
     """ValidationError if `username` looks like another user's name (equal keys, different names)."""
     from .models import User
 
-    if (
-        User.objects.filter(name_key=username_key(username))
-        .exclude(username__iexact=username)
-        .exists()
-    ):
+    if User.objects.filter(name_key=username_key(username)).exclude(username__iexact=username).exists():
         raise ValidationError("This username looks too much like an existing one.", code="confusable")

@@ -10,7 +10,9 @@ from django.core.exceptions import ImproperlyConfigured
 def _checked(origins: list[str]) -> list[str]:
     """The allowed origins, each `scheme://host[:port]` (or `*`); anything else is a setup error."""
     for origin in origins:
-        if origin != "*" and (urlparse(origin).scheme not in ("http", "https") or not urlparse(origin).hostname):
+        if origin != "*" and (
+            urlparse(origin).scheme not in ("http", "https") or not urlparse(origin).hostname
+        ):
             raise ImproperlyConfigured(f"CHAT_ALLOWED_ORIGINS: {origin!r} is not scheme://host[:port]")
     return origins
 

@@ -30,7 +30,9 @@ def auth_rate(settings):
 
 
 def login(client, username, password, **headers):
-    return client.post("/api/auth/login/", {"username": username, "password": password}, format="json", **headers)
+    return client.post(
+        "/api/auth/login/", {"username": username, "password": password}, format="json", **headers
+    )
 
 
 def test_a_rotating_x_forwarded_for_does_not_dodge_the_throttle(make_client, auth_rate):
@@ -90,9 +92,7 @@ def test_the_admin_login_locks_out_after_the_failure_limit(client, settings):
     staff = UserFactory(is_staff=True, is_superuser=True)
 
     def admin_login(password):
-        return client.post(
-            "/admin/login/?next=/admin/", {"username": staff.username, "password": password}
-        )
+        return client.post("/admin/login/?next=/admin/", {"username": staff.username, "password": password})
 
     first = admin_login("wrong")
     assert first.status_code == 200  # the form again, with its error

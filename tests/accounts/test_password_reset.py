@@ -6,8 +6,8 @@ import pytest
 from django.core import mail
 from rest_framework.authtoken.models import Token
 
-from ..factories import PASSWORD, UserFactory, token_for
 from ..config.test_posture import settings_with
+from ..factories import PASSWORD, UserFactory, token_for
 
 pytestmark = pytest.mark.django_db
 
@@ -29,13 +29,18 @@ def confirm(client, uid, token, password=NEW):
 
 def test_known_and_unknown_emails_get_the_same_answer(make_client):
     UserFactory(email="ada@example.com")
-    known, unknown = ask_reset(make_client(), "ada@example.com"), ask_reset(make_client(), "nobody@example.com")
+    known, unknown = (
+        ask_reset(make_client(), "ada@example.com"),
+        ask_reset(make_client(), "nobody@example.com"),
+    )
     assert (known.status_code, known.json()) == (unknown.status_code, unknown.json())
     assert known.status_code == 200
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["ada@example.com"]
 
 
-def test_the_emailed_link_resets_the_password_once(make_client, client, sent_events, django_capture_on_commit_callbacks):
+def test_the_emailed_link_resets_the_password_once(
+    make_client, client, sent_events, django_capture_on_commit_callbacks
+):
     user = UserFactory(email="ada@example.com")
     old_key = token_for(user)
     ask_reset(make_client(), "ada@example.com")
@@ -84,6 +89,9 @@ def test_a_failing_mail_server_is_logged_without_the_link_and_answers_the_same(m
 
 def test_the_console_backend_is_the_default_only_when_debugging():
     assert settings_with({})["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
-    assert settings_with({"DJANGO_DEBUG": "true"})["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+    assert (
+        settings_with({"DJANGO_DEBUG": "true"})["EMAIL_BACKEND"]
+        == "django.core.mail.backends.console.EmailBackend"
+    )
     chosen = settings_with({"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"})
     assert chosen["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"

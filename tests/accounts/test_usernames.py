@@ -53,7 +53,9 @@ def test_an_unlike_name_in_another_script_registers(make_client):
     assert User.objects.filter(username="виктор").exists()
 
 
-@pytest.mark.parametrize("name", ["admin", "Admin", "ADMINISTRATOR", "root", "support", "moderator", "аdmin", "ｓｔａｆｆ"])
+@pytest.mark.parametrize(
+    "name", ["admin", "Admin", "ADMINISTRATOR", "root", "support", "moderator", "аdmin", "ｓｔａｆｆ"]
+)
 def test_reserved_names_are_refused(make_client, name):
     assert "reserved" in username_error(register(make_client(), name))
 

@@ -31,7 +31,9 @@ def policy_of(response) -> dict[str, str]:
     return {name: value for name, _, value in (d.partition(" ") for d in directives)}
 
 
-@pytest.mark.parametrize("path", ["/", "/rooms/1", "/admin/login/", "/api/schema/", "/healthz", "/api/rooms/"])
+@pytest.mark.parametrize(
+    "path", ["/", "/rooms/1", "/admin/login/", "/api/schema/", "/healthz", "/api/rooms/"]
+)
 def test_every_page_has_the_policy(client, path):
     assert policy_of(client.get(path)) == POLICY
 
@@ -61,7 +63,12 @@ def settings_with(env: dict) -> dict:
     )
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "EMAIL_"))}
     out = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, check=True
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 

@@ -49,8 +49,13 @@ def database_url() -> str:
 class DaphneServer:
     """One daphne process serving config.asgi on a free loopback port."""
 
-    def __init__(self, *, request_timeout: int = 30, **env_overrides: str):
+    def __init__(self, *, request_timeout: int = 30, extra_origins: tuple[str, ...] = (), **env_overrides: str):
+        """`extra_origins`: pages besides the server's own that may open its WebSocket
+        (e.g. a TcpProxy's URL); `env_overrides` win over the harness's environment."""
         self.port = free_port()
+        if extra_origins:
+            own = (f"http://127.0.0.1:{self.port}", f"http://localhost:{self.port}")
+            env_overrides = {"CHAT_ALLOWED_ORIGINS": ",".join((*own, *extra_origins)), **env_overrides}
         self.url = f"http://127.0.0.1:{self.port}"
         self.ws_url = f"ws://127.0.0.1:{self.port}"
         env = {
@@ -241,7 +246,8 @@ class TcpProxy:
     refuses new ones until `restore()`, as a lost network would.
     """
 
-    def __init__(self, target_port: int):
+    def __init__(self, target_port: int = 0):
+        """`target_port` may be set later (`proxy.target_port = ...`), before the first connection."""
         import threading
 
         self.target_port = target_port

@@ -33,7 +33,10 @@ def collected_static():
     """The admin's and Swagger UI's files collected with their hashed names, as scripts/run does."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.base"}
     subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"], cwd=ROOT, env=env, check=True
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
     )
 
 
