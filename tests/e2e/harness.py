@@ -49,7 +49,9 @@ def database_url() -> str:
 class DaphneServer:
     """One daphne process serving config.asgi on a free loopback port."""
 
-    def __init__(self, *, request_timeout: int = 30, extra_origins: tuple[str, ...] = (), **env_overrides: str):
+    def __init__(
+        self, *, request_timeout: int = 30, extra_origins: tuple[str, ...] = (), **env_overrides: str
+    ):
         """`extra_origins`: pages besides the server's own that may open its WebSocket
         (e.g. a TcpProxy's URL); `env_overrides` win over the harness's environment."""
         self.port = free_port()
