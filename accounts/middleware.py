@@ -3,7 +3,6 @@
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 
 from .services import ws_ticket_redeem
@@ -11,11 +10,7 @@ from .services import ws_ticket_redeem
 
 @database_sync_to_async
 def _user_for_ticket(ticket: str):
-    user_id = ws_ticket_redeem(ticket=ticket)
-    if user_id is None:
-        return AnonymousUser()
-    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
-    return user or AnonymousUser()
+    return ws_ticket_redeem(ticket=ticket) or AnonymousUser()
 
 
 class TicketAuthMiddleware:

@@ -1,8 +1,9 @@
 """ASGI entry point: HTTP goes to Django, `/ws/chat/` to the chat consumer.
 
 Served by daphne (`daphne config.asgi:application`). The WebSocket stack is
-Origin check -> ticket authentication -> URL router, as the contract's
-WebSocket section requires.
+Origin check -> URL router -> ticket authentication -> consumer: a path no
+route serves is refused before any ticket is redeemed, so the ticket still
+opens the right path afterwards.
 """
 
 import os
@@ -15,14 +16,28 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import WebsocketDenier  # noqa: E402
+from django.urls import URLPattern, re_path  # noqa: E402
 
 from accounts.middleware import TicketAuthMiddleware  # noqa: E402
 from messaging.origin import OptionalOriginValidator  # noqa: E402
 from messaging.routing import websocket_urlpatterns  # noqa: E402
 
+
+def _authenticated(route: URLPattern) -> URLPattern:
+    """`route` with its consumer behind TicketAuthMiddleware."""
+    return URLPattern(route.pattern, TicketAuthMiddleware(route.callback), route.default_args, route.name)
+
+
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": OptionalOriginValidator(TicketAuthMiddleware(URLRouter(websocket_urlpatterns))),
+        "websocket": OptionalOriginValidator(
+            URLRouter(
+                [_authenticated(route) for route in websocket_urlpatterns]
+                # Any other path: the handshake is refused (daphne answers 403), the ticket untouched.
+                + [re_path(r"", WebsocketDenier.as_asgi())]
+            )
+        ),
     }
 )

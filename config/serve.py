@@ -1,41 +1,60 @@
-"""`python -m config.serve ARGS`: daphne's command line, with two changes to its WebSocket.
+"""`python -m config.serve ARGS`: daphne's command line, with five fixes for a public chat server.
 
-- **Oversize frames close with 1009.** Daphne enforces
-  `--websocket-max-message-size` / `--websocket-max-frame-size` through
-  autobahn, whose default on a violation is to drop the TCP connection. The
-  contract says a frame over 64 KiB closes the socket with code 1009, so the
-  factory is told to fail with a closing handshake instead.
-- **A socket that does not read is closed with 4008.** Daphne hands every
-  frame to Twisted, which buffers what the peer has not taken yet without
-  limit. When more than CHAT_SOCKET_BUFFER_BYTES wait unsent for one socket,
-  it is closed with 4008 ("too slow: reconnect and catch up",
-  docs/protocol.md) and nothing more is queued for it; autobahn drops the
-  connection if the peer does not answer the close within its close timeout.
-- **A frame goes out at once when nothing waits before it.** Twisted buffers
-  every write and sends it on the next writable event, which costs two
-  epoll changes and a loop turn per frame; as asyncio's own transports do, a
-  TCP write with an empty buffer is tried on the socket first, and only what
-  the kernel does not take is buffered.
+1. Frames over the size limit close with 1009. Daphne enforces
+   `--websocket-max-message-size` / `--websocket-max-frame-size` through
+   autobahn, whose default on a violation is to drop the TCP connection. The
+   contract says a frame over 64 KiB closes the socket with code 1009, so the
+   factory is told to fail with a closing handshake instead.
+2. Slow clients cannot hold connections: `--request-timeout SECONDS` (ours,
+   default 30). Twisted's HTTP channel restarts its idle timer on every byte
+   received, so a client trickling a request a byte at a time is never timed
+   out. Here the timer is not restarted by data: a request must arrive whole
+   within SECONDS of the connection opening or of the previous response, or
+   the connection is closed. Once a request has arrived the timer stops and
+   daphne's `--http-timeout` bounds the application's answer instead; a
+   WebSocket, once upgraded, is kept alive by `--ping-interval`/`--ping-timeout`.
+3. The access log leaves out query strings: they carry search terms
+   (`/api/search/?q=...`) and WebSocket tickets. Daphne's access log writes
+   the request's full URI; here it gets the path alone.
+4. A socket that does not read is closed with 4008. Daphne hands every
+   frame to Twisted, which buffers what the peer has not taken yet without
+   limit. When more than CHAT_SOCKET_BUFFER_BYTES wait unsent for one socket,
+   it is closed with 4008 ("too slow: reconnect and catch up",
+   docs/protocol.md) and nothing more is queued for it; autobahn drops the
+   connection if the peer does not answer the close within its close timeout.
+5. A frame goes out at once when nothing waits before it. Twisted buffers
+   every write and sends it on the next writable event, which costs two
+   epoll changes and a loop turn per frame; as asyncio's own transports do, a
+   TCP write with an empty buffer is tried on the socket first, and only what
+   the kernel does not take is buffered.
 """
 
 import logging
 import os
+import sys
 
 from autobahn.twisted.websocket import WebSocketServerFactory
+from daphne.access import AccessLogGenerator
 from daphne.cli import CommandLineInterface
+from daphne.http_protocol import HTTPFactory
+from twisted.protocols import basic
 from daphne.ws_protocol import WebSocketProtocol
 from twisted.internet import tcp
+from twisted.web.http import HTTPChannel
 
 CLOSE_TOO_SLOW = 4008
-_reset = WebSocketServerFactory.resetProtocolOptions
-_server_send = WebSocketProtocol.serverSend
-_tcp_write = tcp.Connection.write
 logger = logging.getLogger("config.serve")
+
+_reset = WebSocketServerFactory.resetProtocolOptions
 
 
 def _reset_with_close_frame(self):
     _reset(self)
     self.failByDrop = False
+
+
+_server_send = WebSocketProtocol.serverSend
+_tcp_write = tcp.Connection.write
 
 
 def unsent_bytes(transport) -> int:
@@ -75,15 +94,55 @@ def _tcp_write_now(self, data):
     _tcp_write(self, data)
 
 
-WebSocketServerFactory.resetProtocolOptions = _reset_with_close_frame  # type: ignore[method-assign]
-tcp.Connection.write = _tcp_write_now  # type: ignore[method-assign]
-WebSocketProtocol.serverSend = _server_send_bounded
+def _data_received_without_resetting_the_timer(self, data):
+    basic.LineReceiver.dataReceived(self, data)
+
+
+_log_action = AccessLogGenerator.__call__
+
+
+def _log_action_without_query(self, protocol, action, details):
+    if isinstance(details.get("path"), str):
+        details = {**details, "path": details["path"].split("?", 1)[0]}
+    return _log_action(self, protocol, action, details)
+
+
+def _request_timeout(argv: list[str]) -> tuple[int, list[str]]:
+    """`--request-timeout N` taken out of daphne's arguments: (N, the rest)."""
+    seconds, rest, args = 30, [], iter(argv)
+    for arg in args:
+        if arg == "--request-timeout":
+            seconds = int(next(args))
+        elif arg.startswith("--request-timeout="):
+            seconds = int(arg.split("=", 1)[1])
+        else:
+            rest.append(arg)
+    return seconds, rest
+
+
+def _install(request_timeout: int) -> None:
+    WebSocketServerFactory.resetProtocolOptions = _reset_with_close_frame
+    HTTPChannel.dataReceived = _data_received_without_resetting_the_timer
+    AccessLogGenerator.__call__ = _log_action_without_query
+    WebSocketProtocol.serverSend = _server_send_bounded
+    tcp.Connection.write = _tcp_write_now
+    _factory_init = HTTPFactory.__init__
+
+    def factory_init(self, server):
+        _factory_init(self, server)
+        self.timeOut = request_timeout
+
+    HTTPFactory.__init__ = factory_init
+
 
 if __name__ == "__main__":
+    timeout, sys.argv[1:] = _request_timeout(sys.argv[1:])
+    _install(timeout)
     CommandLineInterface.entrypoint()
     # The reactor has stopped. A worker thread of database_sync_to_async that
     # was sending an event when it stopped (a disconnect handler announcing
     # presence offline, say) waits forever on async_to_sync for the stopped
     # loop, and the interpreter's exit would join it: leave without waiting.
     logging.shutdown()
+    sys.stdout.flush()  # the access log, which os._exit would not write out
     os._exit(0)

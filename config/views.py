@@ -42,7 +42,7 @@ async def healthz(request):
     return JsonResponse(body, status=200 if body["status"] == "ok" else 503)
 
 
-def spa(request):
+def spa(request, **route):
     """The React app's index.html for any non-API path; a plain page if it is not built."""
     index = settings.FRONTEND_DIST / "index.html"
     if index.is_file():

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
+from accounts.names import has_bidi_control, has_visible_character
 from accounts.serializers import user_to_dict
 from messaging import events
 from messaging.presence import online_user_ids
@@ -26,19 +27,22 @@ REASON_MAX = 500
 def _clean_name(name) -> str:
     if not isinstance(name, str) or not name.strip():
         raise Invalid("A room needs a name.")
-    name = name.strip()
-    if len(name) > NAME_MAX:
-        raise Invalid(f"A room name has at most {NAME_MAX} characters.")
-    return name
+    return _clean_text(name, what="room name", limit=NAME_MAX)
 
 
 def _clean_text(value, *, what: str, limit: int) -> str:
-    """`value` stripped; Invalid unless it is text of at most `limit` characters."""
+    """`value` stripped; Invalid unless it is text of at most `limit` characters, with no
+    bidirectional control (U+202A-U+202E, U+2066-U+2069, marks) and, unless empty, a
+    visible character (`accounts.names`: a name must not be reversed or blank on screen)."""
     if not isinstance(value, str):
         raise Invalid(f"The {what} must be text.")
     value = value.strip()
     if len(value) > limit:
         raise Invalid(f"A {what} has at most {limit} characters.")
+    if has_bidi_control(value):
+        raise Invalid(f"A {what} may not contain bidirectional control characters.")
+    if value and not has_visible_character(value):
+        raise Invalid(f"A {what} needs at least one visible character.")
     return value
 
 

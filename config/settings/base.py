@@ -10,6 +10,7 @@ share rooms. The README lists every variable.
 """
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,20 @@ SECRET_KEY = _secret_key()
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+# The port the server is reached on (scripts/run listens on it).
+PORT = env.int("PORT", default=8000)
+# Pages that may open /ws/chat/: scheme://host[:port], compared in full
+# (messaging.origin). By default the http and https origins of ALLOWED_HOSTS on
+# PORT, and the CSRF-trusted origins (the public address behind a proxy).
+CHAT_ALLOWED_ORIGINS = env.list(
+    "CHAT_ALLOWED_ORIGINS",
+    default=[
+        "*" if host == "*" else f"{scheme}://{host}:{PORT}"
+        for host in ALLOWED_HOSTS
+        for scheme in ("http", "https")
+    ]
+    + CSRF_TRUSTED_ORIGINS,
+)
 
 INSTALLED_APPS = [
     "daphne",
@@ -61,6 +76,9 @@ INSTALLED_APPS = [
     "dj_rest_auth",
     "dj_rest_auth.registration",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "csp",
+    "axes",
     "accounts",
     "rooms",
     "messaging",
@@ -68,6 +86,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -76,6 +95,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last, as django-axes asks: it turns a lockout of /admin/login/ into its answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -166,6 +187,8 @@ else:
 # --- Accounts ---------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out client before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -180,12 +203,45 @@ ACCOUNT_SIGNUP_FIELDS = ["username*", "email", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_UNIQUE_EMAIL = False
 ACCOUNT_RATE_LIMITS = False  # behind dj-rest-auth the DRF scoped throttles apply
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# Usernames: NFKC, no reserved, confusable, bidi or invisible names (accounts.names).
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# Email (password resets): SMTP from the EMAIL_* variables, unless EMAIL_BACKEND
+# names another. The console backend, which would print reset links into the
+# logs, is the default only with DJANGO_DEBUG.
+EMAIL_BACKEND = env.str(
+    "EMAIL_BACKEND",
+    default="django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = 10  # seconds: a reset request never hangs on a dead mail server
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="chat@localhost")
 REST_AUTH = {
     "TOKEN_MODEL": "rest_framework.authtoken.models.Token",
     "SESSION_LOGIN": False,
     "USE_JWT": False,
+    # A password change must prove the old password (accounts.apis.PasswordChangeApi).
+    "OLD_PASSWORD_FIELD_ENABLED": True,
+    "PASSWORD_RESET_SERIALIZER": "accounts.serializers.PasswordResetSerializer",
 }
+# Login lockout (django-axes) for the API login and /admin/login/ alike: after
+# LOGIN_FAILURE_LIMIT wrong passwords for one username from one address, that
+# pair is refused for LOGIN_LOCKOUT_MINUTES (429). By pair, so a stranger
+# cannot lock a user out from everywhere by failing their password.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+# The client address as DRF's throttles see it (REMOTE_ADDR, or X-Forwarded-For
+# read through TRUSTED_PROXIES), so a forged header cannot dodge the lockout.
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
 # Seconds a WebSocket ticket stays redeemable (the contract caps it at 60).
 WS_TICKET_TTL = 60
 
@@ -204,6 +260,9 @@ REST_FRAMEWORK: dict[str, Any] = {
     },
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "rooms.errors.api_exception_handler",
+    # Proxies in front of the server whose X-Forwarded-For is trusted; 0: none,
+    # the client is the TCP peer and a client's own X-Forwarded-For is ignored.
+    "NUM_PROXIES": env.int("TRUSTED_PROXIES", default=0),
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
@@ -212,6 +271,10 @@ SPECTACULAR_SETTINGS = {
     "The WebSocket protocol is described in docs/protocol.md.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI's files from drf-spectacular-sidecar under /static/: /api/docs/
+    # loads nothing from another origin, as the Content-Security-Policy asks.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
@@ -259,7 +322,30 @@ if env.bool("DJANGO_SECURE", default=False):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
-    SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=3600)
+    # A year, the duration browsers' preload lists ask for; subdomains only if told.
+    SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_SUBDOMAINS", default=False)
+
+# --- Content-Security-Policy (django-csp) -----------------------------------
+# The API token sits in the web app's localStorage, so no script may run but
+# the app's own files: no inline script, nothing from another origin. The app
+# (Vite's hashed files), the admin and Swagger UI (drf-spectacular's split view,
+# whose init script is a file too) all load from 'self'. 'self' in connect-src
+# covers the same-origin ws:// and wss:// of /ws/chat/. The favicon is a data: URL.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LOGGING = {
     "version": 1,

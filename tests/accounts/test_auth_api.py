@@ -100,7 +100,7 @@ def test_ws_ticket_is_single_use_and_short_lived(api, user):
     assert response.status_code == 201
     body = response.json()
     assert 0 < body["expires_in"] <= 60
-    assert ws_ticket_redeem(ticket=body["ticket"]) == user.pk
+    assert ws_ticket_redeem(ticket=body["ticket"]) == user
     assert ws_ticket_redeem(ticket=body["ticket"]) is None
 
 

@@ -57,8 +57,15 @@ def database_url() -> str:
 class DaphneServer:
     """One daphne process serving config.asgi on a free loopback port."""
 
-    def __init__(self, **env_overrides: str):
+    def __init__(
+        self, *, request_timeout: int = 30, extra_origins: tuple[str, ...] = (), **env_overrides: str
+    ):
+        """`extra_origins`: pages besides the server's own that may open its WebSocket
+        (e.g. a TcpProxy's URL); `env_overrides` win over the harness's environment."""
         self.port = free_port()
+        if extra_origins:
+            own = (f"http://127.0.0.1:{self.port}", f"http://localhost:{self.port}")
+            env_overrides = {"CHAT_ALLOWED_ORIGINS": ",".join((*own, *extra_origins)), **env_overrides}
         self.url = f"http://127.0.0.1:{self.port}"
         self.ws_url = f"ws://127.0.0.1:{self.port}"
         env = {
@@ -71,6 +78,8 @@ class DaphneServer:
             "SEARCH_THROTTLE_RATE": "10000/min",
             "CHAT_RATE_LIMIT_MESSAGES": "0",
             **{name: "0" for name in PER_USER_CAPS},
+            # The port of the default allowed WebSocket origins (http://127.0.0.1:PORT).
+            "PORT": str(self.port),
             **env_overrides,
         }
         LOG_DIR.mkdir(parents=True, exist_ok=True)
@@ -89,6 +98,19 @@ class DaphneServer:
                 "65536",
                 "--websocket-max-frame-size",
                 "65536",
+                # The time limits of scripts/run; tests of slow clients shorten the first.
+                "--request-timeout",
+                str(request_timeout),
+                "--http-timeout",
+                "60",
+                "--websocket_connect_timeout",
+                "5",
+                "--ping-interval",
+                "20",
+                "--ping-timeout",
+                "30",
+                "--websocket_timeout",
+                "86400",
                 "config.asgi:application",
             ],
             cwd=ROOT,
@@ -236,7 +258,8 @@ class TcpProxy:
     refuses new ones until `restore()`, as a lost network would.
     """
 
-    def __init__(self, target_port: int):
+    def __init__(self, target_port: int = 0):
+        """`target_port` may be set later (`proxy.target_port = ...`), before the first connection."""
         import threading
 
         self.target_port = target_port

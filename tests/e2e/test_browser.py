@@ -66,10 +66,13 @@ def test_two_people_chat_in_a_room_and_one_to_one(browser, ui_server):
     bob.context.close()
 
 
-def test_messages_missed_during_a_network_cut_appear_once(browser, ui_server):
+def test_messages_missed_during_a_network_cut_appear_once(browser, built_frontend, start_server):
     from playwright.sync_api import expect
 
-    proxy = TcpProxy(ui_server.port)
+    # Bob's page is served through the proxy, another origin, so the server must allow it.
+    proxy = TcpProxy()
+    ui_server = start_server(extra_origins=(proxy.url,))
+    proxy.target_port = ui_server.port
     try:
         suffix = uuid.uuid4().hex[:6]
         alice = sign_up(browser, ui_server.url, f"alice{suffix}")

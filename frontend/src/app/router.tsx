@@ -2,7 +2,7 @@ import { createBrowserRouter, Navigate, Outlet, useLocation } from 'react-router
 import { useAuthToken } from '@/features/auth/hooks/use-auth-token';
 import { ChatLayout } from './routes/ChatLayout';
 import { HomeRoute } from './routes/HomeRoute';
-import { LoginRoute, SignupRoute } from './routes/AuthRoutes';
+import { ForgotPasswordRoute, LoginRoute, ResetPasswordRoute, SignupRoute } from './routes/AuthRoutes';
 import { RoomRoute } from './routes/RoomRoute';
 import { SearchRoute } from './routes/SearchRoute';
 import { RealtimeProvider } from './realtime/RealtimeProvider';
@@ -20,7 +20,8 @@ function RequireAuth() {
 }
 
 /**
- * Routes: `/login`, `/signup`, `/` (room list), `/rooms/:roomId`,
+ * Routes: `/login`, `/signup`, `/forgot-password`, `/reset-password/:uid/:token`
+ * (the reset email's link), `/` (room list), `/rooms/:roomId`,
  * `/search?q=&room=`; anything
  * else goes to `/`. Django serves index.html for every non-API path, so deep
  * links work on reload.
@@ -29,6 +30,8 @@ export function createAppRouter() {
   return createBrowserRouter([
     { path: '/login', element: <LoginRoute /> },
     { path: '/signup', element: <SignupRoute /> },
+    { path: '/forgot-password', element: <ForgotPasswordRoute /> },
+    { path: '/reset-password/:uid/:token', element: <ResetPasswordRoute /> },
     {
       element: <RequireAuth />,
       children: [

@@ -1,5 +1,7 @@
-import { Navigate, useLocation } from 'react-router';
+import { Navigate, useLocation, useParams } from 'react-router';
+import { ForgotPasswordForm } from '@/features/auth/components/ForgotPasswordForm';
 import { LoginForm } from '@/features/auth/components/LoginForm';
+import { ResetPasswordForm } from '@/features/auth/components/ResetPasswordForm';
 import { SignupForm } from '@/features/auth/components/SignupForm';
 import { useAuthToken } from '@/features/auth/hooks/use-auth-token';
 
@@ -21,4 +23,15 @@ export function SignupRoute() {
   const token = useAuthToken();
   if (token) return <Navigate to="/" replace />;
   return <SignupForm />;
+}
+
+/** `/forgot-password`: ask for a reset link by email. */
+export function ForgotPasswordRoute() {
+  return <ForgotPasswordForm />;
+}
+
+/** `/reset-password/:uid/:token`: the reset email's link, logged in or not (the reset ends every session). */
+export function ResetPasswordRoute() {
+  const { uid = '', token = '' } = useParams();
+  return <ResetPasswordForm uid={uid} token={token} />;
 }

@@ -68,6 +68,9 @@ export function LoginForm() {
         <button type="submit" className="button button--primary button--block" disabled={loginMutation.isPending}>
           {loginMutation.isPending ? 'Logging in…' : 'Log in'}
         </button>
+        <p className="form-aside">
+          <Link to="/forgot-password">Forgot your password?</Link>
+        </p>
       </form>
     </AuthCard>
   );
