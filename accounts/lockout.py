@@ -18,7 +18,7 @@ DETAIL = "Too many failed login attempts. Try again in {minutes} minutes."
 def client_ip(request: HttpRequest) -> str | None:
     """The client's address exactly as DRF's throttles see it (REMOTE_ADDR, or
     X-Forwarded-For read through NUM_PROXIES = TRUSTED_PROXIES)."""
-    return BaseThrottle().get_ident(request)
+    return BaseThrottle().get_ident(request)  # type: ignore[arg-type]  # reads only META
 
 
 def lockout_retry_after(request) -> int:
@@ -34,6 +34,7 @@ def lockout_detail(request) -> str:
 def lockout_response(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
     """AXES_LOCKOUT_CALLABLE: 429 with Retry-After; JSON `{"detail", "code"}` under /api/, text elsewhere."""
     retry_after = lockout_retry_after(request)
+    response: HttpResponse
     if request.path.startswith("/api/"):
         response = JsonResponse(
             {"detail": lockout_detail(request), "code": "rate_limited", "retry_after_ms": retry_after * 1000},

@@ -48,7 +48,7 @@ def _cache_take(key: str):
     if isinstance(cache, RedisCache):
         full_key = cache.make_and_validate_key(key)
         raw = cache._cache.get_client(full_key, write=True).getdel(full_key)
-        return None if raw is None else cache._cache._serializer.loads(raw)
+        return None if raw is None else cache._cache._serializer.loads(raw)  # type: ignore[attr-defined]
     value = cache.get(key)
     if value is None or not cache.delete(key):
         return None

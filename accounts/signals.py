@@ -21,12 +21,12 @@ _WATCHED = {"is_active", "is_staff", "is_superuser", "password"}
 
 @receiver(pre_save, sender=User)
 def _remember_stored_rights(sender, instance: User, update_fields=None, **kwargs):
-    instance._stored_rights = None
+    instance.__dict__["_stored_rights"] = None
     if instance._state.adding or instance.pk is None:
         return
     if update_fields is not None and not _WATCHED & set(update_fields):
         return  # e.g. login's last_login: no query
-    instance._stored_rights = (
+    instance.__dict__["_stored_rights"] = (
         User.objects.filter(pk=instance.pk).values_list("is_active", "is_staff", "is_superuser").first()
     )
 
@@ -38,8 +38,8 @@ def _end_sessions_on_change(sender, instance: User, created: bool, **kwargs):
     # set_password() keeps the raw password in _password until save() has run
     # the validators' password_changed hooks; a hash upgrade at login clears it
     # first, so only a real change of password counts.
-    password_changed = instance._password is not None
-    stored = getattr(instance, "_stored_rights", None)
+    password_changed = instance.__dict__.get("_password") is not None
+    stored = instance.__dict__.get("_stored_rights")
     reason = None
     if stored is not None and stored[0] and not instance.is_active:
         reason = "deactivated"

@@ -37,9 +37,9 @@ from autobahn.twisted.websocket import WebSocketServerFactory
 from daphne.access import AccessLogGenerator
 from daphne.cli import CommandLineInterface
 from daphne.http_protocol import HTTPFactory
-from twisted.protocols import basic
 from daphne.ws_protocol import WebSocketProtocol
 from twisted.internet import tcp
+from twisted.protocols import basic
 from twisted.web.http import HTTPChannel
 
 CLOSE_TOO_SLOW = 4008
@@ -121,11 +121,11 @@ def _request_timeout(argv: list[str]) -> tuple[int, list[str]]:
 
 
 def _install(request_timeout: int) -> None:
-    WebSocketServerFactory.resetProtocolOptions = _reset_with_close_frame
-    HTTPChannel.dataReceived = _data_received_without_resetting_the_timer
+    WebSocketServerFactory.resetProtocolOptions = _reset_with_close_frame  # type: ignore[method-assign]
+    HTTPChannel.dataReceived = _data_received_without_resetting_the_timer  # type: ignore[method-assign]
     AccessLogGenerator.__call__ = _log_action_without_query
     WebSocketProtocol.serverSend = _server_send_bounded
-    tcp.Connection.write = _tcp_write_now
+    tcp.Connection.write = _tcp_write_now  # type: ignore[method-assign]
     _factory_init = HTTPFactory.__init__
 
     def factory_init(self, server):

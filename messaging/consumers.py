@@ -13,6 +13,7 @@ cleanup: out of every group, off the process's hub, presence entry removed.
 import asyncio
 import json
 import logging
+from typing import Any
 
 import redis
 from channels.consumer import get_handler_name
@@ -81,7 +82,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
     reconnects and catches up over REST.
     """
 
-    user = None
+    user: Any = None  # the ticket's User once connected
     ending = False
 
     async def __call__(self, scope, receive, send):
@@ -196,7 +197,8 @@ class ChatConsumer(AsyncWebsocketConsumer):
         if not isinstance(frame, dict):
             await self.send_error("bad_request", "A frame must be a JSON object.")
             return
-        handler = self.frame_handlers.get(frame.get("type")) if isinstance(frame.get("type"), str) else None
+        kind = frame.get("type")
+        handler = self.frame_handlers.get(kind) if isinstance(kind, str) else None
         client_id = frame.get("client_id") if isinstance(frame.get("client_id"), str) else None
         if handler is None:
             await self.send_error("bad_request", "Unknown frame type.", client_id=client_id)

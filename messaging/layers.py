@@ -84,11 +84,8 @@ class LocalChannels:
         """Put `channel` in the group; True when the group is new to this process."""
         if channel not in self.channels:
             raise RuntimeError("group_add() takes a channel of this process (self.channel_name).")
-        members = self.groups.get(key)
-        new = members is None
-        if new:
-            members = self.groups[key] = set()
-        members.add(channel)
+        new = key not in self.groups
+        self.groups.setdefault(key, set()).add(channel)
         self.channel_groups[channel].add(key)
         return new
 
@@ -177,7 +174,7 @@ class _RedisLoopLayer(RedisPubSubLoopLayer):
     def __init__(self, *args, queue_frames: int = 500, **kwargs):
         super().__init__(*args, **kwargs)
         self.local = LocalChannels(queue_frames)
-        self._shards = [_Shard(shard.host, self) for shard in self._shards]
+        self._shards: list[_Shard] = [_Shard(shard.host, self) for shard in self._shards]
 
     def _shards_for(self, keys: Iterable[str]) -> dict[_Shard, list[str]]:
         by_shard: dict[_Shard, list[str]] = {}

@@ -14,6 +14,7 @@ process's memory, which is exact for the embedded one-process default.
 
 import threading
 import time
+from typing import cast
 
 from django.conf import settings
 
@@ -83,13 +84,14 @@ class RedisPresence:
 
     def sockets_of(self, user_id: int) -> int:
         """How many live sockets the user has, over every server process."""
-        return int(self.client.zcount(self.conn_prefix + str(user_id), f"({time.time()}", "+inf"))
+        count = self.client.zcount(self.conn_prefix + str(user_id), f"({time.time()}", "+inf")
+        return int(cast(int, count))
 
     def online(self, user_ids: list[int]) -> set[int]:
         if not user_ids:
             return set()
         now = time.time()
-        scores = self.client.zmscore(self.users_key, user_ids)
+        scores = cast(list, self.client.zmscore(self.users_key, [str(uid) for uid in user_ids]))
         return {uid for uid, score in zip(user_ids, scores, strict=True) if score is not None and score > now}
 
 
@@ -148,7 +150,7 @@ class MemoryPresence:
             return {uid for uid in user_ids if self.users.get(uid, 0) > now}
 
 
-_store = None
+_store: RedisPresence | MemoryPresence | None = None
 _store_lock = threading.Lock()
 
 

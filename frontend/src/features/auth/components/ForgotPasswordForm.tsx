@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
-import { FormField } from '../../../components/FormField';
-import { ApiError, errorMessage, fieldErrors } from '../../../lib/api-client';
+import { FormField } from '@/components/FormField';
+import { ApiError, errorMessage, fieldErrors } from '@/lib/api-client';
 import { useRequestPasswordReset } from '../api/password-reset';
 import { AuthCard } from './AuthCard';
 
@@ -12,7 +12,9 @@ export function ForgotPasswordForm() {
   const reset = useRequestPasswordReset();
   const errors = fieldErrors(reset.error);
   const formError =
-    reset.error && !(reset.error instanceof ApiError && reset.error.status === 400) ? errorMessage(reset.error) : undefined;
+    reset.error && !(reset.error instanceof ApiError && reset.error.status === 400)
+      ? errorMessage(reset.error)
+      : undefined;
 
   function onSubmit(event: FormEvent) {
     event.preventDefault();

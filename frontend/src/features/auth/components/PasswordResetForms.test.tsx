@@ -1,6 +1,6 @@
 import { fireEvent, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { renderWithProviders } from '../../../test/render';
+import { renderWithProviders } from '@/test/render';
 import { ForgotPasswordForm } from './ForgotPasswordForm';
 import { ResetPasswordForm } from './ResetPasswordForm';
 
@@ -58,7 +58,10 @@ describe('ResetPasswordForm', () => {
   });
 
   it('says a used link is used and offers a new one', async () => {
-    vi.stubGlobal('fetch', vi.fn(async () => respond(400, { token: ['Invalid value'] })));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => respond(400, { token: ['Invalid value'] })),
+    );
     renderWithProviders(<ResetPasswordForm uid="2" token="used" />);
     fill('Fresh-pass-1', 'Fresh-pass-1');
     expect((await screen.findByTestId('form-error')).textContent).toBe(
@@ -68,7 +71,10 @@ describe('ResetPasswordForm', () => {
   });
 
   it('shows the password rules under the field', async () => {
-    vi.stubGlobal('fetch', vi.fn(async () => respond(400, { new_password2: ['This password is too common.'] })));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => respond(400, { new_password2: ['This password is too common.'] })),
+    );
     renderWithProviders(<ResetPasswordForm uid="2" token="t" />);
     fill('password', 'password');
     expect(await screen.findByText('This password is too common.')).toBeTruthy();

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
-import { FormField } from '../../../components/FormField';
-import { ApiError, errorMessage, fieldErrors } from '../../../lib/api-client';
+import { FormField } from '@/components/FormField';
+import { ApiError, errorMessage, fieldErrors } from '@/lib/api-client';
 import { useConfirmPasswordReset } from '../api/password-reset';
 import { AuthCard } from './AuthCard';
 
@@ -37,8 +37,8 @@ export function ResetPasswordForm({ uid, token }: { uid: string; token: string }
     >
       {confirm.isSuccess ? (
         <p className="form-notice" role="status" data-testid="reset-done">
-          Your password has been changed, and every session of your account has ended.{' '}
-          <Link to="/login">Log in</Link> with the new password.
+          Your password has been changed, and every session of your account has ended. <Link to="/login">Log in</Link>{' '}
+          with the new password.
         </p>
       ) : (
         <form onSubmit={onSubmit} noValidate className="form">
