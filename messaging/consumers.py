@@ -60,6 +60,17 @@ def _int_field(frame: dict, name: str) -> int:
     return value
 
 
+def _echoable(client_id) -> str | None:
+    """The frame's client_id if it can go back in an error frame (a string that is valid UTF-8)."""
+    if not isinstance(client_id, str):
+        return None
+    try:
+        client_id.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate
+        return None
+    return client_id
+
+
 @in_pool
 def _room_view(user, room_id: int) -> tuple[dict, int] | None:
     try:
@@ -199,7 +210,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
             return
         kind = frame.get("type")
         handler = self.frame_handlers.get(kind) if isinstance(kind, str) else None
-        client_id = frame.get("client_id") if isinstance(frame.get("client_id"), str) else None
+        client_id = _echoable(frame.get("client_id"))
         if handler is None:
             await self.send_error("bad_request", "Unknown frame type.", client_id=client_id)
             return
