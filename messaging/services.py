@@ -2,7 +2,8 @@
 the WebSocket consumer and admin alike (STYLE: "The write path of a message")."""
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from accounts.serializers import user_to_dict
@@ -35,75 +36,141 @@ def message_body_clean(body) -> str:
     return body
 
 
-def _check_may_post(membership: Membership, user) -> None:
+def _check_may_post(membership: Membership) -> None:
+    """Raise Forbidden unless the member may post now.
+
+    Reads the membership's `user` and `room` as loaded with it (their rows at
+    the time of the query), never a User object cached by a caller: a
+    deactivated account or a revoked staff right counts at once (issue 9).
+    """
+    user = membership.user
+    if not user.is_active:
+        raise Forbidden("This account is disabled.")
     if membership.is_muted:
         raise Forbidden("You are muted in this room.")
     if membership.room.is_locked and not (membership.is_moderator or user.is_staff):
         raise Forbidden("This room is locked: only its owner and moderators may post.")
 
 
-def _poster_membership(*, user, room_id: int, lock: bool = False) -> Membership:
-    """The membership through which `user` posts to the room; locks the room row if `lock`.
+def _refuse_non_member(*, room_id: int) -> None:
+    """Raise NotFound when the room does not exist, else Forbidden (not a member).
 
-    Raises NotFound when the room does not exist, Forbidden when the user is
-    not a member (of any kind of room: the contract's error codes list "not a
-    member" and "banned" under forbidden), is muted, or the room is locked to
-    plain members.
+    The contract lists "not a member" and "banned" under forbidden, for every
+    kind of room; only the REST API hides rooms of others (it asks
+    `room_for_reader` first).
     """
-    if lock:
-        # The room row lock first, in a statement of its own; the membership is read in the next.
-        # Under READ COMMITTED that read sees a ban, removal or mute committed while this waited
-        # (the moderation services take the same lock), so a send never slips in after a ban.
-        room = Room.objects.select_for_update().filter(pk=room_id).first()
-        if room is None:
-            raise NotFound("Room not found.")
-        membership = Membership.objects.filter(room=room, user=user).first()
-        if membership is None:
-            raise Forbidden("You are not a member of this room.")
-        membership.room = room
-    else:
-        membership = Membership.objects.select_related("room").filter(room_id=room_id, user=user).first()
-        if membership is None:
-            if not Room.objects.filter(pk=room_id).exists():
-                raise NotFound("Room not found.")
-            raise Forbidden("You are not a member of this room.")
-    _check_may_post(membership, user)
+    if not Room.objects.filter(pk=room_id).exists():
+        raise NotFound("Room not found.")
+    raise Forbidden("You are not a member of this room.")
+
+
+def _poster_membership(*, user, room_id: int) -> Membership:
+    """The membership through which `user` posts to the room, with `room` and `user` loaded.
+
+    One query. Raises NotFound when the room does not exist, Forbidden when
+    the user is not a member, is disabled, is muted, or the room is locked to
+    plain members (see _check_may_post).
+    """
+    membership = Membership.objects.select_related("room", "user").filter(room_id=room_id, user=user).first()
+    if membership is None:
+        _refuse_non_member(room_id=room_id)
+    _check_may_post(membership)
+    return membership
+
+
+def _poster_membership_locked(*, user, room_id: int, client_id: str | None) -> Membership:
+    """As _poster_membership, in one `SELECT ... FOR UPDATE OF room, membership`.
+
+    Annotates `existing_id`: the id of the author's message with `client_id`
+    in the room, or None (always None without a client_id).
+
+    Locking (PostgreSQL, READ COMMITTED): the room row is locked first and the
+    membership row second, the order of the `OF` list, which is the order every
+    moderation service takes them in (rooms.services._room_locked), so the two
+    never deadlock. A statement that waited for either lock re-reads the row's
+    newest version when the other transaction committed (EvalPlanQual): a
+    membership deleted by a ban or removal drops out of the result, a mute shows
+    `is_muted`, and a send that waited behind another sees its `last_seq`. The
+    `existing_id` subquery is not re-read: it keeps the statement's snapshot,
+    so it can miss a message committed while this waited; message_create
+    handles that case through the unique constraint. SQLite ignores
+    FOR UPDATE: its IMMEDIATE transactions take the database's write lock
+    at BEGIN, which serializes writers (config/settings/base.py).
+    """
+    rows = (
+        Membership.objects.select_related("room", "user")
+        .select_for_update(of=("room", "self"))
+        .filter(room_id=room_id, user=user)
+    )
+    if client_id is not None:
+        rows = rows.annotate(
+            existing_id=Subquery(
+                Message.objects.filter(
+                    room_id=OuterRef("room_id"), author_id=OuterRef("user_id"), client_id=client_id
+                ).values("pk")[:1]
+            )
+        )
+    membership = rows.first()
+    if membership is None:
+        _refuse_non_member(room_id=room_id)
+    if client_id is None:
+        membership.existing_id = None
+    _check_may_post(membership)
     return membership
 
 
 def message_create(*, room_id: int, author, body: str, client_id: str | None = None) -> tuple[Message, bool]:
     """Store a message and broadcast `message.new` after commit; returns (message, created).
 
-    In one transaction: lock the room row, check the author may post (member,
-    not muted, room not locked unless a moderator), return the original
-    message for a `client_id` the author already used in the room (created
-    False: nothing stored or broadcast), else take seq = room.last_seq + 1 and
-    insert. The row lock makes seq gapless and in commit order.
+    In one transaction of three queries: (1) lock the room and the author's
+    membership and read them, the author's account and any message the author
+    already sent with `client_id` (see _poster_membership_locked); (2) take
+    seq = room.last_seq + 1 by updating the room; (3) insert the message. The
+    room's row lock makes seq gapless and in commit order. For a `client_id`
+    the author already used in the room, the original message comes back
+    (created False: nothing stored or broadcast), also when the first send
+    committed while this one waited: its insert then breaks the unique
+    constraint, its transaction (the seq bump with it) rolls back, and the
+    original is read. Safe to call from several threads at once (each has
+    its own connection; nothing here is shared).
 
     Raises Invalid (body, client_id), NotFound (no such room), Forbidden (not a
-    member, muted, locked), RateLimited (messaging.ratelimit).
+    member, disabled account, muted, locked), RateLimited (messaging.ratelimit).
     """
     body = message_body_clean(body)
     if client_id is not None and (not isinstance(client_id, str) or not 0 < len(client_id) <= CLIENT_ID_MAX):
         raise Invalid(f"client_id is a string of 1 to {CLIENT_ID_MAX} characters.")
-    with transaction.atomic():
-        # Locks the room row until commit: the seq lock.
-        room = _poster_membership(user=author, room_id=room_id, lock=True).room
-        if client_id is not None:
-            existing = (
-                Message.objects.filter(room=room, author=author, client_id=client_id)
-                .select_related("author")
-                .first()
+    try:
+        with transaction.atomic():
+            membership = _poster_membership_locked(user=author, room_id=room_id, client_id=client_id)
+            if membership.existing_id is not None:
+                return Message.objects.select_related("author").get(pk=membership.existing_id), False
+            message_rate_check(user_id=author.pk)
+            room, now = membership.room, timezone.now()
+            seq = room.last_seq + 1
+            Room.objects.filter(pk=room.pk).update(last_seq=seq, last_activity_at=now)
+            message = Message.objects.create(
+                room=room, seq=seq, author=membership.user, body=body, client_id=client_id
             )
-            if existing is not None:
-                return existing, False
-        message_rate_check(user_id=author.pk)
-        now = timezone.now()
-        seq = room.last_seq + 1
-        Room.objects.filter(pk=room.pk).update(last_seq=seq, last_activity_at=now)
-        message = Message.objects.create(room=room, seq=seq, author=author, body=body, client_id=client_id)
-        events.message_new(room_id=room.pk, seq=seq, message=message_to_dict(message))
+            events.message_new(room_id=room.pk, seq=seq, message=message_to_dict(message))
+    except IntegrityError:
+        # Only a concurrent send with the same client_id can break a constraint here
+        # (seq is taken under the room's lock); the rollback undid this one's seq bump.
+        original = _message_by_client_id(room_id=room_id, author=author, client_id=client_id)
+        if original is None:
+            raise
+        return original, False
     return message, True
+
+
+def _message_by_client_id(*, room_id: int, author, client_id: str | None) -> Message | None:
+    if client_id is None:
+        return None
+    return (
+        Message.objects.select_related("author")
+        .filter(room_id=room_id, author=author, client_id=client_id)
+        .first()
+    )
 
 
 def _message_for_actor(*, actor, message_id: int) -> Message:

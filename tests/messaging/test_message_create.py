@@ -4,6 +4,7 @@ import threading
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from messaging.models import Message
 from messaging.services import message_create
@@ -132,16 +133,64 @@ def test_the_event_is_sent_on_commit_with_the_serialized_message(
     assert payload["message"]["client_id"] == "k" and payload["message"]["deleted"] is False
 
 
+def statements(captured: CaptureQueriesContext) -> list[str]:
+    """The SQL of the captured queries but transaction control: Django logs BEGIN (SQLite:
+    BEGIN IMMEDIATE) and COMMIT."""
+    return [
+        q["sql"] for q in captured.captured_queries if q["sql"] not in ("BEGIN", "BEGIN IMMEDIATE", "COMMIT")
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_posting_takes_three_queries():
+    # Outside any test transaction, as a request or a socket frame runs it (no savepoints).
+    # Lock and read (room, membership, user, client_id), bump the room's seq, insert.
+    user, other_user = UserFactory(), UserFactory()
+    room = room_with_members(owner=user, members=[other_user])
+    for author, body, client_id in ((user, "one", "q1"), (other_user, "two", "q1"), (user, "three", None)):
+        with CaptureQueriesContext(connection) as captured:
+            message_create(room_id=room.pk, author=author, body=body, client_id=client_id)
+        sql = statements(captured)
+        assert len(sql) == 3, sql
+        assert sql[0].startswith("SELECT")
+        if on_postgres():  # the room first, then the membership: the moderation services' order
+            assert sql[0].endswith('FOR UPDATE OF "rooms_room", "rooms_membership"')
+        assert sql[1].startswith('UPDATE "rooms_room"') and sql[2].startswith(
+            'INSERT INTO "messaging_message"'
+        )
+    # a retry: the lock and read, then the original
+    with CaptureQueriesContext(connection) as captured:
+        again, created = message_create(room_id=room.pk, author=user, body="one", client_id="q1")
+    assert len(statements(captured)) == 2
+    assert not created and again.seq == 1
+    assert list(Message.objects.order_by("seq").values_list("seq", "body")) == [
+        (1, "one"),
+        (2, "two"),
+        (3, "three"),
+    ]
+
+
 @pytest.mark.django_db
-def test_posting_takes_a_constant_number_of_queries(user, room, django_assert_num_queries):
-    # savepoint, lock room, membership, client_id check, bump room, insert, release savepoint
-    with django_assert_num_queries(7):
-        message_create(room_id=room.pk, author=user, body="one", client_id="q1")
-    with django_assert_num_queries(7):
-        message_create(room_id=room.pk, author=user, body="two", client_id="q2")
-    # without client_id there is nothing to look up
-    with django_assert_num_queries(6):
-        message_create(room_id=room.pk, author=user, body="three")
+def test_a_deactivated_author_is_refused_whatever_the_passed_user_says(user, other_user, room):
+    stale = type(other_user).objects.get(pk=other_user.pk)
+    type(other_user).objects.filter(pk=other_user.pk).update(is_active=False)
+    assert stale.is_active
+    with pytest.raises(Forbidden, match="disabled"):
+        message_create(room_id=room.pk, author=stale, body="still here?")
+    assert not Message.objects.exists()
+
+
+@pytest.mark.django_db
+def test_revoked_staff_may_no_longer_post_in_a_locked_room(user, other_user, room):
+    type(other_user).objects.filter(pk=other_user.pk).update(is_staff=True)
+    stale = type(other_user).objects.get(pk=other_user.pk)
+    Room.objects.filter(pk=room.pk).update(is_locked=True)
+    assert message_create(room_id=room.pk, author=stale, body="staff may")[0].seq == 1
+    type(other_user).objects.filter(pk=other_user.pk).update(is_staff=False)
+    assert stale.is_staff
+    with pytest.raises(Forbidden, match="locked"):
+        message_create(room_id=room.pk, author=stale, body="not any more")
+    assert list(Message.objects.values_list("body", flat=True)) == ["staff may"]
 
 
 @pytest.mark.postgres
@@ -181,3 +230,58 @@ def test_concurrent_posts_get_gapless_unique_seqs():
             Message.objects.filter(room=room, author=w).order_by("seq").values_list("body", flat=True)
         )
         assert bodies == [f"{w.pk}-{i}" for i in range(per_thread)]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_send_that_waited_for_the_same_client_id_returns_the_original(monkeypatch):
+    """The second send's read misses the first's message (its snapshot predates the commit):
+    its insert breaks the unique constraint, it rolls back its seq bump and returns the original."""
+    from messaging import events
+    from tests.messaging.test_moderation_races import wait_for_lock_waiters
+
+    owner, author = UserFactory(), UserFactory()
+    room = room_with_members(owner=owner, members=[author])
+    inside, finish = threading.Event(), threading.Event()
+    real_message_new = events.message_new
+    registered = []
+
+    def paused_message_new(**kwargs):
+        registered.append(kwargs["message"]["body"])
+        real_message_new(**kwargs)
+        if not inside.is_set():
+            inside.set()
+            assert finish.wait(10)
+
+    monkeypatch.setattr(events, "message_new", paused_message_new)
+    results = {}
+
+    def send(name, body):
+        try:
+            results[name] = message_create(room_id=room.pk, author=author, body=body, client_id="same")
+        except Exception as exc:  # reported below
+            results[name] = exc
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=send, args=("first", "original"))
+    first.start()
+    assert inside.wait(10)
+    second = threading.Thread(target=send, args=("second", "retry"))
+    second.start()
+    try:
+        wait_for_lock_waiters(1)
+    finally:
+        finish.set()
+        first.join(10)
+        second.join(10)
+    original, created = results["first"]
+    again, created_again = results["second"]
+    assert created and not created_again
+    assert (again.pk, again.body, again.seq) == (original.pk, "original", 1)
+    # The second got as far as its insert (it registered no event: its insert failed first).
+    assert registered == ["original"]
+    room.refresh_from_db()
+    assert room.last_seq == 1
+    assert list(Message.objects.values_list("seq", "body")) == [(1, "original")]
+    assert message_create(room_id=room.pk, author=author, body="next")[0].seq == 2
