@@ -14,7 +14,7 @@ from rooms.services import moderation_action_create
 
 from . import events
 from .models import Message
-from .ratelimit import message_rate_check, throttle_acquire, throttle_release
+from .ratelimit import message_rate_give_back, message_rate_take, throttle_acquire, throttle_release
 from .serializers import message_to_dict
 
 BODY_MAX = 4000
@@ -140,12 +140,13 @@ def message_create(*, room_id: int, author, body: str, client_id: str | None = N
     body = message_body_clean(body)
     if client_id is not None and (not isinstance(client_id, str) or not 0 < len(client_id) <= CLIENT_ID_MAX):
         raise Invalid(f"client_id is a string of 1 to {CLIENT_ID_MAX} characters.")
+    counted = None
     try:
         with transaction.atomic():
             membership = _poster_membership_locked(user=author, room_id=room_id, client_id=client_id)
             if membership.existing_id is not None:
                 return Message.objects.select_related("author").get(pk=membership.existing_id), False
-            message_rate_check(user_id=author.pk)
+            counted = message_rate_take(user_id=author.pk)
             room, now = membership.room, timezone.now()
             seq = room.last_seq + 1
             Room.objects.filter(pk=room.pk).update(last_seq=seq, last_activity_at=now)
@@ -156,10 +157,15 @@ def message_create(*, room_id: int, author, body: str, client_id: str | None = N
     except IntegrityError:
         # Only a concurrent send with the same client_id can break a constraint here
         # (seq is taken under the room's lock); the rollback undid this one's seq bump.
+        message_rate_give_back(counted)
         original = _message_by_client_id(room_id=room_id, author=author, client_id=client_id)
         if original is None:
             raise
         return original, False
+    except BaseException:
+        # Nothing was stored (the transaction rolled back): the message does not count.
+        message_rate_give_back(counted)
+        raise
     return message, True
 
 
@@ -195,26 +201,34 @@ def _message_for_actor(*, actor, message_id: int) -> Message:
 def message_update(*, actor, message_id: int, body: str) -> Message:
     """Edit a message's body (the author only) and broadcast `message.updated`.
 
-    The body is validated as a new message's is. Raises NotFound, Forbidden
-    (not the author, no longer a member, muted, locked room), Invalid
-    (body, or the message was deleted).
+    The body is validated as a new message's is. An edit counts against the
+    author's rate limit as a new message does (issue 9 item 7); an edit that
+    changes nothing (the same body) is no write and does not count. Raises
+    NotFound, Forbidden (not the author, no longer a member, muted, locked
+    room), Invalid (body, or the message was deleted), RateLimited.
     """
     body = message_body_clean(body)
-    with transaction.atomic():
-        message = _message_for_actor(actor=actor, message_id=message_id)
-        if message.author_id != actor.pk:
-            raise Forbidden("Only the author may edit a message.")
-        if message.deleted:
-            raise Invalid("A deleted message cannot be edited.")
-        _poster_membership(user=actor, room_id=message.room_id)
-        if message.body != body:
-            message.body = body
-            message.edited_at = timezone.now()
-            message.save(update_fields=["body", "edited_at"])
-            events.room_broadcast(
-                room_id=message.room_id,
-                payload={"type": "message.updated", "message": message_to_dict(message)},
-            )
+    counted = None
+    try:
+        with transaction.atomic():
+            message = _message_for_actor(actor=actor, message_id=message_id)
+            if message.author_id != actor.pk:
+                raise Forbidden("Only the author may edit a message.")
+            if message.deleted:
+                raise Invalid("A deleted message cannot be edited.")
+            _poster_membership(user=actor, room_id=message.room_id)
+            if message.body != body:
+                counted = message_rate_take(user_id=actor.pk)
+                message.body = body
+                message.edited_at = timezone.now()
+                message.save(update_fields=["body", "edited_at"])
+                events.room_broadcast(
+                    room_id=message.room_id,
+                    payload={"type": "message.updated", "message": message_to_dict(message)},
+                )
+    except BaseException:
+        message_rate_give_back(counted)
+        raise
     return message
 
 

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from messaging.models import Message
 from messaging.services import message_create
-from rooms.errors import Forbidden, Invalid, NotFound
+from rooms.errors import Forbidden, Invalid, NotFound, RateLimited
 from rooms.models import Membership, Room
 
 from ..conftest import on_postgres
@@ -234,12 +234,13 @@ def test_concurrent_posts_get_gapless_unique_seqs():
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_a_send_that_waited_for_the_same_client_id_returns_the_original(monkeypatch):
+def test_a_send_that_waited_for_the_same_client_id_returns_the_original(monkeypatch, settings):
     """The second send's read misses the first's message (its snapshot predates the commit):
     its insert breaks the unique constraint, it rolls back its seq bump and returns the original."""
     from messaging import events
     from tests.messaging.test_moderation_races import wait_for_lock_waiters
 
+    settings.CHAT_RATE_LIMIT_MESSAGES, settings.CHAT_RATE_LIMIT_WINDOW = 2, 1_000_000
     owner, author = UserFactory(), UserFactory()
     room = room_with_members(owner=owner, members=[author])
     inside, finish = threading.Event(), threading.Event()
@@ -284,4 +285,7 @@ def test_a_send_that_waited_for_the_same_client_id_returns_the_original(monkeypa
     room.refresh_from_db()
     assert room.last_seq == 1
     assert list(Message.objects.values_list("seq", "body")) == [(1, "original")]
+    # The second gave its rate count back: one more message fits in the limit of 2.
     assert message_create(room_id=room.pk, author=author, body="next")[0].seq == 2
+    with pytest.raises(RateLimited):
+        message_create(room_id=room.pk, author=author, body="over")
