@@ -289,3 +289,101 @@ def test_a_send_that_waited_for_the_same_client_id_returns_the_original(monkeypa
     assert message_create(room_id=room.pk, author=author, body="next")[0].seq == 2
     with pytest.raises(RateLimited):
         message_create(room_id=room.pk, author=author, body="over")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+async def test_sends_to_different_rooms_from_the_thread_pool_store_every_message_once():
+    """As the consumer calls it: database_sync_to_async(thread_sensitive=False), on the pool."""
+    import asyncio
+
+    from channels.db import database_sync_to_async
+
+    rooms, writers, per_writer = 4, 3, 8
+
+    def setup():
+        crews = []
+        for r in range(rooms):
+            authors = [UserFactory() for _ in range(writers)]
+            crews.append((room_with_members(owner=authors[0], members=authors[1:], name=f"r{r}"), authors))
+        return crews
+
+    crews = await database_sync_to_async(setup)()
+    send = database_sync_to_async(message_create, thread_sensitive=False)
+
+    async def write(room, author):
+        results = []
+        for i in range(per_writer):
+            results.append(
+                await send(room_id=room.pk, author=author, body=f"{author.pk}-{i}", client_id=f"c{i}")
+            )
+        # a retry of the first, while the others still write: the original, nothing stored
+        results.append(await send(room_id=room.pk, author=author, body="retry", client_id="c0"))
+        return results
+
+    outcomes = await asyncio.gather(*(write(room, a) for room, authors in crews for a in authors))
+    assert all(created for results in outcomes for _, created in results[:-1])
+    assert not any(results[-1][1] for results in outcomes)
+    assert all(results[-1][0].pk == results[0][0].pk for results in outcomes)
+
+    def stored():
+        return {
+            room.pk: (
+                list(
+                    Message.objects.filter(room=room).order_by("seq").values_list("seq", "author_id", "body")
+                ),
+                Room.objects.get(pk=room.pk).last_seq,
+            )
+            for room, _ in crews
+        }
+
+    total = writers * per_writer
+    by_room = await database_sync_to_async(stored)()
+    for room, authors in crews:
+        rows, last_seq = by_room[room.pk]
+        assert [seq for seq, _, _ in rows] == list(range(1, total + 1))
+        assert last_seq == total
+        for author in authors:
+            bodies = [body for _, author_id, body in rows if author_id == author.pk]
+            assert bodies == [f"{author.pk}-{i}" for i in range(per_writer)]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_send_holding_one_rooms_lock_does_not_hold_up_another_room(monkeypatch):
+    from messaging import events
+
+    owner = UserFactory()
+    busy, other = room_with_members(owner=owner, name="busy"), room_with_members(owner=owner, name="other")
+    inside, finish = threading.Event(), threading.Event()
+    real_message_new = events.message_new
+
+    def paused_in_busy(**kwargs):
+        real_message_new(**kwargs)
+        if kwargs["room_id"] == busy.pk:
+            inside.set()
+            assert finish.wait(10)
+
+    monkeypatch.setattr(events, "message_new", paused_in_busy)
+    done = {}
+
+    def send(room, name):
+        try:
+            done[name] = message_create(room_id=room.pk, author=owner, body=name)[0].seq
+        finally:
+            connection.close()
+
+    slow = threading.Thread(target=send, args=(busy, "busy"))
+    slow.start()
+    try:
+        assert inside.wait(10)
+        quick = threading.Thread(target=send, args=(other, "other"))
+        quick.start()
+        quick.join(10)
+        # Stored and committed while the busy room's transaction still holds its lock.
+        assert done == {"other": 1}
+        assert Message.objects.filter(room=other).count() == 1
+    finally:
+        finish.set()
+        slow.join(10)
+    assert done == {"other": 1, "busy": 1}
