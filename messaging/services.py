@@ -1,6 +1,9 @@
 """Writes of messages and read positions: one function per action, for REST,
 the WebSocket consumer and admin alike (STYLE: "The write path of a message")."""
 
+import re
+import unicodedata
+
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
@@ -21,19 +24,71 @@ BODY_MAX = 4000
 CLIENT_ID_MAX = 64
 
 
+# Bidirectional embedding, override and isolate controls: they reorder what follows them,
+# so "txt.exe" can be made to show as "exe.txt" (issue 9 item 11). Plain marks (U+200E,
+# U+200F) only nudge neutral characters and stay allowed; the UI sets dir="auto" per message.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+# Categories that draw nothing on their own: separators, controls, format characters
+# (zero-width space, joiners, word joiner, BOM, soft hyphen, ...) and combining marks
+# without a base, plus letters and symbols that are blank by design.
+_INVISIBLE_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf", "Cs", "Mn", "Me"})
+_BLANK_CHARACTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def _has_visible_character(text: str) -> bool:
+    return any(
+        c not in _BLANK_CHARACTERS and unicodedata.category(c) not in _INVISIBLE_CATEGORIES for c in text
+    )
+
+
+def _check_storable(text: str, *, what: str) -> None:
+    """Raise Invalid for text PostgreSQL or UTF-8 cannot hold: NUL, or a lone surrogate.
+
+    The same two refusals DRF's CharField makes for REST input; a WebSocket
+    frame's JSON can carry both ("\\u0000", "\\ud800").
+    """
+    if "\x00" in text:
+        raise Invalid(f"{what} cannot contain NUL characters.")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise Invalid(f"{what} cannot contain lone surrogates (invalid Unicode).") from None
+
+
 def message_body_clean(body) -> str:
     """The body stripped of surrounding white space; 1 to 4000 characters (contract: Objects).
 
-    Raises Invalid otherwise.
+    Raises Invalid when it is not text, holds NUL or a lone surrogate, has no
+    visible character (only white space, zero-width or other format
+    characters: refused as empty), holds a bidirectional override or isolate
+    control (U+202A-U+202E, U+2066-U+2069: refused, not stripped, so what is
+    stored is what was sent; docs/protocol.md, Errors), or is too long.
     """
     if not isinstance(body, str):
         raise Invalid("The body must be text.")
+    _check_storable(body, what="A message")
     body = body.strip()
-    if not body:
+    if not _has_visible_character(body):
         raise Invalid("A message cannot be empty.")
     if len(body) > BODY_MAX:
         raise Invalid(f"A message has at most {BODY_MAX} characters.")
+    if _BIDI_CONTROLS.search(body):
+        raise Invalid("A message cannot contain bidirectional override or isolate controls.")
     return body
+
+
+def client_id_clean(client_id) -> str | None:
+    """The client_id as given: None, or a string of 1 to 64 characters without NUL or lone surrogates.
+
+    Raises Invalid otherwise (docs/protocol.md, Errors).
+    """
+    if client_id is None:
+        return None
+    if not isinstance(client_id, str) or not 0 < len(client_id) <= CLIENT_ID_MAX:
+        raise Invalid(f"client_id is a string of 1 to {CLIENT_ID_MAX} characters.")
+    _check_storable(client_id, what="client_id")
+    return client_id
 
 
 def _check_may_post(membership: Membership) -> None:
@@ -138,8 +193,7 @@ def message_create(*, room_id: int, author, body: str, client_id: str | None = N
     member, disabled account, muted, locked), RateLimited (messaging.ratelimit).
     """
     body = message_body_clean(body)
-    if client_id is not None and (not isinstance(client_id, str) or not 0 < len(client_id) <= CLIENT_ID_MAX):
-        raise Invalid(f"client_id is a string of 1 to {CLIENT_ID_MAX} characters.")
+    client_id = client_id_clean(client_id)
     counted = None
     try:
         with transaction.atomic():

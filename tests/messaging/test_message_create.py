@@ -80,6 +80,49 @@ def test_bad_input_is_invalid_and_stores_nothing(user, room, body, client_id):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("body", "client_id", "detail"),
+    [
+        ("a\x00b", None, "A message cannot contain NUL characters."),
+        ("\ud800", None, "A message cannot contain lone surrogates (invalid Unicode)."),
+        ("ok \udfff", None, "A message cannot contain lone surrogates (invalid Unicode)."),
+        ("ok", "c\x00", "client_id cannot contain NUL characters."),
+        ("ok", "\ud83d", "client_id cannot contain lone surrogates (invalid Unicode)."),
+        ("\u200b", None, "A message cannot be empty."),
+        (" \u200b\u200c\u200d\u2060\ufeff\n", None, "A message cannot be empty."),
+        ("\u3164\u2800", None, "A message cannot be empty."),
+        ("\u0301\u00ad", None, "A message cannot be empty."),
+        ("\u202eexe.txt", None, "A message cannot contain bidirectional override or isolate controls."),
+        ("a\u202ab", None, "A message cannot contain bidirectional override or isolate controls."),
+        ("a\u2066b\u2069", None, "A message cannot contain bidirectional override or isolate controls."),
+        ("x\u2068y", None, "A message cannot contain bidirectional override or isolate controls."),
+    ],
+)
+def test_unstorable_invisible_and_reordering_text_is_invalid(user, room, body, client_id, detail):
+    with pytest.raises(Invalid) as refused:
+        message_create(room_id=room.pk, author=user, body=body, client_id=client_id)
+    assert (refused.value.code, refused.value.detail) == ("invalid", detail)
+    assert not Message.objects.exists()
+    room.refresh_from_db()
+    assert room.last_seq == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "body",
+    [
+        "a\u200bb",  # a zero-width space between visible letters
+        "\u05e9\u05dc\u05d5\u05dd\u200f!",  # Hebrew with a right-to-left mark
+        "e\u0301",  # a combining accent on its base
+        "\u2764\ufe0f",  # an emoji with its variation selector
+        "\U0001f44d\U0001f3fd",  # an emoji with a skin tone
+    ],
+)
+def test_visible_text_with_invisible_helpers_is_stored_as_sent(user, room, body):
+    assert message_create(room_id=room.pk, author=user, body=body)[0].body == body
+
+
+@pytest.mark.django_db
 def test_a_4000_character_body_is_accepted(user, room):
     message, _ = message_create(room_id=room.pk, author=user, body="é" * 4000)
     assert len(message.body) == 4000

@@ -19,6 +19,22 @@ def room(user, other_user):
 # --- edit --------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("body", "detail"),
+    [
+        ("\u200b", "A message cannot be empty."),
+        ("\u202egnp.exe", "A message cannot contain bidirectional override or isolate controls."),
+    ],
+)
+def test_an_edit_is_validated_as_a_new_message_is(api, user, room, body, detail):
+    message = post(room, user, "fine")
+    response = api.patch(f"/api/messages/{message.pk}/", {"body": body}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"detail": detail, "code": "invalid"}
+    message.refresh_from_db()
+    assert (message.body, message.edited_at) == ("fine", None)
+
+
 def test_author_edits_the_body_and_everyone_in_the_room_hears_message_updated(
     api, user, room, sent_events, django_capture_on_commit_callbacks
 ):
