@@ -253,7 +253,8 @@ def _message_for_actor(*, actor, message_id: int) -> Message:
 
 
 def message_update(*, actor, message_id: int, body: str) -> Message:
-    """Edit a message's body (the author only) and broadcast `message.updated`.
+    """Edit a message's body (the author only, while a member who may post) and broadcast
+    `message.updated`.
 
     The body is validated as a new message's is. An edit counts against the
     author's rate limit as a new message does (issue 9 item 7); an edit that
@@ -287,14 +288,20 @@ def message_update(*, actor, message_id: int, body: str) -> Message:
 
 
 def message_may_delete(*, actor, message: Message) -> bool:
-    """The author, the room's owner and moderators, and staff may delete (contract)."""
-    if actor.is_staff or message.author_id == actor.pk:
+    """Staff always; else members of the message's room only: its author, owners and moderators.
+
+    An author who left, was removed or was banned no longer deletes (nor
+    edits) their messages there; the room's moderators still may
+    (docs/messages.md, "Who may edit and delete"; issue 9 item 13).
+    """
+    if actor.is_staff:
         return True
-    return Membership.objects.filter(
-        room_id=message.room_id,
-        user=actor,
-        role__in=(Membership.Role.OWNER, Membership.Role.MODERATOR),
-    ).exists()
+    role = (
+        Membership.objects.filter(room_id=message.room_id, user=actor).values_list("role", flat=True).first()
+    )
+    if role is None:
+        return False
+    return message.author_id == actor.pk or role in (Membership.Role.OWNER, Membership.Role.MODERATOR)
 
 
 def message_delete(*, actor, message_id: int) -> Message:
@@ -308,6 +315,8 @@ def message_delete(*, actor, message_id: int) -> Message:
     with transaction.atomic():
         message = _message_for_actor(actor=actor, message_id=message_id)
         if not message_may_delete(actor=actor, message=message):
+            if message.author_id == actor.pk:
+                raise Forbidden("You are no longer a member of this room.")
             raise Forbidden("You may not delete this message.")
         if not message.deleted:
             message_delete_unchecked(message=message)
