@@ -71,16 +71,39 @@ class MessageUpdateSerializer(serializers.Serializer):
 
 
 class HistorySerializer(serializers.Serializer):
+    """A page of history; `has_more_before` and `has_more_after` only on an `around` page."""
+
     results = MessageSerializer(many=True)
-    has_more = serializers.BooleanField()
+    has_more = serializers.BooleanField(
+        help_text="Older messages remain (no cursor, `before`), newer ones (`after`), "
+        "or either (`around`: has_more_before or has_more_after)."
+    )
+    has_more_before = serializers.BooleanField(
+        required=False, help_text="Only with `around`: messages older than the page remain."
+    )
+    has_more_after = serializers.BooleanField(
+        required=False, help_text="Only with `around`: messages newer than the page remain."
+    )
 
 
 class HistoryQuerySerializer(serializers.Serializer):
-    """`before`, `after` (seqs, exclusive) and `limit` (default 50, capped at 200)."""
+    """`before`, `after` (seqs, exclusive), or `around` (a seq to centre the page on, alone);
+    `limit` (default 50, capped at 200)."""
 
     before = serializers.IntegerField(required=False, min_value=1)
     after = serializers.IntegerField(required=False, min_value=0)
+    around = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="Centre the page on this seq: about half older (this seq included), half newer. "
+        "Not with before or after.",
+    )
     limit = serializers.IntegerField(required=False, min_value=1, default=50)
+
+    def validate(self, attrs):
+        if "around" in attrs and ("before" in attrs or "after" in attrs):
+            raise serializers.ValidationError({"around": ["around cannot be combined with before or after."]})
+        return attrs
 
 
 class ReadSerializer(serializers.Serializer):
