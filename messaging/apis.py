@@ -20,6 +20,7 @@ from .serializers import (
     MessageUpdateSerializer,
     ReadSerializer,
     message_to_dict,
+    messages_to_dicts,
 )
 
 
@@ -39,14 +40,14 @@ class RoomMessageListCreateApi(APIView):
             )
             return Response(
                 {
-                    "results": [message_to_dict(m) for m in messages],
+                    "results": messages_to_dicts(messages),
                     "has_more": before or after,
                     "has_more_before": before,
                     "has_more_after": after,
                 }
             )
         messages, has_more = message_history(room_id=room_id, **params)
-        return Response({"results": [message_to_dict(m) for m in messages], "has_more": has_more})
+        return Response({"results": messages_to_dicts(messages), "has_more": has_more})
 
     @extend_schema(
         request=MessageCreateSerializer, responses={201: MessageSerializer, 200: MessageSerializer}

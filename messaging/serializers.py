@@ -7,7 +7,8 @@ item 7). The serializers below stay as the OpenAPI schema's description of
 the same shapes, and the tests hold the two to byte-identical JSON.
 """
 
-from datetime import datetime
+from collections.abc import Iterable
+from datetime import datetime, tzinfo
 
 from django.utils import timezone
 from rest_framework import serializers
@@ -30,23 +31,29 @@ class MessageSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-def iso_datetime(value: datetime | None) -> str | None:
+def iso_datetime(value: datetime | None, tz: tzinfo | None = None) -> str | None:
     """A datetime as DRF renders it by default: ISO 8601 in the current time zone, `Z` for UTC.
 
     The same steps as `rest_framework.fields.DateTimeField.to_representation`
     with DATETIME_FORMAT = ISO_8601 (convert to the current time zone, then
-    `isoformat()`, "+00:00" written "Z"); None stays None.
+    `isoformat()`, "+00:00" written "Z"); None stays None. `tz` is the current
+    time zone when the caller has it already: looking it up (a context-local
+    read) costs more than the conversion.
     """
     if value is None:
         return None
-    text = value.astimezone(timezone.get_current_timezone()).isoformat()
+    text = value.astimezone(tz or timezone.get_current_timezone()).isoformat()
     if text.endswith("+00:00"):
         text = text[:-6] + "Z"
     return text
 
 
-def message_to_dict(message: Message) -> dict:
-    """Serialize one message as MessageSerializer does; `message.author` must be loaded (no query here)."""
+def message_to_dict(message: Message, tz: tzinfo | None = None) -> dict:
+    """Serialize one message as MessageSerializer does; `message.author` must be loaded (no query here).
+
+    `tz`: the current time zone, if the caller looked it up (see iso_datetime).
+    """
+    tz = tz or timezone.get_current_timezone()
     author = message.author
     return {
         "id": message.pk,
@@ -54,11 +61,17 @@ def message_to_dict(message: Message) -> dict:
         "seq": message.seq,
         "author": {"id": author.pk, "username": author.username},
         "body": message.body,
-        "created_at": iso_datetime(message.created_at),
-        "edited_at": iso_datetime(message.edited_at),
+        "created_at": iso_datetime(message.created_at, tz),
+        "edited_at": iso_datetime(message.edited_at, tz),
         "deleted": message.deleted_at is not None,
         "client_id": message.client_id,
     }
+
+
+def messages_to_dicts(messages: Iterable[Message]) -> list[dict]:
+    """`message_to_dict` of each message, in order (a history page, a gap fill)."""
+    tz = timezone.get_current_timezone()
+    return [message_to_dict(message, tz) for message in messages]
 
 
 class MessageCreateSerializer(serializers.Serializer):

@@ -28,6 +28,7 @@ from .serializers import (
     RoomUpdateSerializer,
     UsernameSerializer,
     room_to_dict,
+    rooms_to_dicts,
 )
 
 
@@ -42,7 +43,7 @@ class RoomListCreateApi(APIView):
 
     @extend_schema(responses=RoomSerializer(many=True))
     def get(self, request):
-        return Response([room_to_dict(room) for room in room_list_for_user(user=request.user)])
+        return Response(rooms_to_dicts(room_list_for_user(user=request.user)))
 
     @extend_schema(request=RoomCreateSerializer, responses={201: RoomSerializer})
     def post(self, request):
@@ -57,7 +58,7 @@ class PublicRoomListApi(APIView):
 
     @extend_schema(responses=RoomSerializer(many=True))
     def get(self, request):
-        return Response([room_to_dict(room) for room in public_room_list(user=request.user)])
+        return Response(rooms_to_dicts(public_room_list(user=request.user)))
 
 
 class RoomDetailApi(APIView):

@@ -8,11 +8,11 @@ from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
 
 from messaging.models import Message
-from messaging.serializers import MessageSerializer, iso_datetime, message_to_dict
+from messaging.serializers import MessageSerializer, iso_datetime, message_to_dict, messages_to_dicts
 from messaging.services import message_create, message_delete, message_update
 from rooms.models import Room
 from rooms.selectors import public_room_list, room_detail_for_user, room_list_for_user
-from rooms.serializers import RoomSerializer, room_to_dict
+from rooms.serializers import RoomSerializer, room_to_dict, rooms_to_dicts
 from rooms.services import direct_room_get_or_create
 
 from ..factories import UserFactory, room_with_members
@@ -45,7 +45,7 @@ def test_message_to_dict_renders_the_same_bytes_as_the_serializer(messages):
     assert kinds == [(False, False, False), (True, False, False), (True, True, False), (False, False, True)]
     for message in messages:
         assert rendered(message_to_dict(message)) == rendered(MessageSerializer(message).data)
-    page = {"results": [message_to_dict(m) for m in messages], "has_more": False}
+    page = {"results": messages_to_dicts(messages), "has_more": False}
     drf_page = {"results": MessageSerializer(messages, many=True).data, "has_more": False}
     assert rendered(page) == rendered(drf_page)
     assert message_to_dict(messages[0])["created_at"] == "2026-01-02T03:04:05Z"
@@ -57,6 +57,7 @@ def test_iso_datetime_writes_utc_as_z_and_converts_to_the_current_time_zone():
     assert iso_datetime(None) is None
     with timezone.override("Europe/Paris"):
         assert iso_datetime(moment) == "2026-05-06T09:08:09.123456+02:00"
+        assert iso_datetime(moment, timezone.get_current_timezone()) == "2026-05-06T09:08:09.123456+02:00"
         # as DRF does in the same time zone
         from rest_framework.fields import DateTimeField
 
@@ -74,7 +75,7 @@ def test_room_to_dict_renders_the_same_bytes_as_the_serializer(user, other_user)
     assert {r.kind for r in rooms} == {"public", "private", "direct"}
     assert any(r.last_message is None for r in rooms) and any(r.last_message is not None for r in rooms)
     for listed in (rooms, public_room_list(user=user)):
-        assert rendered([room_to_dict(r) for r in listed]) == rendered(RoomSerializer(listed, many=True).data)
+        assert rendered(rooms_to_dicts(listed)) == rendered(RoomSerializer(listed, many=True).data)
     one = room_detail_for_user(user=user, room_id=direct.pk)
     assert room_to_dict(one)["name"] == other_user.username
     assert rendered(room_to_dict(one)) == rendered(RoomSerializer(one).data)
