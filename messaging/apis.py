@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 from rooms.selectors import room_for_reader
 
 from . import services
-from .selectors import message_history, message_search, search_time_limit
+from .selectors import message_history, message_history_around, message_search, search_time_limit
 from .serializers import (
     HistoryQuerySerializer,
     HistorySerializer,
@@ -20,19 +20,34 @@ from .serializers import (
     MessageUpdateSerializer,
     ReadSerializer,
     message_to_dict,
+    messages_to_dicts,
 )
 
 
 class RoomMessageListCreateApi(APIView):
-    """GET: a page of history (keyset on seq). POST: send a message, as the WebSocket does."""
+    """GET: a page of history (keyset on seq; `around` centres it on a seq, docs/messages.md).
+    POST: send a message, as the WebSocket does."""
 
     @extend_schema(parameters=[HistoryQuerySerializer], responses=HistorySerializer)
     def get(self, request, room_id: int):
         query = HistoryQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         room_for_reader(user=request.user, room_id=room_id)
-        messages, has_more = message_history(room_id=room_id, **query.validated_data)
-        return Response({"results": [message_to_dict(m) for m in messages], "has_more": has_more})
+        params = query.validated_data
+        if "around" in params:
+            messages, before, after = message_history_around(
+                room_id=room_id, around=params["around"], limit=params["limit"]
+            )
+            return Response(
+                {
+                    "results": messages_to_dicts(messages),
+                    "has_more": before or after,
+                    "has_more_before": before,
+                    "has_more_after": after,
+                }
+            )
+        messages, has_more = message_history(room_id=room_id, **params)
+        return Response({"results": messages_to_dicts(messages), "has_more": has_more})
 
     @extend_schema(
         request=MessageCreateSerializer, responses={201: MessageSerializer, 200: MessageSerializer}

@@ -13,7 +13,9 @@ raises RateLimited (`rate_limited`, 429 with Retry-After):
   "20/hour"; "0" or "" switches one off (README: settings; docs/limits.md).
 """
 
+import threading
 import time
+from dataclasses import dataclass
 
 import redis
 from django.conf import settings
@@ -45,34 +47,76 @@ def rate_parse(rate: str) -> tuple[int, int]:
     return int(count), seconds
 
 
-def _window_count(*, key: str, limit: int, window: int, detail: str) -> None:
-    """Count one hit of `key` in the current `window`-second window; RateLimited past `limit`."""
-    now = time.time()
-    index = int(now // window)
-    key = f"{key}:{index}"
+@dataclass(frozen=True)
+class RateCount:
+    """One write counted against a user's limit: the window's cache key, for `message_rate_give_back`."""
+
+    key: str
+    window: int
+
+
+def _count(key: str, *, delta: int, window: int) -> int:
+    """Add `delta` to the window's counter and return the new count.
+
+    With REDIS_URL one pipelined round trip (INCRBY, EXPIRE); Django's Redis
+    cache would take three (add, exists, incr). The expiry is renewed on each
+    change, so a counter never outlives its window by more than a window.
+    Without it the local-memory cache, whose add and incr hold its lock.
+    """
+    if settings.REDIS_URL:
+        name = cache.make_key(key)
+        pipe = _redis_client().pipeline(transaction=False)
+        pipe.incrby(name, delta)
+        pipe.expire(name, window + 1)
+        count, _ = pipe.execute()
+        return int(count)
     cache.add(key, 0, timeout=window + 1)
     try:
-        count = cache.incr(key)
+        return cache.incr(key, delta)
     except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=window + 1)
-        count = 1
-    if count > limit:
-        retry_after_ms = max(1, int(((index + 1) * window - now) * 1000))
-        raise RateLimited(detail, retry_after_ms=retry_after_ms)
+        cache.add(key, delta, timeout=window + 1)
+        return delta
 
 
-def message_rate_check(*, user_id: int) -> None:
-    """Count one message for `user_id`; raise RateLimited (with retry_after_ms) past the limit."""
+def message_rate_take(*, user_id: int) -> RateCount | None:
+    """Count one write (a message or an edit) for `user_id`; None when the limit is off.
+
+    Raises RateLimited (with retry_after_ms, to the end of the window) past
+    CHAT_RATE_LIMIT_MESSAGES in the window, and then counts nothing. A
+    caller whose write does not happen after all (refused, rolled back, a
+    repeated client_id) hands the count back with `message_rate_give_back`,
+    so only stored writes use up the limit (issue 8).
+    """
     limit = settings.CHAT_RATE_LIMIT_MESSAGES
     if limit <= 0:
-        return
+        return None
     window = settings.CHAT_RATE_LIMIT_WINDOW
-    _window_count(
-        key=f"rl:msg:{user_id}",
-        limit=limit,
-        window=window,
-        detail=f"At most {limit} messages every {window} s.",
-    )
+    now = time.time()
+    index = int(now // window)
+    taken = RateCount(key=f"rl:msg:{user_id}:{index}", window=window)
+    if _count(taken.key, delta=1, window=window) > limit:
+        message_rate_give_back(taken)
+        retry_after_ms = max(1, int(((index + 1) * window - now) * 1000))
+        raise RateLimited(f"At most {limit} messages every {window} s.", retry_after_ms=retry_after_ms)
+    return taken
+
+
+def message_rate_give_back(taken: RateCount | None) -> None:
+    """Uncount what `message_rate_take` counted (nothing for None)."""
+    if taken is not None:
+        _count(taken.key, delta=-1, window=taken.window)
+
+
+def _window_count(*, key: str, limit: int, window: int, detail: str) -> None:
+    """Count one hit of `key` in the current `window`-second window; RateLimited past `limit`
+    (a refused hit is given back, so only what was done uses up the cap)."""
+    now = time.time()
+    index = int(now // window)
+    full_key = f"{key}:{index}"
+    if _count(full_key, delta=1, window=window) > limit:
+        _count(full_key, delta=-1, window=window)
+        retry_after_ms = max(1, int(((index + 1) * window - now) * 1000))
+        raise RateLimited(detail, retry_after_ms=retry_after_ms)
 
 
 def action_rate_check(*, action: str, user_id: int) -> None:
@@ -94,12 +138,16 @@ def action_rate_check(*, action: str, user_id: int) -> None:
 
 
 _redis: redis.Redis | None = None
+_redis_lock = threading.Lock()
 
 
 def _redis_client() -> redis.Redis:
+    """The process's Redis client (thread-safe: it keeps a pool of connections)."""
     global _redis
     if _redis is None:
-        _redis = redis.Redis.from_url(settings.REDIS_URL)
+        with _redis_lock:
+            if _redis is None:
+                _redis = redis.Redis.from_url(settings.REDIS_URL)
     return _redis
 
 

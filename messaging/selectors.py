@@ -47,6 +47,28 @@ def message_history(
     return page[:limit][::-1], has_more
 
 
+def message_history_around(
+    *, room_id: int, around: int, limit: int = HISTORY_LIMIT_DEFAULT
+) -> tuple[list[Message], bool, bool]:
+    """The page of `limit` messages centred on seq `around`, ascending; and whether older
+    and newer messages remain beyond it: `(page, has_more_before, has_more_after)`.
+
+    The page holds the newest `limit - limit // 2` messages with seq <= `around`
+    (so `around` itself, if it exists) and the oldest `limit // 2` after it;
+    when one side runs out, the other fills the page up to `limit`. `limit` is
+    capped at HISTORY_LIMIT_MAX. Two queries, each a range scan of the
+    (room, seq) index of at most `limit + 1` rows (docs/messages.md).
+    """
+    limit = max(1, min(limit, HISTORY_LIMIT_MAX))
+    qs = Message.objects.filter(room_id=room_id).select_related("author")
+    older = list(qs.filter(seq__lte=around).order_by("-seq")[: limit + 1])
+    newer = list(qs.filter(seq__gt=around).order_by("seq")[: limit + 1])
+    take_after = min(len(newer), max(limit // 2, limit - len(older)))
+    take_before = min(len(older), limit - take_after)
+    page = older[:take_before][::-1] + newer[:take_after]
+    return page, len(older) > take_before, len(newer) > take_after
+
+
 def messages_between(
     *, room_id: int, after: int, before: int, limit: int = HISTORY_LIMIT_MAX
 ) -> list[Message]:

@@ -1,6 +1,16 @@
 """The Message shape (contract: Objects / Message). Its one home: history,
-REST replies and WebSocket events all serialize through `message_to_dict`."""
+REST replies and WebSocket events all serialize through `message_to_dict`.
 
+`message_to_dict` is a plain function, not a DRF serializer: building a
+ModelSerializer per message cost about half of a history page's time (issue 8
+item 7). The serializers below stay as the OpenAPI schema's description of
+the same shapes, and the tests hold the two to byte-identical JSON.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime, tzinfo
+
+from django.utils import timezone
 from rest_framework import serializers
 
 from accounts.serializers import UserSerializer
@@ -21,9 +31,47 @@ class MessageSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-def message_to_dict(message: Message) -> dict:
-    """Serialize one message; `message.author` must be loaded (no query here)."""
-    return MessageSerializer(message).data
+def iso_datetime(value: datetime | None, tz: tzinfo | None = None) -> str | None:
+    """A datetime as DRF renders it by default: ISO 8601 in the current time zone, `Z` for UTC.
+
+    The same steps as `rest_framework.fields.DateTimeField.to_representation`
+    with DATETIME_FORMAT = ISO_8601 (convert to the current time zone, then
+    `isoformat()`, "+00:00" written "Z"); None stays None. `tz` is the current
+    time zone when the caller has it already: looking it up (a context-local
+    read) costs more than the conversion.
+    """
+    if value is None:
+        return None
+    text = value.astimezone(tz or timezone.get_current_timezone()).isoformat()
+    if text.endswith("+00:00"):
+        text = text[:-6] + "Z"
+    return text
+
+
+def message_to_dict(message: Message, tz: tzinfo | None = None) -> dict:
+    """Serialize one message as MessageSerializer does; `message.author` must be loaded (no query here).
+
+    `tz`: the current time zone, if the caller looked it up (see iso_datetime).
+    """
+    tz = tz or timezone.get_current_timezone()
+    author = message.author
+    return {
+        "id": message.pk,
+        "room": message.room_id,
+        "seq": message.seq,
+        "author": {"id": author.pk, "username": author.username},
+        "body": message.body,
+        "created_at": iso_datetime(message.created_at, tz),
+        "edited_at": iso_datetime(message.edited_at, tz),
+        "deleted": message.deleted_at is not None,
+        "client_id": message.client_id,
+    }
+
+
+def messages_to_dicts(messages: Iterable[Message]) -> list[dict]:
+    """`message_to_dict` of each message, in order (a history page, a gap fill)."""
+    tz = timezone.get_current_timezone()
+    return [message_to_dict(message, tz) for message in messages]
 
 
 class MessageCreateSerializer(serializers.Serializer):
@@ -36,16 +84,39 @@ class MessageUpdateSerializer(serializers.Serializer):
 
 
 class HistorySerializer(serializers.Serializer):
+    """A page of history; `has_more_before` and `has_more_after` only on an `around` page."""
+
     results = MessageSerializer(many=True)
-    has_more = serializers.BooleanField()
+    has_more = serializers.BooleanField(
+        help_text="Older messages remain (no cursor, `before`), newer ones (`after`), "
+        "or either (`around`: has_more_before or has_more_after)."
+    )
+    has_more_before = serializers.BooleanField(
+        required=False, help_text="Only with `around`: messages older than the page remain."
+    )
+    has_more_after = serializers.BooleanField(
+        required=False, help_text="Only with `around`: messages newer than the page remain."
+    )
 
 
 class HistoryQuerySerializer(serializers.Serializer):
-    """`before`, `after` (seqs, exclusive) and `limit` (default 50, capped at 200)."""
+    """`before`, `after` (seqs, exclusive), or `around` (a seq to centre the page on, alone);
+    `limit` (default 50, capped at 200)."""
 
     before = serializers.IntegerField(required=False, min_value=1)
     after = serializers.IntegerField(required=False, min_value=0)
+    around = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="Centre the page on this seq: about half older (this seq included), half newer. "
+        "Not with before or after.",
+    )
     limit = serializers.IntegerField(required=False, min_value=1, default=50)
+
+    def validate(self, attrs):
+        if "around" in attrs and ("before" in attrs or "after" in attrs):
+            raise serializers.ValidationError({"around": ["around cannot be combined with before or after."]})
+        return attrs
 
 
 class ReadSerializer(serializers.Serializer):

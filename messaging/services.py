@@ -1,8 +1,12 @@
 """Writes of messages and read positions: one function per action, for REST,
 the WebSocket consumer and admin alike (STYLE: "The write path of a message")."""
 
+import re
+import unicodedata
+
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from accounts.serializers import user_to_dict
@@ -13,97 +17,220 @@ from rooms.services import moderation_action_create
 
 from . import events
 from .models import Message
-from .ratelimit import message_rate_check, throttle_acquire, throttle_release
+from .ratelimit import message_rate_give_back, message_rate_take, throttle_acquire, throttle_release
 from .serializers import message_to_dict
 
 BODY_MAX = 4000
 CLIENT_ID_MAX = 64
 
 
+# Bidirectional embedding, override and isolate controls: they reorder what follows them,
+# so "txt.exe" can be made to show as "exe.txt" (issue 9 item 11). Plain marks (U+200E,
+# U+200F) only nudge neutral characters and stay allowed; the UI sets dir="auto" per message.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+# Categories that draw nothing on their own: separators, controls, format characters
+# (zero-width space, joiners, word joiner, BOM, soft hyphen, ...) and combining marks
+# without a base, plus letters and symbols that are blank by design.
+_INVISIBLE_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf", "Cs", "Mn", "Me"})
+_BLANK_CHARACTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def _has_visible_character(text: str) -> bool:
+    return any(
+        c not in _BLANK_CHARACTERS and unicodedata.category(c) not in _INVISIBLE_CATEGORIES for c in text
+    )
+
+
+def _check_storable(text: str, *, what: str) -> None:
+    """Raise Invalid for text PostgreSQL or UTF-8 cannot hold: NUL, or a lone surrogate.
+
+    The same two refusals DRF's CharField makes for REST input; a WebSocket
+    frame's JSON can carry both ("\\u0000", "\\ud800").
+    """
+    if "\x00" in text:
+        raise Invalid(f"{what} cannot contain NUL characters.")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise Invalid(f"{what} cannot contain lone surrogates (invalid Unicode).") from None
+
+
 def message_body_clean(body) -> str:
     """The body stripped of surrounding white space; 1 to 4000 characters (contract: Objects).
 
-    Raises Invalid otherwise.
+    Raises Invalid when it is not text, holds NUL or a lone surrogate, has no
+    visible character (only white space, zero-width or other format
+    characters: refused as empty), holds a bidirectional override or isolate
+    control (U+202A-U+202E, U+2066-U+2069: refused, not stripped, so what is
+    stored is what was sent; docs/protocol.md, Errors), or is too long.
     """
     if not isinstance(body, str):
         raise Invalid("The body must be text.")
+    _check_storable(body, what="A message")
     body = body.strip()
-    if not body:
+    if not _has_visible_character(body):
         raise Invalid("A message cannot be empty.")
     if len(body) > BODY_MAX:
         raise Invalid(f"A message has at most {BODY_MAX} characters.")
+    if _BIDI_CONTROLS.search(body):
+        raise Invalid("A message cannot contain bidirectional override or isolate controls.")
     return body
 
 
-def _check_may_post(membership: Membership, user) -> None:
+def client_id_clean(client_id) -> str | None:
+    """The client_id as given: None, or a string of 1 to 64 characters without NUL or lone surrogates.
+
+    Raises Invalid otherwise (docs/protocol.md, Errors).
+    """
+    if client_id is None:
+        return None
+    if not isinstance(client_id, str) or not 0 < len(client_id) <= CLIENT_ID_MAX:
+        raise Invalid(f"client_id is a string of 1 to {CLIENT_ID_MAX} characters.")
+    _check_storable(client_id, what="client_id")
+    return client_id
+
+
+def _check_may_post(membership: Membership) -> None:
+    """Raise Forbidden unless the member may post now.
+
+    Reads the membership's `user` and `room` as loaded with it (their rows at
+    the time of the query), never a User object cached by a caller: a
+    deactivated account or a revoked staff right counts at once (issue 9).
+    """
+    user = membership.user
+    if not user.is_active:
+        raise Forbidden("This account is disabled.")
     if membership.is_muted:
         raise Forbidden("You are muted in this room.")
     if membership.room.is_locked and not (membership.is_moderator or user.is_staff):
         raise Forbidden("This room is locked: only its owner and moderators may post.")
 
 
-def _poster_membership(*, user, room_id: int, lock: bool = False) -> Membership:
-    """The membership through which `user` posts to the room; locks the room row if `lock`.
+def _refuse_non_member(*, room_id: int) -> None:
+    """Raise NotFound when the room does not exist, else Forbidden (not a member).
 
-    Raises NotFound when the room does not exist, Forbidden when the user is
-    not a member (of any kind of room: the contract's error codes list "not a
-    member" and "banned" under forbidden), is muted, or the room is locked to
-    plain members.
+    The contract lists "not a member" and "banned" under forbidden, for every
+    kind of room; only the REST API hides rooms of others (it asks
+    `room_for_reader` first).
     """
-    if lock:
-        # The room row lock first, in a statement of its own; the membership is read in the next.
-        # Under READ COMMITTED that read sees a ban, removal or mute committed while this waited
-        # (the moderation services take the same lock), so a send never slips in after a ban.
-        room = Room.objects.select_for_update().filter(pk=room_id).first()
-        if room is None:
-            raise NotFound("Room not found.")
-        membership = Membership.objects.filter(room=room, user=user).first()
-        if membership is None:
-            raise Forbidden("You are not a member of this room.")
-        membership.room = room
-    else:
-        membership = Membership.objects.select_related("room").filter(room_id=room_id, user=user).first()
-        if membership is None:
-            if not Room.objects.filter(pk=room_id).exists():
-                raise NotFound("Room not found.")
-            raise Forbidden("You are not a member of this room.")
-    _check_may_post(membership, user)
+    if not Room.objects.filter(pk=room_id).exists():
+        raise NotFound("Room not found.")
+    raise Forbidden("You are not a member of this room.")
+
+
+def _poster_membership(*, user, room_id: int) -> Membership:
+    """The membership through which `user` posts to the room, with `room` and `user` loaded.
+
+    One query. Raises NotFound when the room does not exist, Forbidden when
+    the user is not a member, is disabled, is muted, or the room is locked to
+    plain members (see _check_may_post).
+    """
+    membership = Membership.objects.select_related("room", "user").filter(room_id=room_id, user=user).first()
+    if membership is None:
+        _refuse_non_member(room_id=room_id)
+    _check_may_post(membership)
+    return membership
+
+
+def _poster_membership_locked(*, user, room_id: int, client_id: str | None) -> Membership:
+    """As _poster_membership, in one `SELECT ... FOR UPDATE OF room, membership`.
+
+    Annotates `existing_id`: the id of the author's message with `client_id`
+    in the room, or None (always None without a client_id).
+
+    Locking (PostgreSQL, READ COMMITTED): the room row is locked first and the
+    membership row second, the order of the `OF` list, which is the order every
+    moderation service takes them in (rooms.services._room_locked), so the two
+    never deadlock. A statement that waited for either lock re-reads the row's
+    newest version when the other transaction committed (EvalPlanQual): a
+    membership deleted by a ban or removal drops out of the result, a mute shows
+    `is_muted`, and a send that waited behind another sees its `last_seq`. The
+    `existing_id` subquery is not re-read: it keeps the statement's snapshot,
+    so it can miss a message committed while this waited; message_create
+    handles that case through the unique constraint. SQLite ignores
+    FOR UPDATE: its IMMEDIATE transactions take the database's write lock
+    at BEGIN, which serializes writers (config/settings/base.py).
+    """
+    rows = (
+        Membership.objects.select_related("room", "user")
+        .select_for_update(of=("room", "self"))
+        .filter(room_id=room_id, user=user)
+    )
+    if client_id is not None:
+        rows = rows.annotate(
+            existing_id=Subquery(
+                Message.objects.filter(
+                    room_id=OuterRef("room_id"), author_id=OuterRef("user_id"), client_id=client_id
+                ).values("pk")[:1]
+            )
+        )
+    membership = rows.first()
+    if membership is None:
+        _refuse_non_member(room_id=room_id)
+    if client_id is None:
+        membership.existing_id = None
+    _check_may_post(membership)
     return membership
 
 
 def message_create(*, room_id: int, author, body: str, client_id: str | None = None) -> tuple[Message, bool]:
     """Store a message and broadcast `message.new` after commit; returns (message, created).
 
-    In one transaction: lock the room row, check the author may post (member,
-    not muted, room not locked unless a moderator), return the original
-    message for a `client_id` the author already used in the room (created
-    False: nothing stored or broadcast), else take seq = room.last_seq + 1 and
-    insert. The row lock makes seq gapless and in commit order.
+    In one transaction of three queries: (1) lock the room and the author's
+    membership and read them, the author's account and any message the author
+    already sent with `client_id` (see _poster_membership_locked); (2) take
+    seq = room.last_seq + 1 by updating the room; (3) insert the message. The
+    room's row lock makes seq gapless and in commit order. For a `client_id`
+    the author already used in the room, the original message comes back
+    (created False: nothing stored or broadcast), also when the first send
+    committed while this one waited: its insert then breaks the unique
+    constraint, its transaction (the seq bump with it) rolls back, and the
+    original is read. Safe to call from several threads at once (each has
+    its own connection; nothing here is shared).
 
     Raises Invalid (body, client_id), NotFound (no such room), Forbidden (not a
-    member, muted, locked), RateLimited (messaging.ratelimit).
+    member, disabled account, muted, locked), RateLimited (messaging.ratelimit).
     """
     body = message_body_clean(body)
-    if client_id is not None and (not isinstance(client_id, str) or not 0 < len(client_id) <= CLIENT_ID_MAX):
-        raise Invalid(f"client_id is a string of 1 to {CLIENT_ID_MAX} characters.")
-    with transaction.atomic():
-        # Locks the room row until commit: the seq lock.
-        room = _poster_membership(user=author, room_id=room_id, lock=True).room
-        if client_id is not None:
-            existing = (
-                Message.objects.filter(room=room, author=author, client_id=client_id)
-                .select_related("author")
-                .first()
+    client_id = client_id_clean(client_id)
+    counted = None
+    try:
+        with transaction.atomic():
+            membership = _poster_membership_locked(user=author, room_id=room_id, client_id=client_id)
+            if membership.existing_id is not None:
+                return Message.objects.select_related("author").get(pk=membership.existing_id), False
+            counted = message_rate_take(user_id=author.pk)
+            room, now = membership.room, timezone.now()
+            seq = room.last_seq + 1
+            Room.objects.filter(pk=room.pk).update(last_seq=seq, last_activity_at=now)
+            message = Message.objects.create(
+                room=room, seq=seq, author=membership.user, body=body, client_id=client_id
             )
-            if existing is not None:
-                return existing, False
-        message_rate_check(user_id=author.pk)
-        now = timezone.now()
-        seq = room.last_seq + 1
-        Room.objects.filter(pk=room.pk).update(last_seq=seq, last_activity_at=now)
-        message = Message.objects.create(room=room, seq=seq, author=author, body=body, client_id=client_id)
-        events.message_new(room_id=room.pk, seq=seq, message=message_to_dict(message))
+            events.message_new(room_id=room.pk, seq=seq, message=message_to_dict(message))
+    except IntegrityError:
+        # Only a concurrent send with the same client_id can break a constraint here
+        # (seq is taken under the room's lock); the rollback undid this one's seq bump.
+        message_rate_give_back(counted)
+        original = _message_by_client_id(room_id=room_id, author=author, client_id=client_id)
+        if original is None:
+            raise
+        return original, False
+    except BaseException:
+        # Nothing was stored (the transaction rolled back): the message does not count.
+        message_rate_give_back(counted)
+        raise
     return message, True
+
+
+def _message_by_client_id(*, room_id: int, author, client_id: str | None) -> Message | None:
+    if client_id is None:
+        return None
+    return (
+        Message.objects.select_related("author")
+        .filter(room_id=room_id, author=author, client_id=client_id)
+        .first()
+    )
 
 
 def _message_for_actor(*, actor, message_id: int) -> Message:
@@ -126,40 +253,55 @@ def _message_for_actor(*, actor, message_id: int) -> Message:
 
 
 def message_update(*, actor, message_id: int, body: str) -> Message:
-    """Edit a message's body (the author only) and broadcast `message.updated`.
+    """Edit a message's body (the author only, while a member who may post) and broadcast
+    `message.updated`.
 
-    The body is validated as a new message's is. Raises NotFound, Forbidden
-    (not the author, no longer a member, muted, locked room), Invalid
-    (body, or the message was deleted).
+    The body is validated as a new message's is. An edit counts against the
+    author's rate limit as a new message does (issue 9 item 7); an edit that
+    changes nothing (the same body) is no write and does not count. Raises
+    NotFound, Forbidden (not the author, no longer a member, muted, locked
+    room), Invalid (body, or the message was deleted), RateLimited.
     """
     body = message_body_clean(body)
-    with transaction.atomic():
-        message = _message_for_actor(actor=actor, message_id=message_id)
-        if message.author_id != actor.pk:
-            raise Forbidden("Only the author may edit a message.")
-        if message.deleted:
-            raise Invalid("A deleted message cannot be edited.")
-        _poster_membership(user=actor, room_id=message.room_id)
-        if message.body != body:
-            message.body = body
-            message.edited_at = timezone.now()
-            message.save(update_fields=["body", "edited_at"])
-            events.room_broadcast(
-                room_id=message.room_id,
-                payload={"type": "message.updated", "message": message_to_dict(message)},
-            )
+    counted = None
+    try:
+        with transaction.atomic():
+            message = _message_for_actor(actor=actor, message_id=message_id)
+            if message.author_id != actor.pk:
+                raise Forbidden("Only the author may edit a message.")
+            if message.deleted:
+                raise Invalid("A deleted message cannot be edited.")
+            _poster_membership(user=actor, room_id=message.room_id)
+            if message.body != body:
+                counted = message_rate_take(user_id=actor.pk)
+                message.body = body
+                message.edited_at = timezone.now()
+                message.save(update_fields=["body", "edited_at"])
+                events.room_broadcast(
+                    room_id=message.room_id,
+                    payload={"type": "message.updated", "message": message_to_dict(message)},
+                )
+    except BaseException:
+        message_rate_give_back(counted)
+        raise
     return message
 
 
 def message_may_delete(*, actor, message: Message) -> bool:
-    """The author, the room's owner and moderators, and staff may delete (contract)."""
-    if actor.is_staff or message.author_id == actor.pk:
+    """Staff always; else members of the message's room only: its author, owners and moderators.
+
+    An author who left, was removed or was banned no longer deletes (nor
+    edits) their messages there; the room's moderators still may
+    (docs/messages.md, "Who may edit and delete"; issue 9 item 13).
+    """
+    if actor.is_staff:
         return True
-    return Membership.objects.filter(
-        room_id=message.room_id,
-        user=actor,
-        role__in=(Membership.Role.OWNER, Membership.Role.MODERATOR),
-    ).exists()
+    role = (
+        Membership.objects.filter(room_id=message.room_id, user=actor).values_list("role", flat=True).first()
+    )
+    if role is None:
+        return False
+    return message.author_id == actor.pk or role in (Membership.Role.OWNER, Membership.Role.MODERATOR)
 
 
 def message_delete(*, actor, message_id: int) -> Message:
@@ -173,6 +315,8 @@ def message_delete(*, actor, message_id: int) -> Message:
     with transaction.atomic():
         message = _message_for_actor(actor=actor, message_id=message_id)
         if not message_may_delete(actor=actor, message=message):
+            if message.author_id == actor.pk:
+                raise Forbidden("You are no longer a member of this room.")
             raise Forbidden("You may not delete this message.")
         if not message.deleted:
             message_delete_unchecked(message=message)

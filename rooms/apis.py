@@ -29,13 +29,15 @@ from .serializers import (
     RoomSerializer,
     RoomUpdateSerializer,
     UsernameSerializer,
+    room_to_dict,
+    rooms_to_dicts,
 )
 
 
 def room_response(request, room_id: int, status_code: int = status.HTTP_200_OK) -> Response:
     """The Room object of `room_id` as the caller sees it."""
     room = room_detail_for_user(user=request.user, room_id=room_id)
-    return Response(RoomSerializer(room).data, status=status_code)
+    return Response(room_to_dict(room), status=status_code)
 
 
 class RoomListCreateApi(APIView):
@@ -43,7 +45,7 @@ class RoomListCreateApi(APIView):
 
     @extend_schema(responses=RoomSerializer(many=True))
     def get(self, request):
-        return Response(RoomSerializer(room_list_for_user(user=request.user), many=True).data)
+        return Response(rooms_to_dicts(room_list_for_user(user=request.user)))
 
     @extend_schema(request=RoomCreateSerializer, responses={201: RoomSerializer})
     def post(self, request):
@@ -58,7 +60,7 @@ class PublicRoomListApi(APIView):
 
     @extend_schema(responses=RoomSerializer(many=True))
     def get(self, request):
-        return Response(RoomSerializer(public_room_list(user=request.user), many=True).data)
+        return Response(rooms_to_dicts(public_room_list(user=request.user)))
 
 
 class RoomDetailApi(APIView):

@@ -7,7 +7,7 @@ cannot drift between them. Each access helper raises `NotFound` or
 
 from collections.abc import Iterable
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
@@ -66,13 +66,13 @@ def room_queryset_for_user(*, user: User) -> QuerySet[Room]:
 def attach_last_messages(rooms: Iterable[Room]) -> list[Room]:
     """Set `room.last_message` (Message or None) on each room with one query in all."""
     rooms = list(rooms)
-    wanted = [(room.pk, room.last_seq) for room in rooms if room.last_seq]
+    wanted = [room.pk for room in rooms if room.last_seq]
     by_room: dict[int, Message] = {}
     if wanted:
-        condition = Q()
-        for room_id, seq in wanted:
-            condition |= Q(room_id=room_id, seq=seq)
-        for message in Message.objects.filter(condition).select_related("author"):
+        # One index lookup on (room, seq) per room. Not an OR of (room, seq) pairs: building
+        # and compiling that Q cost more than the whole room list's SQL (issue 8 item 7).
+        newest = Message.objects.filter(room_id__in=wanted, seq=F("room__last_seq")).select_related("author")
+        for message in newest:
             by_room[message.room_id] = message
     for room in rooms:
         room.last_message = by_room.get(room.pk)

@@ -19,6 +19,22 @@ def room(user, other_user):
 # --- edit --------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("body", "detail"),
+    [
+        ("\u200b", "A message cannot be empty."),
+        ("\u202egnp.exe", "A message cannot contain bidirectional override or isolate controls."),
+    ],
+)
+def test_an_edit_is_validated_as_a_new_message_is(api, user, room, body, detail):
+    message = post(room, user, "fine")
+    response = api.patch(f"/api/messages/{message.pk}/", {"body": body}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"detail": detail, "code": "invalid"}
+    message.refresh_from_db()
+    assert (message.body, message.edited_at) == ("fine", None)
+
+
 def test_author_edits_the_body_and_everyone_in_the_room_hears_message_updated(
     api, user, room, sent_events, django_capture_on_commit_callbacks
 ):
@@ -227,3 +243,56 @@ async def test_a_second_user_hears_edits_and_deletes_on_their_socket(open_ws, ma
     assert (placeholder["id"], placeholder["deleted"], placeholder["body"]) == (message.pk, True, "")
     stored = await database_sync_to_async(Message.objects.get)(pk=message.pk)
     assert stored.seq == 1
+
+
+@pytest.mark.parametrize("how", ["left", "removed", "banned"])
+def test_an_author_who_is_no_longer_a_member_neither_edits_nor_deletes(make_client, how):
+    from rooms import services as room_services
+
+    owner, author = UserFactory(), UserFactory()
+    room = room_with_members(owner=owner, members=[author], kind=Room.Kind.PUBLIC)
+    message = post(room, author, "said while a member")
+    if how == "left":
+        room_services.room_leave(user=author, room_id=room.pk)
+    elif how == "removed":
+        room_services.room_member_remove(actor=owner, room_id=room.pk, user_id=author.pk)
+    else:
+        room_services.room_ban_create(actor=owner, room_id=room.pk, username=author.username)
+    api = make_client(author)
+    url = f"/api/messages/{message.pk}/"
+    edit = api.patch(url, {"body": "rewritten"}, format="json")
+    assert (edit.status_code, edit.json()["code"]) == (403, "forbidden")
+    delete = api.delete(url)
+    assert delete.status_code == 403
+    assert delete.json() == {"detail": "You are no longer a member of this room.", "code": "forbidden"}
+    message.refresh_from_db()
+    assert (message.body, message.deleted, message.edited_at) == ("said while a member", False, None)
+    # The room's owner still may.
+    assert make_client(owner).delete(url).status_code == 204
+    message.refresh_from_db()
+    assert message.deleted
+
+
+def test_an_author_who_joins_again_may_delete_again(make_client):
+    from rooms import services as room_services
+
+    owner, author = UserFactory(), UserFactory()
+    room = room_with_members(owner=owner, members=[author], kind=Room.Kind.PUBLIC)
+    message = post(room, author, "mine")
+    room_services.room_leave(user=author, room_id=room.pk)
+    api = make_client(author)
+    assert api.delete(f"/api/messages/{message.pk}/").status_code == 403
+    room_services.room_join(user=author, room_id=room.pk)
+    assert api.delete(f"/api/messages/{message.pk}/").status_code == 204
+
+
+def test_a_former_member_of_a_private_room_finds_nothing_to_delete(make_client):
+    from rooms import services as room_services
+
+    owner, author = UserFactory(), UserFactory()
+    room = room_with_members(owner=owner, members=[author], kind=Room.Kind.PRIVATE)
+    message = post(room, author, "private words")
+    room_services.room_member_remove(actor=owner, room_id=room.pk, user_id=author.pk)
+    assert make_client(author).delete(f"/api/messages/{message.pk}/").status_code == 404
+    message.refresh_from_db()
+    assert not message.deleted

@@ -26,3 +26,28 @@ async def test_sending_to_a_room_one_is_not_in(open_ws, make_client, kind, rest_
     )
     assert response.status_code == rest_status
     assert await database_sync_to_async(Message.objects.count)() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("body", "client_id"),
+    [
+        ("nul \x00 inside", "c1"),
+        ("\ud800", "c2"),
+        ("ok", "nul\x00"),
+        ("\u200b\u2060", "c3"),
+        ("\u202egnp.exe", "c4"),
+    ],
+)
+async def test_a_frame_with_unstorable_or_invisible_text_is_invalid_and_the_socket_stays(
+    open_ws, body, client_id
+):
+    owner = await database_sync_to_async(UserFactory)()
+    room = await database_sync_to_async(room_with_members)(owner=owner)
+    ws = await open_ws(owner)
+    await ws.send({"type": "message.send", "room": room.pk, "body": body, "client_id": client_id})
+    error = await ws.recv_type("error")
+    assert (error["code"], error["client_id"]) == ("invalid", client_id)
+    await ws.send({"type": "ping"})
+    assert (await ws.recv_type("pong")) == {"type": "pong"}
+    assert await database_sync_to_async(Message.objects.count)() == 0

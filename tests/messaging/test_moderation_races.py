@@ -41,24 +41,48 @@ ACTS = {
 }
 
 
+@pytest.mark.parametrize("pause", ["after the change", "before the change"])
 @pytest.mark.parametrize("act", ACTS)
-def test_a_send_that_waited_for_a_moderation_acts_lock_is_refused(crew, monkeypatch, act):
-    """The act holds the room's row lock; the send waits for it, then must see the act."""
-    inside_act, finish_act = threading.Event(), threading.Event()
-    real_log = services.moderation_action_create
+def test_a_send_that_waited_for_a_moderation_acts_lock_is_refused(crew, monkeypatch, act, pause):
+    """The act holds the room's row lock; the send waits for it, then must see the act.
 
-    def paused_log(**kwargs):
-        row = real_log(**kwargs)
+    "after the change": the act has deleted or updated the membership when the
+    send arrives. "before the change": the act holds only the room's lock, and
+    touches the membership after the send began to wait; had the send locked
+    the membership before the room, the two would deadlock.
+    """
+    inside_act, finish_act = threading.Event(), threading.Event()
+
+    def pause_here():
         inside_act.set()
         assert finish_act.wait(10)
-        return row
 
-    monkeypatch.setattr(services, "moderation_action_create", paused_log)
+    if pause == "after the change":
+        real_log = services.moderation_action_create
+
+        def paused_log(**kwargs):
+            row = real_log(**kwargs)
+            pause_here()
+            return row
+
+        monkeypatch.setattr(services, "moderation_action_create", paused_log)
+    else:
+        real_lock = services._room_locked
+
+        def paused_lock(room_id):
+            room = real_lock(room_id)
+            pause_here()
+            return room
+
+        monkeypatch.setattr(services, "_room_locked", paused_lock)
     outcome = {}
 
     def moderate():
         try:
             ACTS[act](crew)
+            outcome["act"] = "done"
+        except Exception as exc:  # a deadlock, say: reported below
+            outcome["act"] = exc
         finally:
             connections.close_all()
 
@@ -82,5 +106,5 @@ def test_a_send_that_waited_for_a_moderation_acts_lock_is_refused(crew, monkeypa
         finish_act.set()
         moderator.join(10)
         sender.join(10)
-    assert outcome == {"result": "forbidden"}
+    assert outcome == {"act": "done", "result": "forbidden"}
     assert not Message.objects.filter(author=crew.member).exists()

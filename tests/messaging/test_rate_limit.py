@@ -10,6 +10,7 @@ import pytest
 from asgiref.sync import sync_to_async
 
 from messaging.models import Message
+from messaging.services import message_create
 from rooms.services import room_member_mute
 
 from ..sockets import message_new
@@ -94,6 +95,59 @@ def test_retries_and_refused_sends_do_not_count(crew, make_client, limit):
     limit(2)
     room_member_mute(actor=crew.owner, room_id=crew.room.pk, user_id=crew.member.pk)
     assert post(api, crew.room.pk, "muted").status_code == 403
+    crew.room.memberships.filter(user=crew.member).update(is_muted=False)
+    assert post(api, crew.room.pk, "second").status_code == 201
+    assert post(api, crew.room.pk, "third").status_code == 429
+
+
+@pytest.mark.django_db
+def test_a_message_that_fails_to_store_does_not_count(crew, make_client, limit, monkeypatch):
+    from messaging import events
+
+    limit(1)
+    real_message_new = events.message_new
+
+    def broken_message_new(**kwargs):
+        raise RuntimeError("the write fails after its insert")
+
+    monkeypatch.setattr(events, "message_new", broken_message_new)
+    with pytest.raises(RuntimeError):
+        message_create(room_id=crew.room.pk, author=crew.member, body="lost", client_id="x")
+    assert not Message.objects.exists()
+    monkeypatch.setattr(events, "message_new", real_message_new)
+    api = make_client(crew.member)
+    # The failed write gave its count back: the one message of the window is still free.
+    assert post(api, crew.room.pk, "stored", client_id="x").status_code == 201
+    assert post(api, crew.room.pk, "over").status_code == 429
+    assert list(Message.objects.values_list("body", flat=True)) == ["stored"]
+
+
+@pytest.mark.django_db
+def test_edits_count_against_the_limit_and_unchanged_edits_do_not(crew, make_client, limit):
+    limit(3)
+    api = make_client(crew.member)
+    created = post(api, crew.room.pk, "first")
+    assert created.status_code == 201
+    url = f"/api/messages/{created.json()['id']}/"
+    assert api.patch(url, {"body": "first, edited"}, format="json").status_code == 200
+    # The same body again changes nothing, so it is not counted.
+    assert api.patch(url, {"body": "first, edited"}, format="json").status_code == 200
+    assert api.patch(url, {"body": "first, edited twice"}, format="json").status_code == 200
+    refused = api.patch(url, {"body": "one edit too many"}, format="json")
+    assert refused.status_code == 429 and refused.json()["code"] == "rate_limited"
+    assert post(api, crew.room.pk, "second").status_code == 429
+    message = Message.objects.get()
+    assert message.body == "first, edited twice"
+
+
+@pytest.mark.django_db
+def test_a_refused_edit_does_not_count(crew, make_client, limit):
+    limit(2)
+    api = make_client(crew.member)
+    created = post(api, crew.room.pk, "mine")
+    url = f"/api/messages/{created.json()['id']}/"
+    crew.room.memberships.filter(user=crew.member).update(is_muted=True)
+    assert api.patch(url, {"body": "muted edit"}, format="json").status_code == 403
     crew.room.memberships.filter(user=crew.member).update(is_muted=False)
     assert post(api, crew.room.pk, "second").status_code == 201
     assert post(api, crew.room.pk, "third").status_code == 429
