@@ -4,6 +4,7 @@ import argparse
 import os
 import platform
 import shlex
+import signal
 import subprocess
 import sys
 import time
@@ -72,8 +73,14 @@ def loadavg() -> str:
     return Path("/proc/loadavg").read_text().strip()
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    # SIGTERM unwinds like Ctrl-C, so the servers this run started are stopped too.
+    signal.signal(signal.SIGTERM, _interrupt)
     chosen = list(scenarios.SCENARIOS) if "all" in args.scenarios else list(dict.fromkeys(args.scenarios))
     base_db, redis_url = os.environ.get("DATABASE_URL"), os.environ.get("REDIS_URL")
     if not base_db or not redis_url:

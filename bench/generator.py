@@ -53,12 +53,13 @@ class BaselineConnector:
 class Socket:
     """One user's socket: the rooms it follows and the last seq it saw in each."""
 
-    __slots__ = ("index", "user", "rooms", "ws", "is_open", "last_seq", "reader")
+    __slots__ = ("index", "user", "rooms", "ws", "is_open", "was_open", "last_seq", "reader")
 
     def __init__(self, index: int, user: BenchUser, rooms: tuple[int, ...]):
         self.index, self.user, self.rooms = index, user, rooms
         self.ws = None
         self.is_open = False
+        self.was_open = False
         self.last_seq: dict[int, int] = {}
         self.reader: asyncio.Task | None = None
 
@@ -162,6 +163,7 @@ class Load:
         self.closing = False
         self.connect_failures: Counter = Counter()
         self.closed_outside_steps: Counter = Counter()
+        self.idle_cpu_share: float | None = None
 
     # --- sockets ---------------------------------------------------------
 
@@ -182,19 +184,30 @@ class Load:
             self.connect_failures["no hello"] += 1
             await sock.ws.close()
             return
-        sock.is_open = True
+        sock.is_open = sock.was_open = True
         sock.reader = asyncio.create_task(self._read(sock))
 
-    async def open_all(self, *, concurrency: int = 20) -> float:
-        """Open every closed socket, `concurrency` at a time; the seconds it took."""
+    async def open_all(
+        self, *, concurrency: int = 20, limit: float | None = None, only: list[Socket] | None = None
+    ) -> float:
+        """Open every closed socket (or those of `only`), `concurrency` at a time; the seconds it took.
+
+        With `limit` (seconds), sockets not yet started by then are left
+        closed and counted in `connect_failures` as "connect time limit",
+        so a server that connects slowly still gives a bounded run.
+        """
         gate = asyncio.Semaphore(concurrency)
+        deadline = None if limit is None else time.monotonic() + limit
 
         async def one(sock: Socket) -> None:
             async with gate:
+                if deadline is not None and time.monotonic() > deadline:
+                    self.connect_failures["connect time limit"] += 1
+                    return
                 await self._open(sock)
 
         started = time.monotonic()
-        await asyncio.gather(*(one(s) for s in self.sockets if not s.is_open))
+        await asyncio.gather(*(one(s) for s in (self.sockets if only is None else only) if not s.is_open))
         return time.monotonic() - started
 
     @property
@@ -305,6 +318,9 @@ class Load:
         """
         await self.reconnect()
         await self.quiet()
+        sockets = self.open_count
+        # Offered deliveries: each message to the sockets of its room open at the start.
+        fanout = sum(sum(1 for p in self.by_room[room] if p.is_open) for _, room in senders) / len(senders)
         tag = f"s{label}".replace(" ", "").replace(".", "_")
         start = time.monotonic() + 0.3
         plan = stats.schedule(senders=len(senders), rate=rate, duration=duration, start=start)
@@ -335,16 +351,19 @@ class Load:
             await counter
         stored_after = await count_stored() if count_stored else None
         return self._result(
-            step, senders, rate, duration, cpu0, cpu1, gen1 - gen0, wall1 - wall0,
-            stored_before, stored_window, stored_after,
+            step, rate, duration, cpu0, cpu1, gen1 - gen0, wall1 - wall0,
+            stored_before, stored_window, stored_after, sockets, fanout,
         )  # fmt: skip
 
     async def reconnect(self) -> None:
         """Reopen the sockets the server closed (as a client would), before a step starts."""
-        if any(not s.is_open for s in self.sockets):
-            await self.open_all()
+        closed = [s for s in self.sockets if s.was_open and not s.is_open]
+        if closed:
+            await self.open_all(only=closed, limit=60)
 
-    def _result(self, step, senders, rate, duration, cpu0, cpu1, gen_cpu, wall, before, window, after):
+    def _result(
+        self, step, rate, duration, cpu0, cpu1, gen_cpu, wall, before, window, after, sockets, fanout
+    ):
         open_by_room = {r: [s.index for s in socks if s.is_open] for r, socks in self.by_room.items()}
         missing, last = 0, []
         for sent in step.sent.values():
@@ -352,14 +371,12 @@ class Load:
             missing += absent
             if not absent:
                 last.append(sent.last)
-        room_size = {r: len(s) for r, s in self.by_room.items()}
-        fanout = sum(room_size[room] for _, room in senders) / len(senders)
         server_cpu = None if cpu0 is None else cpu1 - cpu0
         return StepResult(
             label=step.label,
             server=self.server.kind,
             duration=duration,
-            sockets=len(self.sockets),
+            sockets=sockets,
             offered_messages=rate,
             offered_deliveries=rate * fanout,
             sent=len(step.sent),

@@ -56,6 +56,8 @@ def _connects(outcome: Outcome) -> str:
             continue
         each = f["connect_s"] / f["sockets"] * 1000 if f["sockets"] else 0
         fail = f", failed: {f['failures']}" if f["failures"] else ""
+        if f.get("idle_cpu_share") is not None:
+            fail += f"; idle server CPU then {share(f['idle_cpu_share'])}"
         parts.append(
             f"{kind} opened {f['open']:,} of {f['sockets']:,} sockets in {f['connect_s']:.1f} s ({each:.1f} ms each{fail})"
         )
