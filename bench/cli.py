@@ -21,7 +21,7 @@ def _parser() -> argparse.ArgumentParser:
         "Needs DATABASE_URL (PostgreSQL) and REDIS_URL.",
     )
     parser.add_argument(
-        "scenarios", nargs="*", default=["all"], choices=["all", *scenarios.SCENARIOS],
+        "scenarios", nargs="*", choices=["all", *scenarios.SCENARIOS],
         help="a: fan-out sweep, b: ingest sweep, c: one room of 1,000 sockets, d: 5,000 idle sockets, "
         "e: REST reads (default: all)",
     )  # fmt: skip
@@ -81,7 +81,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     # SIGTERM unwinds like Ctrl-C, so the servers this run started are stopped too.
     signal.signal(signal.SIGTERM, _interrupt)
-    chosen = list(scenarios.SCENARIOS) if "all" in args.scenarios else list(dict.fromkeys(args.scenarios))
+    wanted = args.scenarios or ["all"]
+    chosen = list(scenarios.SCENARIOS) if "all" in wanted else list(dict.fromkeys(wanted))
     base_db, redis_url = os.environ.get("DATABASE_URL"), os.environ.get("REDIS_URL")
     if not base_db or not redis_url:
         print("DATABASE_URL (PostgreSQL) and REDIS_URL must be set.", file=sys.stderr)
