@@ -21,7 +21,7 @@ def _parser() -> argparse.ArgumentParser:
         "Needs DATABASE_URL (PostgreSQL) and REDIS_URL.",
     )
     parser.add_argument(
-        "scenarios", nargs="*", choices=["all", *scenarios.SCENARIOS],
+        "scenarios", nargs="*", metavar="SCENARIO",
         help="a: fan-out sweep, b: ingest sweep, c: one room of 1,000 sockets, d: 5,000 idle sockets, "
         "e: REST reads (default: all)",
     )  # fmt: skip
@@ -82,6 +82,13 @@ def main(argv: list[str] | None = None) -> int:
     # SIGTERM unwinds like Ctrl-C, so the servers this run started are stopped too.
     signal.signal(signal.SIGTERM, _interrupt)
     wanted = args.scenarios or ["all"]
+    unknown = set(wanted) - {"all", *scenarios.SCENARIOS}
+    if unknown:
+        print(
+            f"unknown scenario(s): {', '.join(sorted(unknown))} (choose from all, a, b, c, d, e)",
+            file=sys.stderr,
+        )
+        return 2
     chosen = list(scenarios.SCENARIOS) if "all" in wanted else list(dict.fromkeys(wanted))
     base_db, redis_url = os.environ.get("DATABASE_URL"), os.environ.get("REDIS_URL")
     if not base_db or not redis_url:
