@@ -23,7 +23,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError
 
 from rooms.errors import ChatError, RateLimited
 from rooms.selectors import room_detail_for_user, room_seqs_for_user
-from rooms.serializers import RoomSerializer
+from rooms.serializers import room_to_dict
 
 from . import services
 from .events import message_new_text, room_group, to_json, user_group
@@ -79,7 +79,7 @@ def _room_view(user, room_id: int) -> tuple[dict, int] | None:
         return None
     if room.my_role is None:
         return None
-    return RoomSerializer(room).data, room.last_seq
+    return room_to_dict(room), room.last_seq
 
 
 class ChatConsumer(AsyncWebsocketConsumer):

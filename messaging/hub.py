@@ -46,12 +46,10 @@ GAP_READ_REUSE_SECONDS = 1.0
 def _gap_texts(room_id: int, after: int, before: int, limit: int) -> list[tuple[int, str]]:
     from .events import message_new_text
     from .selectors import messages_between
-    from .serializers import message_to_dict
+    from .serializers import messages_to_dicts
 
-    return [
-        (m.seq, message_new_text(message_to_dict(m)))
-        for m in messages_between(room_id=room_id, after=after, before=before, limit=limit)
-    ]
+    messages = messages_between(room_id=room_id, after=after, before=before, limit=limit)
+    return [(m["seq"], message_new_text(m)) for m in messages_to_dicts(messages)]
 
 
 def _latest_seqs(room_ids: list[int]) -> dict[int, int]:

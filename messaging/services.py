@@ -3,6 +3,7 @@ the WebSocket consumer and admin alike (STYLE: "The write path of a message").""
 
 import re
 import unicodedata
+from typing import NoReturn
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -107,7 +108,7 @@ def _check_may_post(membership: Membership) -> None:
         raise Forbidden("This room is locked: only its owner and moderators may post.")
 
 
-def _refuse_non_member(*, room_id: int) -> None:
+def _refuse_non_member(*, room_id: int) -> NoReturn:
     """Raise NotFound when the room does not exist, else Forbidden (not a member).
 
     The contract lists "not a member" and "banned" under forbidden, for every
@@ -168,8 +169,6 @@ def _poster_membership_locked(*, user, room_id: int, client_id: str | None) -> M
     membership = rows.first()
     if membership is None:
         _refuse_non_member(room_id=room_id)
-    if client_id is None:
-        membership.existing_id = None
     _check_may_post(membership)
     return membership
 
@@ -198,8 +197,9 @@ def message_create(*, room_id: int, author, body: str, client_id: str | None = N
     try:
         with transaction.atomic():
             membership = _poster_membership_locked(user=author, room_id=room_id, client_id=client_id)
-            if membership.existing_id is not None:
-                return Message.objects.select_related("author").get(pk=membership.existing_id), False
+            existing_id = getattr(membership, "existing_id", None)
+            if existing_id is not None:
+                return Message.objects.select_related("author").get(pk=existing_id), False
             counted = message_rate_take(user_id=author.pk)
             room, now = membership.room, timezone.now()
             seq = room.last_seq + 1

@@ -40,6 +40,7 @@ class Room(models.Model):
     # Not columns: what rooms.selectors and the admin annotate or attach on the rooms they read.
     my_role: str | None
     member_count: int
+    unread_count: int
     last_message: "Message | None"
 
     class Meta:
