@@ -149,6 +149,7 @@ def start_server(
             "DATABASE_URL": database_url,
             "CHAT_RATE_LIMIT_MESSAGES": "0",
             "AUTH_THROTTLE_RATE": "1000000/min",
+            "SERVER_TIMING": "true",  # scenario (e) reads the server's own time
         }
     elif kind == "baseline":
         app = "bench.baseline:application"

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.middleware.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -151,6 +152,8 @@ REDIS_URL = env.str("REDIS_URL", default="")
 # bytes daphne may hold unsent for it (config/serve.py); docs/protocol.md.
 CHAT_SOCKET_QUEUE_FRAMES = env.int("CHAT_SOCKET_QUEUE_FRAMES", default=500)
 CHAT_SOCKET_BUFFER_BYTES = env.int("CHAT_SOCKET_BUFFER_BYTES", default=1024 * 1024)
+# Send `Server-Timing: total;dur=MS` on HTTP responses (config/middleware.py; bench/ turns it on).
+SERVER_TIMING = env.bool("SERVER_TIMING", default=False)
 # Seconds between two looks of a process's seq watch (messaging.hub).
 CHAT_SEQ_WATCH_INTERVAL = env.float("CHAT_SEQ_WATCH_INTERVAL", default=2.0)
 if REDIS_URL:
