@@ -171,7 +171,7 @@ class Hub:
                 presence_store().connect, consumer.user.pk, consumer.channel_name, entry_lifetime()
             )
         if came_online:
-            await in_pool(_announce)(consumer.user.pk, True)
+            await self._announce_or_log(consumer.user.pk, True)
 
     async def socket_closed(self, consumer: ChatConsumer) -> None:
         """Forget the socket; remove its presence entry, announcing the user offline if it was the last."""
@@ -184,7 +184,17 @@ class Hub:
         if not self.sockets:
             self._stop()
         if last:
-            await in_pool(_announce)(consumer.user.pk, False)
+            await self._announce_or_log(consumer.user.pk, False)
+
+    async def _announce_or_log(self, user_id: int, online: bool) -> None:
+        # A presence event that cannot be sent (the database is down) is not worth a
+        # socket: the user's entry is right, and members reading the list see it.
+        try:
+            await in_pool(_announce)(user_id, online)
+        except Exception:
+            logger.warning(
+                "could not announce user %s %s", user_id, "online" if online else "offline", exc_info=True
+            )
 
     async def beat(self) -> None:
         """Refresh every local socket's entry in one call, then sweep the deployment's expired users."""

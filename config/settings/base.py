@@ -141,7 +141,7 @@ else:
     DATABASES["default"]["OPTIONS"]["pool"] = {
         "min_size": env.int("DATABASE_POOL_MIN", default=2),
         "max_size": env.int("DATABASE_POOL_MAX", default=20),
-        "timeout": 10,
+        "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10),
     }
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

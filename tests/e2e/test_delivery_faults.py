@@ -16,7 +16,7 @@ import pytest
 import redis
 import websockets
 
-from .harness import ChatClient, free_port
+from .harness import ApiError, ChatClient, TcpProxy, free_port
 
 pytestmark = pytest.mark.e2e
 
@@ -192,3 +192,44 @@ async def test_a_socket_that_stops_reading_is_closed_and_the_server_does_not_gro
         await a.close()
         await c.close()
         await stalled.close()
+
+
+async def test_a_database_outage_answers_unavailable_and_service_comes_back(start_server):
+    """PostgreSQL unreachable (its line cut, as in a restart): frames answer `unavailable`,
+    REST 503 with Retry-After, the sockets stay open, and it all works again once it is back."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    proxy = TcpProxy(int(db.get("PORT") or 5432))
+    url = f"postgres://{db.get('USER') or 'postgres'}@127.0.0.1:{proxy.port}/{db['NAME']}"
+    server = start_server(DATABASE_URL=url, DATABASE_POOL_MIN="1", DATABASE_POOL_TIMEOUT="3")
+    alice, bob = ChatClient(server), ChatClient(server)
+    room = alice.call("POST", "/api/rooms/", {"name": f"pg-{uuid.uuid4().hex[:6]}", "kind": "public"})
+    bob.call("POST", f"/api/rooms/{room['id']}/join/")
+    a, b = await alice.connect(), await bob.connect()
+    try:
+        await a.ping()
+        await b.ping()
+        proxy.cut()
+        await a.send({"type": "message.send", "room": room["id"], "body": "while down", "client_id": "w1"})
+        error = await a.recv_until(lambda f: f["type"] == "error", timeout=30)
+        assert (error["code"], error["client_id"]) == ("unavailable", "w1") and error["retry_after_ms"] > 0
+        with pytest.raises(ApiError) as refused:
+            alice.call("GET", f"/api/rooms/{room['id']}/messages/")
+        assert refused.value.status == 503 and refused.value.body["code"] == "unavailable"
+        await a.ping()  # the socket is still open and served
+        proxy.restore()
+        deadline = time.monotonic() + 30
+        while True:  # the pool reconnects with a backoff of its own
+            await a.send({"type": "message.send", "room": room["id"], "body": "back", "client_id": "w1"})
+            frame = await a.recv_until(lambda f: f["type"] in ("error", "message.new"), timeout=30)
+            if frame["type"] == "message.new":
+                break
+            assert frame["code"] == "unavailable" and time.monotonic() < deadline, frame
+            await asyncio.sleep(0.5)
+        got = await b.recv_until(lambda f: f["type"] == "message.new", timeout=10)
+        assert (got["message"]["seq"], got["message"]["body"]) == (1, "back")
+    finally:
+        await a.close()
+        await b.close()
+        proxy.close()
