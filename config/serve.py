@@ -69,7 +69,8 @@ def _server_send_bounded(self, content, binary=False):
     _server_send(self, content, binary)
     from django.conf import settings
 
-    if unsent_bytes(self.transport) > settings.CHAT_SOCKET_BUFFER_BYTES:
+    bound = getattr(settings, "CHAT_SOCKET_BUFFER_BYTES", None)  # None: not the chat's settings
+    if bound is not None and unsent_bytes(self.transport) > bound:
         self.too_slow = True
         logger.warning(
             "closing a WebSocket that does not read: %d bytes unsent", unsent_bytes(self.transport)
