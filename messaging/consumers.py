@@ -248,12 +248,17 @@ class ChatConsumer(AsyncWebsocketConsumer):
         message, created = await in_pool(services.message_create)(
             room_id=room_id, author=self.user, body=body, client_id=client_id
         )
-        # The sender's own socket has its message.new at once, through the seq tracking
-        # (so it is sent before the answer to any later frame, and the group's copy is
-        # then a duplicate). A retry: only the sender hears of the original again, in seq
-        # order if this socket has not had it yet.
         text = message_new_text(message_to_dict(message))
-        if not await self._forward(room_id, message.seq, text) and not created and room_id in self.rooms:
+        if created:
+            # The sender's own socket has its message.new at once when it is the next seq
+            # (then it is sent before the answer to any later frame, and the group's copy
+            # is a duplicate). When another message is still on its way, the group's copy
+            # comes in order instead: sending now would make a gap to read from the database.
+            if self.rooms.get(room_id) == message.seq - 1:
+                await self._forward(room_id, message.seq, text)
+        elif not await self._forward(room_id, message.seq, text) and room_id in self.rooms:
+            # A retry: only the sender hears of the original again, in seq order if
+            # this socket has not had it yet.
             await self.send(text_data=text)
 
     async def frame_typing(self, frame: dict) -> None:
