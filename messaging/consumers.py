@@ -112,8 +112,8 @@ class ChatConsumer(AsyncWebsocketConsumer):
         handler = getattr(self, get_handler_name(message), None)
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
-        if self.ending and not message["type"].startswith("websocket."):
-            return
+        if self.ending and message["type"] != "websocket.disconnect":
+            return  # closing (4001, 4008, ...): nothing more is served or forwarded
         try:
             await handler(message)
         except UNAVAILABLE:

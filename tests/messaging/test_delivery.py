@@ -260,3 +260,25 @@ async def test_a_socket_past_the_users_cap_is_refused_with_4029(chat, open_ws, s
     await first.ping()
     await second.ping()
     await open_ws(bob)  # another user is not affected
+
+
+async def test_frames_that_arrive_after_a_4001_close_are_not_served(chat, open_ws):
+    alice, _, room = chat
+    a = await open_ws(alice)
+
+    @sync_to_async
+    def logout():
+        from django.db import transaction
+
+        with transaction.atomic():
+            events.account_changed(user_id=alice.pk, reason="logout")
+
+    await logout()
+    assert await _close_code(a) == 4001
+    await a.send({"type": "message.send", "room": room.pk, "body": "after the logout"})
+    await a.communicator.send_input({"type": "websocket.disconnect", "code": 1000})
+    await a.communicator.wait(5)
+    a.closed = True
+    from messaging.models import Message
+
+    assert not await database_sync_to_async(Message.objects.filter(room=room).exists)()
