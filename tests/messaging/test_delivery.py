@@ -148,6 +148,15 @@ async def test_a_socket_whose_queue_overflows_is_closed_as_too_slow(chat, open_w
     assert await asyncio.to_thread(presence_store().online, [bob.pk]) == set()
 
 
+@sync_to_async
+def _account_changed(user) -> None:
+    """`events.account_changed` for a logout of `user`, committed."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        events.account_changed(user_id=user.pk, reason="logout")
+
+
 async def _close_code(sock) -> int:
     """The code of the close the server sent, passing over the frames before it."""
     while True:
@@ -174,14 +183,7 @@ async def test_account_changed_closes_every_socket_of_the_user_with_4001(chat, o
     alice, bob, _ = chat
     a1, a2, b = await open_ws(alice), await open_ws(alice), await open_ws(bob)
 
-    @sync_to_async
-    def logout():
-        from django.db import transaction
-
-        with transaction.atomic():
-            events.account_changed(user_id=alice.pk, reason="logout")
-
-    await logout()
+    await _account_changed(alice)
     for sock in (a1, a2):
         assert await _close_code(sock) == 4001
     await b.ping()
@@ -266,14 +268,7 @@ async def test_frames_that_arrive_after_a_4001_close_are_not_served(chat, open_w
     alice, _, room = chat
     a = await open_ws(alice)
 
-    @sync_to_async
-    def logout():
-        from django.db import transaction
-
-        with transaction.atomic():
-            events.account_changed(user_id=alice.pk, reason="logout")
-
-    await logout()
+    await _account_changed(alice)
     assert await _close_code(a) == 4001
     await a.send({"type": "message.send", "room": room.pk, "body": "after the logout"})
     await a.communicator.send_input({"type": "websocket.disconnect", "code": 1000})
