@@ -34,7 +34,6 @@ from .serializers import message_to_dict
 logger = logging.getLogger(__name__)
 
 MAX_FRAME_BYTES = 64 * 1024
-TAIL_EVENT = "chat.tail"
 
 # Close codes (docs/protocol.md): 4001 the session ended, 4008 too slow, 4029 too many sockets,
 # 1011 a server bug, 1013 a dependency is down: try again later.

@@ -106,7 +106,12 @@ def _send(group: str, event: dict) -> None:
     if loop is not None and not loop.is_closed():
 
         def add() -> None:
-            _outboxes.setdefault(loop, Outbox()).add(group, event)
+            outbox = _outboxes.get(loop)
+            if outbox is None:
+                for closed in [other for other in _outboxes if other.is_closed()]:
+                    del _outboxes[closed]
+                outbox = _outboxes[loop] = Outbox()
+            outbox.add(group, event)
 
         loop.call_soon_threadsafe(add)
         return

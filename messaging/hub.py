@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 GAP_FILL_MAX = 200
+# The event the seq watch sends a socket that is behind (ChatConsumer.chat_tail).
+TAIL_EVENT = "chat.tail"
 # A finished gap read serves sockets that ask a little later for the same range.
 GAP_READ_REUSE_SECONDS = 1.0
 
@@ -142,8 +144,6 @@ class Hub:
             self._seen = {}
             return
         latest = await in_pool(_latest_seqs)(room_ids)
-        from .consumers import TAIL_EVENT
-
         for room_id, seen in self._seen.items():
             for consumer in tuple(self.followers.get(room_id, ())):
                 if consumer.rooms.get(room_id, seen) < seen:

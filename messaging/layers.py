@@ -232,10 +232,6 @@ class _RedisLoopLayer(RedisPubSubLoopLayer):
         if emptied:
             await self._unsubscribe(emptied)
 
-    async def group_send(self, group, message):
-        """One PUBLISH, whatever the number of sockets and processes in the group."""
-        await super().group_send(group, message)
-
     async def group_send_many(self, events: list[tuple[str, dict]]) -> None:
         """`group_send` of every `(group, message)`, in order, one pipelined round trip per shard."""
         by_shard: dict[_Shard, list[tuple[str, bytes]]] = {}

@@ -78,45 +78,47 @@ def _count(key: str, *, delta: int, window: int) -> int:
         return delta
 
 
+def _window_take(*, key: str, limit: int, window: int, detail: str) -> RateCount:
+    """Count one hit of `key` in the current `window`-second window and return what was counted.
+
+    Past `limit` the hit is given back at once and RateLimited (with
+    retry_after_ms, to the end of the window) is raised, so a refused hit
+    uses up nothing.
+    """
+    now = time.time()
+    index = int(now // window)
+    taken = RateCount(key=f"{key}:{index}", window=window)
+    if _count(taken.key, delta=1, window=window) > limit:
+        message_rate_give_back(taken)
+        retry_after_ms = max(1, int(((index + 1) * window - now) * 1000))
+        raise RateLimited(detail, retry_after_ms=retry_after_ms)
+    return taken
+
+
 def message_rate_take(*, user_id: int) -> RateCount | None:
     """Count one write (a message or an edit) for `user_id`; None when the limit is off.
 
-    Raises RateLimited (with retry_after_ms, to the end of the window) past
-    CHAT_RATE_LIMIT_MESSAGES in the window, and then counts nothing. A
-    caller whose write does not happen after all (refused, rolled back, a
-    repeated client_id) hands the count back with `message_rate_give_back`,
-    so only stored writes use up the limit (issue 8).
+    Raises RateLimited past CHAT_RATE_LIMIT_MESSAGES in the window (see
+    `_window_take`). A caller whose write does not happen after all (refused,
+    rolled back, a repeated client_id) hands the count back with
+    `message_rate_give_back`, so only stored writes use up the limit (issue 8).
     """
     limit = settings.CHAT_RATE_LIMIT_MESSAGES
     if limit <= 0:
         return None
     window = settings.CHAT_RATE_LIMIT_WINDOW
-    now = time.time()
-    index = int(now // window)
-    taken = RateCount(key=f"rl:msg:{user_id}:{index}", window=window)
-    if _count(taken.key, delta=1, window=window) > limit:
-        message_rate_give_back(taken)
-        retry_after_ms = max(1, int(((index + 1) * window - now) * 1000))
-        raise RateLimited(f"At most {limit} messages every {window} s.", retry_after_ms=retry_after_ms)
-    return taken
+    return _window_take(
+        key=f"rl:msg:{user_id}",
+        limit=limit,
+        window=window,
+        detail=f"At most {limit} messages every {window} s.",
+    )
 
 
 def message_rate_give_back(taken: RateCount | None) -> None:
-    """Uncount what `message_rate_take` counted (nothing for None)."""
+    """Uncount what `message_rate_take` (or `_window_take`) counted (nothing for None)."""
     if taken is not None:
         _count(taken.key, delta=-1, window=taken.window)
-
-
-def _window_count(*, key: str, limit: int, window: int, detail: str) -> None:
-    """Count one hit of `key` in the current `window`-second window; RateLimited past `limit`
-    (a refused hit is given back, so only what was done uses up the cap)."""
-    now = time.time()
-    index = int(now // window)
-    full_key = f"{key}:{index}"
-    if _count(full_key, delta=1, window=window) > limit:
-        _count(full_key, delta=-1, window=window)
-        retry_after_ms = max(1, int(((index + 1) * window - now) * 1000))
-        raise RateLimited(detail, retry_after_ms=retry_after_ms)
 
 
 def action_rate_check(*, action: str, user_id: int) -> None:
@@ -129,7 +131,7 @@ def action_rate_check(*, action: str, user_id: int) -> None:
     limit, window = rate_parse(getattr(settings, setting))
     if limit <= 0:
         return
-    _window_count(
+    _window_take(
         key=f"rl:{action}:{user_id}",
         limit=limit,
         window=window,
