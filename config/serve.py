@@ -64,7 +64,10 @@ def unsent_bytes(transport) -> int:
 
 
 def _server_send_bounded(self, content, binary=False):
-    if getattr(self, "too_slow", False):
+    # A frame for a socket already closing (the peer sent its close, or it was closed
+    # as too slow) is dropped: autobahn would raise Disconnected into the application,
+    # which learns of the close from the websocket.disconnect that follows.
+    if getattr(self, "too_slow", False) or self.state not in (self.STATE_OPEN, self.STATE_CONNECTING):
         return
     _server_send(self, content, binary)
     from django.conf import settings

@@ -65,10 +65,10 @@ def test_arbitrary_frames_never_break_the_socket(server):
     assert json.loads(ws.recv(5))["type"] == "hello"
     rss_before = _rss_kib(server.process.pid)
 
-    @settings(max_examples=250, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
     def send(**fields) -> str:
         return json.dumps({"type": "message.send", "room": room["id"], **fields})
 
+    @settings(max_examples=250, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
     @given(frames(room["id"]))
     @example(send(body="a\x00b"))
     @example(send(body="\ud800"))
