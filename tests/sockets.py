@@ -20,7 +20,7 @@ from channels.testing import WebsocketCommunicator
 from accounts.services import ws_ticket_create
 from config.asgi import application
 
-TIMEOUT = 10  # generous: a loaded 2-core CI machine; a frame that is due still fails the test
+TIMEOUT = 5
 ORIGIN = b"http://127.0.0.1:8000"
 
 
