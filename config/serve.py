@@ -1,4 +1,4 @@
-"""`python -m config.serve ARGS`: daphne's command line, with five fixes for a public chat server.
+"""`python -m config.serve ARGS`: daphne's command line, with seven fixes for a public chat server.
 
 1. Frames over the size limit close with 1009. Daphne enforces
    `--websocket-max-message-size` / `--websocket-max-frame-size` through
@@ -27,8 +27,17 @@
    epoll changes and a loop turn per frame; as asyncio's own transports do, a
    TCP write with an empty buffer is tried on the socket first, and only what
    the kernel does not take is buffered.
+6. SIGTERM drains instead of cutting: daphne's before-shutdown step, which
+   cancels every application at once, first runs `config.lifecycle.drain`:
+   readiness fails, the listeners close, every socket closes with 1012 after
+   the frame in progress, and the process waits for what is running, for at
+   most CHAT_SHUTDOWN_TIMEOUT seconds. The metrics listener
+   (`config.metrics`, METRICS_ADDR:METRICS_PORT) starts with the server.
+7. With LOG_FORMAT=json the access log goes through `logging` (logger
+   `daphne.access`), so it is JSON lines like every other log line.
 """
 
+import asyncio
 import logging
 import os
 import sys
@@ -37,8 +46,9 @@ from autobahn.twisted.websocket import WebSocketServerFactory
 from daphne.access import AccessLogGenerator
 from daphne.cli import CommandLineInterface
 from daphne.http_protocol import HTTPFactory
+from daphne.server import Server
 from daphne.ws_protocol import WebSocketProtocol
-from twisted.internet import tcp
+from twisted.internet import defer, tcp
 from twisted.protocols import basic
 from twisted.web.http import HTTPChannel
 
@@ -75,6 +85,9 @@ def _server_send_bounded(self, content, binary=False):
     bound = getattr(settings, "CHAT_SOCKET_BUFFER_BYTES", None)  # None: not the chat's settings
     if bound is not None and unsent_bytes(self.transport) > bound:
         self.too_slow = True
+        from config.metrics import SLOW_SOCKET_CLOSES
+
+        SLOW_SOCKET_CLOSES.labels("buffer").inc()
         logger.warning(
             "closing a WebSocket that does not read: %d bytes unsent", unsent_bytes(self.transport)
         )
@@ -111,6 +124,48 @@ def _log_action_without_query(self, protocol, action, details):
     return _log_action(self, protocol, action, details)
 
 
+def _write_entry_as_log(self, host, date, request, status=None, length=None, ident=None, user=None):
+    logging.getLogger("daphne.access").info(
+        "%s %s %s", host, request, status or "-", extra={"client": host, "status": status, "length": length}
+    )
+
+
+_listen_success = Server.listen_success
+_kill_all_applications = Server.kill_all_applications
+
+
+def _listen_success_keeping_the_port(self, port):
+    self.chat_ports = [*getattr(self, "chat_ports", []), port]
+    return _listen_success(self, port)
+
+
+def _drain_then_kill(self):
+    from django.conf import settings
+
+    from config import lifecycle
+
+    drained = defer.Deferred.fromFuture(
+        asyncio.ensure_future(
+            lifecycle.drain(self, getattr(self, "chat_ports", []), settings.CHAT_SHUTDOWN_TIMEOUT)
+        )
+    )
+    drained.addErrback(lambda failure: logger.error("shutdown: draining failed: %s", failure.value))
+    drained.addCallback(lambda _: _kill_all_applications(self))
+    return drained
+
+
+_server_run = Server.run
+
+
+def _run_with_metrics(self):
+    from django.conf import settings
+
+    from config.metrics import serve
+
+    serve(settings.METRICS_ADDR, settings.METRICS_PORT)
+    return _server_run(self)
+
+
 def _request_timeout(argv: list[str]) -> tuple[int, list[str]]:
     """`--request-timeout N` taken out of daphne's arguments: (N, the rest)."""
     seconds, rest, args = 30, [], iter(argv)
@@ -130,6 +185,11 @@ def _install(request_timeout: int) -> None:
     AccessLogGenerator.__call__ = _log_action_without_query
     WebSocketProtocol.serverSend = _server_send_bounded
     tcp.Connection.write = _tcp_write_now  # type: ignore[method-assign]
+    Server.listen_success = _listen_success_keeping_the_port  # type: ignore[method-assign]
+    Server.kill_all_applications = _drain_then_kill  # type: ignore[method-assign]
+    Server.run = _run_with_metrics  # type: ignore[method-assign]
+    if os.environ.get("LOG_FORMAT") == "json":
+        AccessLogGenerator.write_entry = _write_entry_as_log  # type: ignore[method-assign]
     _factory_init = HTTPFactory.__init__
 
     def factory_init(self, server):

@@ -50,3 +50,40 @@ def spa(request, **route):
         response["Cache-Control"] = "no-cache"
         return response
     return render(request, "placeholder.html")
+
+
+def _cache_answers() -> None:
+    from django.core.cache import cache
+
+    key = "readyz"
+    cache.set(key, "1", timeout=5)
+    if cache.get(key) != "1":
+        raise RuntimeError("the cache did not keep a value")
+
+
+async def readyz(request):
+    """Readiness: 200 `{"status": "ok", "database": "ok", "cache": "ok", "channel_layer": "ok"}`.
+
+    503 with "error" where a check failed, or `{"status": "draining"}` once the
+    process is shutting down (config.lifecycle), so a balancer drains it. The
+    cache is Redis when REDIS_URL is set (tickets, rate limits, presence).
+    """
+    from .lifecycle import draining
+
+    if draining():
+        return JsonResponse({"status": "draining"}, status=503)
+    body = {"status": "ok"}
+    checks = {
+        "database": database_sync_to_async(_database_answers)(),
+        "cache": asyncio.wait_for(asyncio.to_thread(_cache_answers), timeout=2),
+        "channel_layer": _channel_layer_answers(),
+    }
+    for name, check in checks.items():
+        try:
+            await check
+            body[name] = "ok"
+        except Exception:
+            logger.exception("readiness check of %s failed", name)
+            body[name] = "error"
+            body["status"] = "error"
+    return JsonResponse(body, status=200 if body["status"] == "ok" else 503)

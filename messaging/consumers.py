@@ -13,6 +13,7 @@ cleanup: out of every group, off the process's hub, presence entry removed.
 import asyncio
 import json
 import logging
+import time
 from typing import Any
 
 import redis
@@ -21,6 +22,8 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
 
+from config import metrics
+from config.logs import new_socket_id
 from rooms.errors import ChatError, RateLimited
 from rooms.selectors import room_detail_for_user, room_seqs_for_user
 from rooms.serializers import room_to_dict
@@ -36,11 +39,13 @@ logger = logging.getLogger(__name__)
 MAX_FRAME_BYTES = 64 * 1024
 
 # Close codes (docs/protocol.md): 4001 the session ended, 4008 too slow, 4029 too many sockets,
-# 1011 a server bug, 1013 a dependency is down: try again later.
+# 1011 a server bug, 1012 the server process restarts (reconnect elsewhere), 1013 a dependency is
+# down: try again later.
 CLOSE_SESSION_ENDED = 4001
 CLOSE_TOO_SLOW = 4008
 CLOSE_TOO_MANY_SOCKETS = 4029
 CLOSE_SERVER_ERROR = 1011
+CLOSE_SERVICE_RESTART = 1012
 CLOSE_TRY_AGAIN = 1013
 UNAVAILABLE_RETRY_MS = 1000
 
@@ -97,6 +102,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     async def __call__(self, scope, receive, send):
         self.rooms: dict[int, int] = {}
+        self.socket_id = new_socket_id()  # on every log line of this socket (config.logs)
         try:
             await super().__call__(scope, receive, send)
         finally:
@@ -175,8 +181,10 @@ class ChatConsumer(AsyncWebsocketConsumer):
         except Exception:
             logger.warning("removing the presence of a closed socket failed", exc_info=True)
 
-    async def _close(self, code: int) -> None:
+    async def _close(self, code: int, cause: str = "") -> None:
         if not self.ending:
+            if code == CLOSE_TOO_SLOW:
+                metrics.SLOW_SOCKET_CLOSES.labels(cause).inc()
             await self.close(code=code)
         await self._end()
 
@@ -294,7 +302,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
     async def _fill(self, room_id: int, after: int, before: int) -> bool:
         """Send the room's messages with after < seq < before from the database; False if closed instead."""
         if before - after - 1 > GAP_FILL_MAX:
-            await self._close(CLOSE_TOO_SLOW)
+            await self._close(CLOSE_TOO_SLOW, "gap")
             return False
         for seq, text in await self.hub.gap(room_id, after, before):
             if self.rooms.get(room_id, seq) >= seq:
@@ -305,7 +313,8 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     async def chat_message(self, event):
         """`message.new`: forward the text in seq order, filling any gap from the database."""
-        await self._forward(event["room"], event["seq"], event["text"])
+        if await self._forward(event["room"], event["seq"], event["text"]) and "committed_at" in event:
+            metrics.DELIVERY_LAG.observe(max(0.0, time.time() - event["committed_at"]))
 
     async def chat_tail(self, event):
         """The seq watch saw messages up to `seq` that this socket never got: send them."""
@@ -316,7 +325,12 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     async def chat_overflow(self, event):
         """The socket's event queue passed its bound (messaging.layers): close it as too slow."""
-        await self._close(CLOSE_TOO_SLOW)
+        await self._close(CLOSE_TOO_SLOW, "queue")
+
+    async def chat_restart(self, event):
+        """The process is shutting down (config.lifecycle): close with 1012 after the frame in progress."""
+        metrics.SHUTDOWN_CLOSES.inc()
+        await self._close(CLOSE_SERVICE_RESTART)
 
     async def chat_broadcast(self, event):
         """Any other frame: forwarded as is, if this socket follows the room."""

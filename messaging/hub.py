@@ -237,6 +237,11 @@ class Hub:
 _hubs: dict[asyncio.AbstractEventLoop, Hub] = {}
 
 
+def local_sockets() -> list[ChatConsumer]:
+    """Every open socket of this process, over all its event loops (a snapshot)."""
+    return [consumer for found in list(_hubs.values()) for consumer in list(found.sockets)]
+
+
 def hub() -> Hub:
     """The hub of the running event loop."""
     loop = asyncio.get_running_loop()

@@ -31,6 +31,8 @@ from collections.abc import Iterable
 from channels.layers import BaseChannelLayer
 from channels_redis.pubsub import RedisPubSubChannelLayer, RedisPubSubLoopLayer, RedisSingleShardConnection
 
+from config.metrics import CHANNEL_LAYER_ERRORS, FANOUT_DELIVERIES
+
 logger = logging.getLogger(__name__)
 
 OVERFLOW = {"type": "chat.overflow"}
@@ -77,7 +79,9 @@ class LocalChannels:
         queue.put_nowait(message)
 
     def deliver_to_group(self, key: str, message: dict) -> None:
-        for channel in tuple(self.groups.get(key, ())):
+        members = tuple(self.groups.get(key, ()))
+        FANOUT_DELIVERIES.inc(len(members))  # once per batch: cheap on the hot path
+        for channel in members:
             self.deliver(channel, message)
 
     def join(self, key: str, channel: str) -> bool:
@@ -212,6 +216,7 @@ class _RedisLoopLayer(RedisPubSubLoopLayer):
             try:
                 await shard.unsubscribe_many(names)
             except Exception:
+                CHANNEL_LAYER_ERRORS.labels("unsubscribe").inc()
                 logger.warning("could not unsubscribe from %d groups", len(names), exc_info=True)
 
     async def group_add(self, group, channel):
@@ -220,8 +225,12 @@ class _RedisLoopLayer(RedisPubSubLoopLayer):
     async def group_add_many(self, groups: Iterable[str], channel: str) -> None:
         """Add `channel` to every group; subscribes to the groups new to this process in one command per shard."""
         fresh = [key for key in map(self._get_group_channel_name, groups) if self.local.join(key, channel)]
-        for shard, names in self._shards_for(fresh).items():
-            await shard.subscribe_many(names)
+        try:
+            for shard, names in self._shards_for(fresh).items():
+                await shard.subscribe_many(names)
+        except Exception:
+            CHANNEL_LAYER_ERRORS.labels("subscribe").inc()
+            raise
 
     async def group_discard(self, group, channel):
         await self.group_discard_many([group], channel)
@@ -238,8 +247,12 @@ class _RedisLoopLayer(RedisPubSubLoopLayer):
         for group, message in events:
             key = self._get_group_channel_name(group)
             by_shard.setdefault(self._get_shard(key), []).append((key, self.channel_layer.serialize(message)))
-        for shard, messages in by_shard.items():
-            await shard.publish_many(messages)
+        try:
+            for shard, messages in by_shard.items():
+                await shard.publish_many(messages)
+        except Exception:
+            CHANNEL_LAYER_ERRORS.labels("publish").inc()
+            raise
 
     async def ping(self) -> None:
         """Raise unless every Redis shard answers PING and the pub/sub receivers run."""

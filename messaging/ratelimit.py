@@ -21,6 +21,7 @@ import redis
 from django.conf import settings
 from django.core.cache import cache
 
+from config.metrics import RATE_LIMITED
 from rooms.errors import RateLimited
 
 # Action: (setting, what the refusal counts). Settings hold "N/PERIOD", PERIOD
@@ -91,6 +92,7 @@ def _window_take(*, key: str, limit: int, window: int, detail: str) -> RateCount
     if _count(taken.key, delta=1, window=window) > limit:
         message_rate_give_back(taken)
         retry_after_ms = max(1, int(((index + 1) * window - now) * 1000))
+        RATE_LIMITED.inc()
         raise RateLimited(detail, retry_after_ms=retry_after_ms)
     return taken
 

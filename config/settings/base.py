@@ -16,6 +16,8 @@ from typing import Any
 
 import environ
 
+from config.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -85,6 +87,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.logs.RequestIdMiddleware",
     "config.middleware.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -354,16 +357,22 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.channels.server": {"level": "WARNING"}},
-}
+# Text (the message alone) or one JSON object per line, each with its request or socket id (config.logs).
+LOGGING = logging_config(
+    level=env.str("LOG_LEVEL", default="INFO"), fmt=env.str("LOG_FORMAT", default="text")
+)
 
 # Seconds within which the users of a server process that died go offline
 # (sockets beat every third of it; messaging.presence).
 PRESENCE_TTL = env.float("PRESENCE_TTL", default=60.0)
 # Seconds between two `typing` broadcasts of one user in one room.
 TYPING_THROTTLE = env.float("TYPING_THROTTLE", default=2.0)
+
+# --- Operations (docs/deploy.md) ---------------------------------------------
+# Seconds a SIGTERM'd process waits for its sockets (closed with 1012) and
+# requests to finish before it cancels them (config.lifecycle).
+CHAT_SHUTDOWN_TIMEOUT = env.float("CHAT_SHUTDOWN_TIMEOUT", default=10.0)
+# Prometheus metrics on their own listener (config.metrics), never on PORT:
+# loopback only unless METRICS_ADDR says otherwise; METRICS_PORT=0 turns it off.
+METRICS_ADDR = env.str("METRICS_ADDR", default="127.0.0.1")
+METRICS_PORT = env.int("METRICS_PORT", default=PORT + 1000)
