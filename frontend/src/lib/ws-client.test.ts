@@ -74,6 +74,29 @@ describe('WsClient', () => {
     expect(await msUntilNextSocket()).toBeGreaterThanOrEqual(500);
   });
 
+  it('after 1012 (service restart) starts the backoff over, jittered below its first ceiling', async () => {
+    let draw = 0.5;
+    const { client } = setup({ random: () => draw });
+    client.start();
+    await flush();
+    FakeSocket.last.drop(1013); // never opened: the backoff grows
+    expect(await msUntilNextSocket()).toBeGreaterThanOrEqual(500);
+    FakeSocket.last.drop(1013);
+    expect(await msUntilNextSocket()).toBeGreaterThanOrEqual(1000);
+    FakeSocket.last.open();
+    FakeSocket.last.drop(1012);
+    const first = await msUntilNextSocket();
+    expect(first).toBeGreaterThanOrEqual(499);
+    expect(first).toBeLessThanOrEqual(501);
+    draw = 0.1;
+    FakeSocket.last.open();
+    FakeSocket.last.drop(1012);
+    const second = await msUntilNextSocket();
+    expect(second).toBeGreaterThanOrEqual(99);
+    expect(second).toBeLessThanOrEqual(101);
+    client.stop();
+  });
+
   it('connects with a fresh ticket and reports open', async () => {
     const { client, statuses } = setup();
     client.start();

@@ -56,6 +56,13 @@ const OPEN = 1;
  */
 const RECONNECT_AT_ONCE = new Set([4001, 4008]);
 
+/**
+ * 1012, the server process is restarting (docs/protocol.md): the others are
+ * up, so the backoff starts over, but with its jitter, so that the thousands
+ * of sockets of one process do not all reconnect in the same millisecond.
+ */
+const SERVICE_RESTART = 1012;
+
 /** `ws(s)://<host>/ws/chat/?ticket=...` on the page's own origin (contract "The WebSocket"). */
 export function chatSocketUrl(ticket: string, location: Pick<Location, 'protocol' | 'host'> = window.location): string {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -215,6 +222,7 @@ export class WsClient {
       if (socket !== this.socket) return;
       this.detach(socket);
       this.socket = null;
+      if (event.code === SERVICE_RESTART) this.attempt = 0;
       this.scheduleReconnect(RECONNECT_AT_ONCE.has(event.code));
     };
   }
