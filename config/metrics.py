@@ -31,7 +31,9 @@ DELIVERY_LAG = Histogram(
 SLOW_SOCKET_CLOSES = Counter(
     "chat_slow_socket_closes_total", "Sockets closed with 4008 (too slow).", ["cause"]
 )
-RATE_LIMITED = Counter("chat_rate_limited_total", "Writes and actions refused by a rate limit (rate_limited).")
+RATE_LIMITED = Counter(
+    "chat_rate_limited_total", "Writes and actions refused by a rate limit (rate_limited)."
+)
 CHANNEL_LAYER_ERRORS = Counter(
     "chat_channel_layer_errors_total", "Channel-layer calls that failed.", ["operation"]
 )
