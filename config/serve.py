@@ -1,4 +1,4 @@
-"""`python -m config.serve ARGS`: daphne's command line, with seven fixes for a public chat server.
+"""`python -m config.serve ARGS`: daphne's command line, with eight fixes for a public chat server.
 
 1. Frames over the size limit close with 1009. Daphne enforces
    `--websocket-max-message-size` / `--websocket-max-frame-size` through
@@ -35,6 +35,10 @@
    (`config.metrics`, METRICS_ADDR:METRICS_PORT) starts with the server.
 7. With LOG_FORMAT=json the access log goes through `logging` (logger
    `daphne.access`), so it is JSON lines like every other log line.
+8. The server's close codes of RFC 6455 go out: autobahn's sendClose lets an
+   application send 1000 and 3000-4999 only, and raised on the protocol's
+   1011 (server error), 1012 (service restart) and 1013 (try again later),
+   which docs/protocol.md promises; those are sent as close frames as is.
 """
 
 import asyncio
@@ -92,6 +96,18 @@ def _server_send_bounded(self, content, binary=False):
             "closing a WebSocket that does not read: %d bytes unsent", unsent_bytes(self.transport)
         )
         self.sendClose(code=CLOSE_TOO_SLOW, reason="too slow: reconnect and catch up")
+
+
+# Close codes RFC 6455 (7.4.1) and IANA's registry give a server, beyond autobahn's 1000 and 3000-4999.
+SERVER_CLOSE_CODES = frozenset({1001, 1011, 1012, 1013, 1014})
+_server_close = WebSocketProtocol.serverClose
+
+
+def _server_close_with_protocol_codes(self, code=None):
+    if code in SERVER_CLOSE_CODES:
+        self.sendCloseFrame(code=code, reasonUtf8=None, isReply=False)
+        return
+    _server_close(self, code)
 
 
 def _tcp_write_now(self, data):
@@ -184,6 +200,7 @@ def _install(request_timeout: int) -> None:
     HTTPChannel.dataReceived = _data_received_without_resetting_the_timer  # type: ignore[method-assign]
     AccessLogGenerator.__call__ = _log_action_without_query
     WebSocketProtocol.serverSend = _server_send_bounded
+    WebSocketProtocol.serverClose = _server_close_with_protocol_codes
     tcp.Connection.write = _tcp_write_now  # type: ignore[method-assign]
     Server.listen_success = _listen_success_keeping_the_port  # type: ignore[method-assign]
     Server.kill_all_applications = _drain_then_kill  # type: ignore[method-assign]

@@ -98,3 +98,34 @@ def pytest_runtest_makereport(item, call):
     report = yield
     setattr(item, f"rep_{report.when}", report)
     return report
+
+
+# --- nginx in front (test_nginx_e2e.py) --------------------------------------
+
+
+@pytest.fixture
+def behind_nginx(start_server, tmp_path):
+    """`(nginx, [server_a, server_b], start_again)`: two daphne processes behind docker/nginx.conf.
+
+    `start_again(server)` starts a stopped server again on its port. nginx is
+    Debian's (.ci/run installs it); without it the test fails under
+    CHAT_REQUIRE_SERVICES=1 and is skipped otherwise.
+    """
+    from .harness import free_port
+    from .nginx import NGINX, Nginx
+
+    if not os.path.exists(NGINX):
+        if os.environ.get("CHAT_REQUIRE_SERVICES") == "1":
+            pytest.fail("the nginx tests need nginx (apt-get install nginx)")
+        pytest.skip("the nginx tests need nginx")
+    port = free_port()
+    public = (f"http://127.0.0.1:{port}",)
+    env = {"TRUSTED_PROXIES": "1", "CHAT_SHUTDOWN_TIMEOUT": "10"}
+    servers = [start_server(extra_origins=public, **env) for _ in range(2)]
+    front = Nginx(tmp_path / "nginx", [s.port for s in servers], port=port)
+
+    def start_again(server):
+        return start_server(extra_origins=public, port=server.port, **env)
+
+    yield front, servers, start_again
+    front.stop()

@@ -58,11 +58,19 @@ class DaphneServer:
     """One daphne process serving config.asgi on a free loopback port."""
 
     def __init__(
-        self, *, request_timeout: int = 30, extra_origins: tuple[str, ...] = (), **env_overrides: str
+        self,
+        *,
+        request_timeout: int = 30,
+        extra_origins: tuple[str, ...] = (),
+        port: int | None = None,
+        **env_overrides: str,
     ):
         """`extra_origins`: pages besides the server's own that may open its WebSocket
-        (e.g. a TcpProxy's URL); `env_overrides` win over the harness's environment."""
-        self.port = free_port()
+        (e.g. a TcpProxy's URL); `port`: listen there (a restart), else on a free port;
+        `env_overrides` win over the harness's environment. The metrics listen on
+        `metrics_url` (config.metrics)."""
+        self.port = port or free_port()
+        self.metrics_url = f"http://127.0.0.1:{free_port()}/metrics"
         if extra_origins:
             own = (f"http://127.0.0.1:{self.port}", f"http://localhost:{self.port}")
             env_overrides = {"CHAT_ALLOWED_ORIGINS": ",".join((*own, *extra_origins)), **env_overrides}
@@ -80,11 +88,12 @@ class DaphneServer:
             **{name: "0" for name in PER_USER_CAPS},
             # The port of the default allowed WebSocket origins (http://127.0.0.1:PORT).
             "PORT": str(self.port),
+            "METRICS_PORT": self.metrics_url.rsplit(":", 1)[1].split("/")[0],
             **env_overrides,
         }
         LOG_DIR.mkdir(parents=True, exist_ok=True)
         self.log_path = LOG_DIR / f"daphne-{self.port}.log"
-        self.log = self.log_path.open("wb")
+        self.log = self.log_path.open("ab" if port else "wb")
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -144,6 +153,14 @@ class DaphneServer:
                 self.process.kill()
                 self.process.wait(5)
         self.log.close()
+
+    def metric(self, name: str) -> float:
+        """The value of one unlabelled series of this process's /metrics (0 if absent)."""
+        with urllib.request.urlopen(self.metrics_url, timeout=5) as response:
+            for line in response.read().decode().splitlines():
+                if line.startswith(name + " "):
+                    return float(line.split()[1])
+        return 0.0
 
     def kill(self) -> None:
         """SIGKILL: the process dies without running any disconnect handler."""
