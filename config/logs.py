@@ -47,19 +47,23 @@ class RequestIdMiddleware:
     def __call__(self, request):
         given = request.headers.get("X-Request-ID", "")
         value = given if _ACCEPTED_ID.match(given) else uuid.uuid4().hex
-        token = request_id.set(value)
-        try:
-            response = self.get_response(request)
-        finally:
-            request_id.reset(token)
+        # Not reset on the way out: Django logs a failed response's line after the
+        # middleware returns; each ASGI request runs in a context of its own.
+        request_id.set(value)
+        response = self.get_response(request)
         response["X-Request-ID"] = value
         return response
 
 
 def logging_config(*, level: str, fmt: str) -> dict:
-    """Django's LOGGING for `fmt` "text" or "json" (anything else: ValueError)."""
+    """Django's LOGGING for `fmt` "text" or "json" (anything else: ValueError).
+
+    With "json", Python's warnings go through logging too (`py.warnings`), so
+    that every line is a JSON object.
+    """
     if fmt not in ("text", "json"):
         raise ValueError(f"LOG_FORMAT must be text or json, not {fmt!r}")
+    logging.captureWarnings(fmt == "json")
     formatter = (
         {
             "()": "pythonjsonlogger.json.JsonFormatter",

@@ -161,6 +161,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
             {"type": "hello", "user": {"id": user.pk, "username": user.username}, "rooms": list(rooms)}
         )
         await self.hub.socket_opened(self)
+        logger.debug("socket open: user %s in %d rooms", user.pk, len(rooms))
 
     async def disconnect(self, code):
         await self._end()
@@ -171,6 +172,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
             self.ending = True
             return
         self.ending = True
+        logger.debug("socket closed: user %s", self.user.pk)
         groups = [user_group(self.user.pk), *(room_group(r) for r in self.rooms)]
         try:
             await self.channel_layer.group_discard_many(groups, self.channel_name)

@@ -148,6 +148,7 @@ def test_json_log_lines_carry_the_request_id():
     assert parsed["level"] == "INFO" and parsed["logger"] == "chat.test" and "time" in parsed
     with pytest.raises(ValueError):
         logs.logging_config(level="INFO", fmt="xml")
+    logs.logging_config(level="INFO", fmt="text")  # warnings go back to stderr for the other tests
 
 
 def test_the_request_id_is_the_proxy_s_or_a_new_one(client):

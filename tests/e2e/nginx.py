@@ -31,7 +31,8 @@ def render(conf: str, *, upstream_ports: list[int], port: int, directory: Path) 
     assert replaced == 1, "docker/nginx.conf has no `listen 8080;` line to render"
     conf = conf.replace("access_log /dev/stdout;", f"access_log {directory}/access.log;")
     temp = "".join(
-        f"    {kind}_temp_path {directory}/{kind};\n" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+        f"    {kind}_temp_path {directory}/{kind};\n"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
     )
     conf = conf.replace("http {\n", "http {\n" + temp, 1)
     main = f"pid {directory}/nginx.pid;\nerror_log {directory}/error.log warn;\n"

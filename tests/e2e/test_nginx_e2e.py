@@ -108,7 +108,9 @@ class Sender:
         while not stop.is_set():
             pending = pending or f"{self.client.username}-{n}"
             try:
-                await sock.send({"type": "message.send", "room": self.room_id, "body": pending, "client_id": pending})
+                await sock.send(
+                    {"type": "message.send", "room": self.room_id, "body": pending, "client_id": pending}
+                )
                 while True:
                     frame = await sock.recv(timeout=10)
                     if frame["type"] == "message.new":
@@ -169,9 +171,9 @@ async def test_restarting_one_process_under_traffic_loses_nothing(behind_nginx):
     # Every acknowledged message is stored, once, at the seq it was acknowledged with; the seqs have no hole.
     history = owner.call("GET", f"/api/rooms/{room['id']}/messages/?limit=100")["results"]
     while len(history) % 100 == 0 and history:
-        older = owner.call(
-            "GET", f"/api/rooms/{room['id']}/messages/?limit=100&before={history[0]['seq']}"
-        )["results"]
+        older = owner.call("GET", f"/api/rooms/{room['id']}/messages/?limit=100&before={history[0]['seq']}")[
+            "results"
+        ]
         if not older:
             break
         history = older + history
