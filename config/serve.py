@@ -202,11 +202,11 @@ def _install(request_timeout: int) -> None:
     WebSocketProtocol.serverSend = _server_send_bounded
     WebSocketProtocol.serverClose = _server_close_with_protocol_codes
     tcp.Connection.write = _tcp_write_now  # type: ignore[method-assign]
-    Server.listen_success = _listen_success_keeping_the_port  # type: ignore[method-assign]
-    Server.kill_all_applications = _drain_then_kill  # type: ignore[method-assign]
-    Server.run = _run_with_metrics  # type: ignore[method-assign]
+    Server.listen_success = _listen_success_keeping_the_port
+    Server.kill_all_applications = _drain_then_kill
+    Server.run = _run_with_metrics
     if os.environ.get("LOG_FORMAT") == "json":
-        AccessLogGenerator.write_entry = _write_entry_as_log  # type: ignore[method-assign]
+        AccessLogGenerator.write_entry = _write_entry_as_log
     _factory_init = HTTPFactory.__init__
 
     def factory_init(self, server):
