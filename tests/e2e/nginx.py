@@ -58,7 +58,11 @@ class Nginx:
         check = subprocess.run([*command, "-t"], capture_output=True, text=True)
         assert check.returncode == 0, check.stderr
         self.process = subprocess.Popen([*command, "-g", "daemon off;"], stderr=subprocess.PIPE)
-        self._wait_up()
+        try:
+            self._wait_up()
+        except BaseException:
+            self.stop()
+            raise
 
     def _wait_up(self, timeout: float = 10) -> None:
         deadline = time.monotonic() + timeout
