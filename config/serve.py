@@ -147,7 +147,6 @@ def _write_entry_as_log(self, host, date, request, status=None, length=None, ide
 
 
 _listen_success = Server.listen_success
-_kill_all_applications = Server.kill_all_applications
 
 
 def _listen_success_keeping_the_port(self, port):
@@ -166,8 +165,22 @@ def _drain_then_kill(self):
         )
     )
     drained.addErrback(lambda failure: logger.error("shutdown: draining failed: %s", failure.value))
-    drained.addCallback(lambda _: _kill_all_applications(self))
+    drained.addCallback(lambda _: _cancel_the_rest(self))
     return drained
+
+
+def _cancel_the_rest(server):
+    # Daphne's own kill_all_applications, minus its KeyError on a kept-alive HTTP
+    # connection whose application has already finished.
+    running = [
+        d["application_instance"]
+        for d in server.connections.values()
+        if "application_instance" in d and not d["application_instance"].done()
+    ]
+    for instance in running:
+        instance.cancel()
+    logger.info("shutdown: cancelled %d applications still running", len(running))
+    return defer.Deferred.fromFuture(asyncio.gather(*running, return_exceptions=True))
 
 
 _server_run = Server.run
