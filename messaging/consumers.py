@@ -21,14 +21,14 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
 
-from rooms.errors import ChatError, RateLimited
+from core.errors import ChatError, RateLimited
+from realtime.events import message_new_text, room_group, to_json, user_group
+from realtime.presence import presence_store
 from rooms.selectors import room_detail_for_user, room_seqs_for_user
 from rooms.serializers import room_to_dict
 
 from . import services
-from .events import message_new_text, room_group, to_json, user_group
 from .hub import GAP_FILL_MAX, hub, in_pool
-from .presence import presence_store
 from .serializers import message_to_dict
 
 logger = logging.getLogger(__name__)
@@ -278,7 +278,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         "ping": frame_ping,
     }
 
-    # --- group events (messaging.events, messaging.hub, messaging.layers) --
+    # --- group events (realtime.events, messaging.hub, realtime.layers) --
 
     async def _forward(self, room_id: int, seq: int, text: str) -> bool:
         """Send `message.new` of `seq` if it is this socket's next; fill a gap first. False if not sent."""
@@ -315,7 +315,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
             await self._fill(room_id, last, seq + 1)
 
     async def chat_overflow(self, event):
-        """The socket's event queue passed its bound (messaging.layers): close it as too slow."""
+        """The socket's event queue passed its bound (realtime.layers): close it as too slow."""
         await self._close(CLOSE_TOO_SLOW)
 
     async def chat_broadcast(self, event):

@@ -5,7 +5,7 @@
 - **One gap read per room.** Sockets that see the same seq gap (an event
   arrived ahead of one the channel layer lost or has not delivered yet) share
   one database read of the missing messages.
-- **The seq watch.** Pub/sub delivers at most once (`messaging.layers`), so
+- **The seq watch.** Pub/sub delivers at most once (`realtime.layers`), so
   every `CHAT_SEQ_WATCH_INTERVAL` seconds the process reads the newest seq of
   every room its sockets follow, in one query. A socket still behind the seq
   that the previous look saw (a whole interval ago, so any live event would
@@ -13,7 +13,7 @@
   database. An open socket thus receives every message of its rooms, even the
   last one of a quiet room whose event was lost.
 - **One presence heartbeat.** Every local socket's presence entry is refreshed
-  in one pipelined call per beat (`messaging.presence`), instead of one task
+  in one pipelined call per beat (`realtime.presence`), instead of one task
   and one call per socket, and the process sweeps the expired entries of the
   whole deployment on the same beat.
 
@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 from channels.db import database_sync_to_async
 from django.conf import settings
 
-from .presence import entry_lifetime, heartbeat_interval, presence_store
+from realtime.presence import entry_lifetime, heartbeat_interval, presence_store
 
 if TYPE_CHECKING:
     from .consumers import ChatConsumer

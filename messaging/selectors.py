@@ -9,7 +9,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import OperationalError, connection, transaction
 from django.db.models import QuerySet
 
-from rooms.errors import Invalid
+from core.errors import Invalid
 from rooms.selectors import room_ids_readable_by
 
 from .models import Message

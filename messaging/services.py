@@ -11,14 +11,14 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from accounts.serializers import user_to_dict
-from rooms.errors import ChatError, Forbidden, Invalid, NotFound
+from core.errors import ChatError, Forbidden, Invalid, NotFound
+from realtime import events
+from realtime.ratelimit import message_rate_give_back, message_rate_take, throttle_acquire, throttle_release
 from rooms.models import Membership, ModerationAction, Room
 from rooms.selectors import room_for_reader
 from rooms.services import moderation_action_create
 
-from . import events
 from .models import Message
-from .ratelimit import message_rate_give_back, message_rate_take, throttle_acquire, throttle_release
 from .serializers import message_to_dict
 
 BODY_MAX = 4000
@@ -189,7 +189,7 @@ def message_create(*, room_id: int, author, body: str, client_id: str | None = N
     its own connection; nothing here is shared).
 
     Raises Invalid (body, client_id), NotFound (no such room), Forbidden (not a
-    member, disabled account, muted, locked), RateLimited (messaging.ratelimit).
+    member, disabled account, muted, locked), RateLimited (realtime.ratelimit).
     """
     body = message_body_clean(body)
     client_id = client_id_clean(client_id)

@@ -15,8 +15,9 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
 
+from core.errors import ChatError
+
 from . import services
-from .errors import ChatError
 from .models import Ban, Membership, ModerationAction, Room
 from .selectors import member_role_order
 

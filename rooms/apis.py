@@ -5,7 +5,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from messaging.presence import online_user_ids
+from realtime.presence import online_user_ids
 
 from . import services
 from .selectors import (

@@ -2,7 +2,7 @@
 
 REST views and the WebSocket consumer use the same selectors, so access rules
 cannot drift between them. Each access helper raises `NotFound` or
-`Forbidden` (rooms.errors) instead of returning a falsy value.
+`Forbidden` (core.errors) instead of returning a falsy value.
 """
 
 from collections.abc import Iterable
@@ -11,9 +11,9 @@ from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
+from core.errors import Forbidden, NotFound
 from messaging.models import Message
 
-from .errors import Forbidden, NotFound
 from .models import Ban, Block, Membership, Room
 
 

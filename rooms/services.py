@@ -1,7 +1,7 @@
 """Writes about rooms and memberships. Views, the consumer and admin call these; nothing else writes.
 
 Each function runs in one transaction and registers its events
-(messaging.events) to leave on commit.
+(realtime.events) to leave on commit.
 """
 
 from django.contrib.auth import get_user_model
@@ -10,11 +10,11 @@ from django.db import IntegrityError, transaction
 from accounts.models import User
 from accounts.names import has_bidi_control, has_visible_character
 from accounts.serializers import user_to_dict
-from messaging import events
-from messaging.presence import online_user_ids
-from messaging.ratelimit import action_rate_check
+from core.errors import Forbidden, Invalid, NotFound
+from realtime import events
+from realtime.presence import online_user_ids
+from realtime.ratelimit import action_rate_check
 
-from .errors import Forbidden, Invalid, NotFound
 from .models import Ban, Block, Membership, ModerationAction, Room
 from .selectors import moderation_access
 from .serializers import MemberSerializer

@@ -74,7 +74,7 @@ def _close_database_pool(django_db_setup):
 @pytest.fixture(autouse=True)
 def _fresh_shared_state():
     """Each test starts with an empty cache, a new channel layer and no presence."""
-    from messaging import presence
+    from realtime import presence
 
     cache.clear()
     channel_layers.backends.clear()
@@ -170,14 +170,14 @@ class SentEvents(list):
 def sent_events(monkeypatch):
     """Every event services send to the channel layer, as a `SentEvents` list.
 
-    A stand-in channel layer records them behind messaging.events' own on-commit
+    A stand-in channel layer records them behind realtime.events' own on-commit
     sending, so nothing of a transaction that did not commit is recorded. In
     non-transactional tests nothing commits: run the code under
     `django_capture_on_commit_callbacks(execute=True)`.
     """
     import json
 
-    from messaging import events
+    from realtime import events
 
     sent = SentEvents()
 

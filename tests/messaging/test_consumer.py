@@ -10,9 +10,9 @@ from channels.testing import WebsocketCommunicator
 
 from accounts.services import ws_ticket_create
 from config.asgi import application
-from messaging.events import to_json
 from messaging.models import Message
 from messaging.serializers import message_to_dict
+from realtime.events import to_json
 from rooms import services as room_services
 from rooms.models import Membership, Room
 

@@ -6,10 +6,10 @@ import time
 import pytest
 from django.db import connection, connections
 
+from core.errors import Forbidden
 from messaging.models import Message
 from messaging.services import message_create
 from rooms import services
-from rooms.errors import Forbidden
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

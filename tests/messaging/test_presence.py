@@ -12,8 +12,8 @@ import pytest
 from channels.db import database_sync_to_async
 from django.conf import settings
 
-from messaging import presence
-from messaging.presence import MemoryPresence, RedisPresence, presence_store
+from realtime import presence
+from realtime.presence import MemoryPresence, RedisPresence, presence_store
 
 from ..factories import room_with_members
 from ..sockets import message_new, of_type

@@ -102,7 +102,7 @@ def test_retries_and_refused_sends_do_not_count(crew, make_client, limit):
 
 @pytest.mark.django_db
 def test_a_message_that_fails_to_store_does_not_count(crew, make_client, limit, monkeypatch):
-    from messaging import events
+    from realtime import events
 
     limit(1)
     real_message_new = events.message_new

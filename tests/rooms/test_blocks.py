@@ -4,7 +4,7 @@ stays left until they open it themselves."""
 
 import pytest
 
-from messaging.events import user_group
+from realtime.events import user_group
 from rooms import services
 from rooms.models import Block, Membership, Room
 

@@ -6,11 +6,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from messaging.events import room_group, user_group
+from core.errors import Forbidden
 from messaging.models import Message
 from messaging.services import message_create
+from realtime.events import room_group, user_group
 from rooms import services
-from rooms.errors import Forbidden
 from rooms.models import Ban, Membership, ModerationAction, Room
 
 from ..factories import UserFactory, room_with_members

@@ -5,8 +5,8 @@ import threading
 import pytest
 from django.db import connection
 
+from core.errors import Forbidden, Invalid, NotFound
 from rooms import services
-from rooms.errors import Forbidden, Invalid, NotFound
 from rooms.models import Ban, Membership, Room
 
 from ..conftest import on_postgres
