@@ -24,12 +24,12 @@ from django.db import DatabaseError, InterfaceError, OperationalError
 from core.errors import ChatError, RateLimited
 from realtime.events import message_new_text, room_group, to_json, user_group
 from realtime.presence import presence_store
-from rooms.selectors import room_detail_for_user, room_seqs_for_user
-from rooms.serializers import room_to_dict
+from rooms.selectors import room_seqs_for_user
 
 from . import services
 from .hub import GAP_FILL_MAX, hub, in_pool
-from .serializers import message_to_dict
+from .selectors import room_detail_for_user
+from .serializers import message_to_dict, room_to_dict
 
 logger = logging.getLogger(__name__)
 

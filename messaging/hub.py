@@ -46,7 +46,8 @@ GAP_READ_REUSE_SECONDS = 1.0
 
 
 def _gap_texts(room_id: int, after: int, before: int, limit: int) -> list[tuple[int, str]]:
-    from .events import message_new_text
+    from realtime.events import message_new_text
+
     from .selectors import messages_between
     from .serializers import messages_to_dicts
 

@@ -14,9 +14,8 @@ from accounts.serializers import user_to_dict
 from core.errors import ChatError, Forbidden, Invalid, NotFound
 from realtime import events
 from realtime.ratelimit import message_rate_give_back, message_rate_take, throttle_acquire, throttle_release
-from rooms.models import Membership, ModerationAction, Room
+from rooms.models import Membership, Room
 from rooms.selectors import room_for_reader
-from rooms.services import moderation_action_create
 
 from .models import Message
 from .serializers import message_to_dict
@@ -233,7 +232,7 @@ def _message_by_client_id(*, room_id: int, author, client_id: str | None) -> Mes
     )
 
 
-def _message_for_actor(*, actor, message_id: int) -> Message:
+def message_for_actor(*, actor, message_id: int) -> Message:
     """The message, if `actor` may read its room or is staff; else NotFound. Locks the row.
 
     Staff pass because they moderate every room, private ones included
@@ -266,7 +265,7 @@ def message_update(*, actor, message_id: int, body: str) -> Message:
     counted = None
     try:
         with transaction.atomic():
-            message = _message_for_actor(actor=actor, message_id=message_id)
+            message = message_for_actor(actor=actor, message_id=message_id)
             if message.author_id != actor.pk:
                 raise Forbidden("Only the author may edit a message.")
             if message.deleted:
@@ -284,50 +283,6 @@ def message_update(*, actor, message_id: int, body: str) -> Message:
     except BaseException:
         message_rate_give_back(counted)
         raise
-    return message
-
-
-def message_may_delete(*, actor, message: Message) -> bool:
-    """Staff always; else members of the message's room only: its author, owners and moderators.
-
-    An author who left, was removed or was banned no longer deletes (nor
-    edits) their messages there; the room's moderators still may
-    (docs/messages.md, "Who may edit and delete"; issue 9 item 13).
-    """
-    if actor.is_staff:
-        return True
-    role = (
-        Membership.objects.filter(room_id=message.room_id, user=actor).values_list("role", flat=True).first()
-    )
-    if role is None:
-        return False
-    return message.author_id == actor.pk or role in (Membership.Role.OWNER, Membership.Role.MODERATOR)
-
-
-def message_delete(*, actor, message_id: int) -> Message:
-    """Delete a message: keep its row and seq, empty the body, broadcast `message.deleted`.
-
-    A deletion by anyone but the author (a moderator, staff, Django admin) is
-    audited as `message_delete`. Deleting a deleted message changes nothing
-    and broadcasts nothing. Raises NotFound, Forbidden
-    (contract: `DELETE /api/messages/{id}/`).
-    """
-    with transaction.atomic():
-        message = _message_for_actor(actor=actor, message_id=message_id)
-        if not message_may_delete(actor=actor, message=message):
-            if message.author_id == actor.pk:
-                raise Forbidden("You are no longer a member of this room.")
-            raise Forbidden("You may not delete this message.")
-        if not message.deleted:
-            message_delete_unchecked(message=message)
-            if message.author_id != actor.pk:
-                moderation_action_create(
-                    actor=actor,
-                    action=ModerationAction.Action.MESSAGE_DELETE,
-                    room=message.room,
-                    target_user=message.author,
-                    message=message,
-                )
     return message
 
 

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "accounts",
     "rooms",
     "messaging",
+    "moderation",
 ]
 
 MIDDLEWARE = [

@@ -9,7 +9,7 @@ from django.db import connection, connections
 from core.errors import Forbidden
 from messaging.models import Message
 from messaging.services import message_create
-from rooms import services
+from moderation import services as moderation_services
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -29,13 +29,13 @@ def wait_for_lock_waiters(count: int, timeout: float = 5) -> None:
 
 
 ACTS = {
-    "ban": lambda crew: services.room_ban_create(
+    "ban": lambda crew: moderation_services.room_ban_create(
         actor=crew.owner, room_id=crew.room.pk, username=crew.member.username
     ),
-    "remove": lambda crew: services.room_member_remove(
+    "remove": lambda crew: moderation_services.room_member_remove(
         actor=crew.owner, room_id=crew.room.pk, user_id=crew.member.pk
     ),
-    "mute": lambda crew: services.room_member_mute(
+    "mute": lambda crew: moderation_services.room_member_mute(
         actor=crew.owner, room_id=crew.room.pk, user_id=crew.member.pk
     ),
 }
@@ -58,23 +58,23 @@ def test_a_send_that_waited_for_a_moderation_acts_lock_is_refused(crew, monkeypa
         assert finish_act.wait(10)
 
     if pause == "after the change":
-        real_log = services.moderation_action_create
+        real_log = moderation_services.moderation_action_create
 
         def paused_log(**kwargs):
             row = real_log(**kwargs)
             pause_here()
             return row
 
-        monkeypatch.setattr(services, "moderation_action_create", paused_log)
+        monkeypatch.setattr(moderation_services, "moderation_action_create", paused_log)
     else:
-        real_lock = services._room_locked
+        real_lock = moderation_services._room_locked
 
         def paused_lock(room_id):
             room = real_lock(room_id)
             pause_here()
             return room
 
-        monkeypatch.setattr(services, "_room_locked", paused_lock)
+        monkeypatch.setattr(moderation_services, "_room_locked", paused_lock)
     outcome = {}
 
     def moderate():

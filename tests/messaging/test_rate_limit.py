@@ -11,7 +11,7 @@ from asgiref.sync import sync_to_async
 
 from messaging.models import Message
 from messaging.services import message_create
-from rooms.services import room_member_mute
+from moderation.services import room_member_mute
 
 from ..sockets import message_new
 

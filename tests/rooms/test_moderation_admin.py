@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from core.errors import Forbidden
 from messaging.models import Message
 from messaging.services import message_create
+from moderation import services as moderation_services
 from realtime.events import room_group, user_group
 from rooms import services
 from rooms.models import Ban, Membership, ModerationAction, Room
@@ -148,7 +149,9 @@ def test_remove_selected_members_and_lift_selected_bans(admin_client, crew):
     membership = Membership.objects.get(room=crew.room, user=crew.member)
     assert run_action(admin_client, "rooms/membership", "remove_members", [membership]) == ["Removed: 1."]
     assert not Membership.objects.filter(room=crew.room, user=crew.member).exists()
-    ban, _ = services.room_ban_create(actor=crew.owner, room_id=crew.room.pk, username=crew.outsider.username)
+    ban, _ = moderation_services.room_ban_create(
+        actor=crew.owner, room_id=crew.room.pk, username=crew.outsider.username
+    )
     assert run_action(admin_client, "rooms/ban", "unban", [ban]) == ["Unbanned: 1."]
     assert not Ban.objects.exists()
     assert audit_rows() == [
@@ -215,8 +218,8 @@ def test_saving_a_rooms_lock_in_the_change_form_goes_through_the_service(
 
 
 def test_the_room_change_page_shows_members_with_role_and_mute_and_bans(admin_client, crew):
-    services.room_member_mute(actor=crew.owner, room_id=crew.room.pk, user_id=crew.member.pk)
-    services.room_ban_create(
+    moderation_services.room_member_mute(actor=crew.owner, room_id=crew.room.pk, user_id=crew.member.pk)
+    moderation_services.room_ban_create(
         actor=crew.owner, room_id=crew.room.pk, username=crew.outsider.username, reason="spam"
     )
     response = admin_client.get(f"/admin/rooms/room/{crew.room.pk}/change/")
@@ -237,7 +240,7 @@ def test_the_room_change_page_shows_members_with_role_and_mute_and_bans(admin_cl
 
 def test_rooms_are_searched_by_name_and_filtered_by_kind_and_lock(admin_client, crew):
     secret = room_with_members(owner=crew.owner, kind=Room.Kind.PRIVATE, name="secret plans")
-    services.room_update(actor=crew.owner, room_id=secret.pk, is_locked=True)
+    moderation_services.room_update(actor=crew.owner, room_id=secret.pk, is_locked=True)
 
     def listed(query: str) -> list[int]:
         return [room.pk for room in admin_client.get(f"/admin/rooms/room/?{query}").context["cl"].result_list]
@@ -256,7 +259,7 @@ def test_messages_are_newest_first_searchable_and_filterable(admin_client, crew)
     first, _ = message_create(room_id=crew.room.pk, author=crew.owner, body="hello world")
     second, _ = message_create(room_id=other.pk, author=crew.member, body="a second hello")
     third, _ = message_create(room_id=crew.room.pk, author=crew.member, body="bye")
-    from messaging.services import message_delete
+    from moderation.services import message_delete
 
     message_delete(actor=crew.member, message_id=third.pk)
 
@@ -305,7 +308,7 @@ def test_the_members_list_shows_user_and_room_in_constant_queries(admin_client, 
 
 
 def test_the_audit_log_is_read_only(admin_client, crew):
-    services.room_update(actor=crew.owner, room_id=crew.room.pk, is_locked=True)
+    moderation_services.room_update(actor=crew.owner, room_id=crew.room.pk, is_locked=True)
     record = ModerationAction.objects.get()
     assert admin_client.get("/admin/rooms/moderationaction/add/").status_code == 403
     assert admin_client.get(f"/admin/rooms/moderationaction/{record.pk}/delete/").status_code == 403
@@ -321,9 +324,9 @@ def test_the_audit_log_is_read_only(admin_client, crew):
 
 def test_the_audit_log_filters_by_room_actor_and_action(admin_client, crew):
     other = room_with_members(owner=crew.moderator, members=[crew.member], name="other")
-    services.room_member_mute(actor=crew.owner, room_id=crew.room.pk, user_id=crew.member.pk)
-    services.room_ban_create(actor=crew.moderator, room_id=other.pk, username=crew.member.username)
-    services.room_update(actor=crew.moderator, room_id=crew.room.pk, is_locked=True)
+    moderation_services.room_member_mute(actor=crew.owner, room_id=crew.room.pk, user_id=crew.member.pk)
+    moderation_services.room_ban_create(actor=crew.moderator, room_id=other.pk, username=crew.member.username)
+    moderation_services.room_update(actor=crew.moderator, room_id=crew.room.pk, is_locked=True)
 
     def listed(query: str) -> list[tuple]:
         result = admin_client.get(f"/admin/rooms/moderationaction/?{query}").context["cl"].result_list
