@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from rooms import services as room_services
-from rooms.selectors import room_for_reader
+from rooms.access import room_access_for_reading
 from rooms.serializers import RoomCreateSerializer, UsernameSerializer
 
 from . import services
@@ -45,7 +45,7 @@ class RoomMessageListCreateApi(APIView):
     def get(self, request, room_id: int):
         query = HistoryQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        room_for_reader(user=request.user, room_id=room_id)
+        room_access_for_reading(user=request.user, room_id=room_id)
         params = query.validated_data
         if "around" in params:
             messages, before, after = message_history_around(
@@ -68,7 +68,7 @@ class RoomMessageListCreateApi(APIView):
     def post(self, request, room_id: int):
         data = MessageCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        room_for_reader(user=request.user, room_id=room_id)
+        room_access_for_reading(user=request.user, room_id=room_id)
         message, created = services.message_create(
             room_id=room_id,
             author=request.user,
@@ -126,7 +126,7 @@ class MessageSearchApi(ListAPIView):
         query.is_valid(raise_exception=True)
         room_id = query.validated_data.get("room")
         if room_id is not None:
-            room_for_reader(user=self.request.user, room_id=room_id)
+            room_access_for_reading(user=self.request.user, room_id=room_id)
         return message_search(user=self.request.user, text=query.validated_data["q"], room_id=room_id)
 
 

@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from core.errors import Invalid, NotFound
+from rooms.access import room_is_hidden
 from rooms.models import Membership, Room
 from rooms.selectors import room_ids_readable_by
 
@@ -302,6 +303,6 @@ def room_detail_for_user(*, user: User, room_id: int) -> Room:
     they moderate every room (contract: Moderation).
     """
     room = room_queryset_for_user(user=user).filter(pk=room_id).first()
-    if room is None or (room.my_role is None and room.kind != Room.Kind.PUBLIC and not user.is_staff):
+    if room is None or room_is_hidden(user=user, kind=room.kind, role=room.my_role, staff_see=True):
         raise NotFound("Room not found.")
     return attach_last_messages([room])[0]

@@ -10,7 +10,8 @@ from messaging import services as message_services
 from messaging.apis import room_response
 from messaging.serializers import MessageSerializer, MessageUpdateSerializer, RoomSerializer, message_to_dict
 from realtime.presence import online_user_ids
-from rooms.selectors import ban_list, moderation_access
+from rooms.access import room_access_for_moderating
+from rooms.selectors import ban_list
 from rooms.serializers import (
     BanCreateSerializer,
     BanSerializer,
@@ -66,7 +67,7 @@ class RoomBanListCreateApi(APIView):
 
     @extend_schema(responses=BanSerializer(many=True))
     def get(self, request, room_id: int):
-        moderation_access(user=request.user, room_id=room_id)
+        room_access_for_moderating(user=request.user, room_id=room_id, lock=False)
         return Response(BanSerializer(ban_list(room_id=room_id), many=True).data)
 
     @extend_schema(request=BanCreateSerializer, responses={201: BanSerializer, 200: BanSerializer})

@@ -10,11 +10,12 @@ from django.db import transaction
 
 from accounts.models import User
 from core.errors import Forbidden, Invalid, NotFound
+from messaging.access import message_access_for_deleting
 from messaging.models import Message
-from messaging.services import message_delete_unchecked, message_for_actor
+from messaging.services import message_delete_unchecked
 from realtime import events
+from rooms.access import room_access_for_moderating
 from rooms.models import Ban, Membership, ModerationAction, Room
-from rooms.selectors import moderation_access
 from rooms.services import (
     member_event,
     membership_removed_events,
@@ -41,18 +42,17 @@ def room_update(
     change is audited (`lock` / `unlock`). A direct room cannot be renamed.
     Raises NotFound, Forbidden, Invalid.
     """
-    room, _ = moderation_access(user=actor, room_id=room_id)
-    changes: dict[str, object] = {}
-    if name is not None:
-        if room.kind == Room.Kind.DIRECT:
-            raise Invalid("A direct conversation has no name to change.")
-        changes["name"] = room_name_clean(name)
-    if topic is not None:
-        changes["topic"] = room_topic_clean(topic)
-    if is_locked is not None:
-        changes["is_locked"] = bool(is_locked)
     with transaction.atomic():
-        room = Room.objects.select_for_update().get(pk=room.pk)
+        room, _ = _room_locked(actor=actor, room_id=room_id)
+        changes: dict[str, object] = {}
+        if name is not None:
+            if room.kind == Room.Kind.DIRECT:
+                raise Invalid("A direct conversation has no name to change.")
+            changes["name"] = room_name_clean(name)
+        if topic is not None:
+            changes["topic"] = room_topic_clean(topic)
+        if is_locked is not None:
+            changes["is_locked"] = bool(is_locked)
         changed = [field for field, value in changes.items() if getattr(room, field) != value]
         for field in changed:
             setattr(room, field, changes[field])
@@ -78,14 +78,17 @@ def room_update(
 _RANK: dict[str, int] = {Membership.Role.MEMBER: 0, Membership.Role.MODERATOR: 1, Membership.Role.OWNER: 2}
 
 
-def _room_locked(room_id: int) -> Room:
-    """The room, row-locked until commit.
+def _room_locked(*, actor, room_id: int) -> tuple[Room, Membership | None]:
+    """The room, row-locked until commit, and the actor's membership read after the lock,
+    if the actor moderates the room (rooms.access.room_access_for_moderating).
 
     Every moderation write takes this lock before touching a membership, as
     message_create does before reading one, so a send that waited for it sees
-    the ban, removal or mute. Room first, membership second, everywhere: no deadlock.
+    the ban, removal or mute, and an actor demoted meanwhile is refused. Room
+    first, membership second, everywhere: no deadlock.
     """
-    return Room.objects.select_for_update().get(pk=room_id)
+    access = room_access_for_moderating(user=actor, room_id=room_id, lock=True)
+    return access.room, access.membership
 
 
 def moderation_action_create(
@@ -155,16 +158,17 @@ def room_member_role_change(
     not a member), Forbidden, Invalid (bad role, direct room, last owner)
     (contract: `PATCH /api/rooms/{id}/members/{user_id}/`).
     """
-    room, actor_membership = moderation_access(user=actor, room_id=room_id)
-    if role not in Membership.Role.values:
-        raise Invalid("A role is owner, moderator or member.")
-    if room.kind == Room.Kind.DIRECT:
-        raise Invalid("A direct conversation has no roles.")
-    if not actor.is_staff and (actor_membership is None or actor_membership.role != Membership.Role.OWNER):
-        raise Forbidden("Only the room's owner may change roles.")
     with transaction.atomic():
+        room, actor_membership = _room_locked(actor=actor, room_id=room_id)
+        if role not in Membership.Role.values:
+            raise Invalid("A role is owner, moderator or member.")
+        if room.kind == Room.Kind.DIRECT:
+            raise Invalid("A direct conversation has no roles.")
+        if not actor.is_staff and (
+            actor_membership is None or actor_membership.role != Membership.Role.OWNER
+        ):
+            raise Forbidden("Only the room's owner may change roles.")
         # The room lock also serializes role changes: two demotions cannot both pass the owner count.
-        room = _room_locked(room.pk)
         membership = _target_membership(room=room, user_id=user_id)
         old = membership.role
         if old == role:
@@ -189,11 +193,10 @@ def room_member_role_change(
 
 
 def _member_mute_set(*, actor, room_id: int, user_id: int, muted: bool, reason: str) -> Membership:
-    room, actor_membership = moderation_access(user=actor, room_id=room_id)
-    if user_id == actor.pk:
-        raise Invalid("You cannot mute or unmute yourself.")
     with transaction.atomic():
-        room = _room_locked(room.pk)
+        room, actor_membership = _room_locked(actor=actor, room_id=room_id)
+        if user_id == actor.pk:
+            raise Invalid("You cannot mute or unmute yourself.")
         membership = _target_membership(room=room, user_id=user_id)
         _check_outranks(
             actor=actor,
@@ -268,13 +271,12 @@ def room_member_remove(*, actor, room_id: int, user_id: int, reason: str = "") -
     member), Forbidden, Invalid (oneself: leave instead; a direct room)
     (contract: `DELETE /api/rooms/{id}/members/{user_id}/`).
     """
-    room, actor_membership = moderation_access(user=actor, room_id=room_id)
-    if room.kind == Room.Kind.DIRECT:
-        raise Invalid("Nobody can be removed from a direct conversation.")
-    if user_id == actor.pk:
-        raise Invalid("To remove yourself, leave the room.")
     with transaction.atomic():
-        room = _room_locked(room.pk)
+        room, actor_membership = _room_locked(actor=actor, room_id=room_id)
+        if room.kind == Room.Kind.DIRECT:
+            raise Invalid("Nobody can be removed from a direct conversation.")
+        if user_id == actor.pk:
+            raise Invalid("To remove yourself, leave the room.")
         membership = _target_membership(room=room, user_id=user_id)
         _check_outranks(
             actor=actor, actor_membership=actor_membership, target_role=membership.role, verb="remove"
@@ -300,16 +302,15 @@ def room_ban_create(*, actor, room_id: int, username: str, reason: str = "") -> 
     NotFound (room, user), Forbidden, Invalid (oneself, a direct room)
     (contract: `POST /api/rooms/{id}/bans/`).
     """
-    room, actor_membership = moderation_access(user=actor, room_id=room_id)
-    if room.kind == Room.Kind.DIRECT:
-        raise Invalid("Nobody can be banned from a direct conversation.")
-    user = user_by_username(username)
-    if user.pk == actor.pk:
-        raise Invalid("You cannot ban yourself.")
-    reason = _clean_reason(reason)
     with transaction.atomic():
+        room, actor_membership = _room_locked(actor=actor, room_id=room_id)
+        if room.kind == Room.Kind.DIRECT:
+            raise Invalid("Nobody can be banned from a direct conversation.")
+        user = user_by_username(username)
+        if user.pk == actor.pk:
+            raise Invalid("You cannot ban yourself.")
+        reason = _clean_reason(reason)
         # Under the room lock room_join and room_member_add check bans, so none slips past this one.
-        room = _room_locked(room.pk)
         existing = Ban.objects.select_related("user", "banned_by").filter(room=room, user=user).first()
         if existing is not None:
             return existing, False
@@ -337,8 +338,8 @@ def room_ban_delete(*, actor, room_id: int, user_id: int, reason: str = "") -> N
     or the user is not banned), Forbidden
     (contract: `DELETE /api/rooms/{id}/bans/{user_id}/`).
     """
-    room, _ = moderation_access(user=actor, room_id=room_id)
     with transaction.atomic():
+        room, _ = _room_locked(actor=actor, room_id=room_id)
         ban = (
             Ban.objects.select_for_update().select_related("user").filter(room=room, user_id=user_id).first()
         )
@@ -353,23 +354,6 @@ def room_ban_delete(*, actor, room_id: int, user_id: int, reason: str = "") -> N
 # --- Messages ----------------------------------------------------------------
 
 
-def message_may_delete(*, actor, message: Message) -> bool:
-    """Staff always; else members of the message's room only: its author, owners and moderators.
-
-    An author who left, was removed or was banned no longer deletes (nor
-    edits) their messages there; the room's moderators still may
-    (docs/messages.md, "Who may edit and delete"; issue 9 item 13).
-    """
-    if actor.is_staff:
-        return True
-    role = (
-        Membership.objects.filter(room_id=message.room_id, user=actor).values_list("role", flat=True).first()
-    )
-    if role is None:
-        return False
-    return message.author_id == actor.pk or role in (Membership.Role.OWNER, Membership.Role.MODERATOR)
-
-
 def message_delete(*, actor, message_id: int) -> Message:
     """Delete a message: keep its row and seq, empty the body, broadcast `message.deleted`.
 
@@ -379,11 +363,7 @@ def message_delete(*, actor, message_id: int) -> Message:
     (contract: `DELETE /api/messages/{id}/`).
     """
     with transaction.atomic():
-        message = message_for_actor(actor=actor, message_id=message_id)
-        if not message_may_delete(actor=actor, message=message):
-            if message.author_id == actor.pk:
-                raise Forbidden("You are no longer a member of this room.")
-            raise Forbidden("You may not delete this message.")
+        message = message_access_for_deleting(actor=actor, message_id=message_id)
         if not message.deleted:
             message_delete_unchecked(message=message)
             if message.author_id != actor.pk:

@@ -8,10 +8,10 @@ from rest_framework.views import APIView
 from realtime.presence import online_user_ids
 
 from . import services
+from .access import room_access_for_member_reads
 from .selectors import (
     block_list,
     member_list,
-    membership_for,
 )
 from .serializers import (
     BlockSerializer,
@@ -34,7 +34,7 @@ class RoomMemberListApi(APIView):
 
     @extend_schema(responses=MemberSerializer(many=True))
     def get(self, request, room_id: int):
-        membership_for(user=request.user, room_id=room_id)
+        room_access_for_member_reads(user=request.user, room_id=room_id)
         members = list(member_list(room_id=room_id))
         online = online_user_ids([m.user_id for m in members])
         return Response(MemberSerializer(members, many=True, context={"online_user_ids": online}).data)

@@ -15,8 +15,8 @@ from realtime import events
 from realtime.presence import online_user_ids
 from realtime.ratelimit import action_rate_check
 
+from .access import room_access_for_joining, room_access_for_moderating
 from .models import Ban, Block, Membership, Room
-from .selectors import moderation_access
 from .serializers import MemberSerializer
 
 NAME_MAX = 100
@@ -91,15 +91,10 @@ def room_join(*, user, room_id: int) -> tuple[Room, bool]:
     RateLimited past CHAT_RATE_ROOM_JOINS joins per user.
     """
     with transaction.atomic():
-        room = Room.objects.select_for_update().filter(pk=room_id).first()
-        if room is None:
-            raise NotFound("Room not found.")
-        if Membership.objects.filter(room=room, user=user).exists():
+        access = room_access_for_joining(user=user, room_id=room_id)
+        room = access.room
+        if access.membership is not None:
             return room, False
-        if room.kind != Room.Kind.PUBLIC:
-            raise NotFound("Room not found.")
-        if Ban.objects.filter(room=room, user=user).exists():
-            raise Forbidden("You are banned from this room.")
         action_rate_check(action="room_join", user_id=user.pk)
         _membership_add(room=room, user=user)
     return room, True
@@ -123,15 +118,14 @@ def room_member_add(*, actor, room_id: int, username: str) -> tuple[Membership, 
     the actor), Invalid (a direct room), RateLimited past
     CHAT_RATE_MEMBER_ADDS adds per actor.
     """
-    room, _ = moderation_access(user=actor, room_id=room_id)
-    if room.kind == Room.Kind.DIRECT:
-        raise Invalid("Nobody can be added to a direct conversation.")
-    user = user_by_username(username)
-    if Block.objects.filter(blocker=user, blocked=actor).exists():
-        raise Forbidden("This user has blocked you: you cannot add them to rooms.")
-    action_rate_check(action="member_add", user_id=actor.pk)
     with transaction.atomic():
-        room = Room.objects.select_for_update().get(pk=room.pk)
+        room = room_access_for_moderating(user=actor, room_id=room_id, lock=True).room
+        if room.kind == Room.Kind.DIRECT:
+            raise Invalid("Nobody can be added to a direct conversation.")
+        user = user_by_username(username)
+        if Block.objects.filter(blocker=user, blocked=actor).exists():
+            raise Forbidden("This user has blocked you: you cannot add them to rooms.")
+        action_rate_check(action="member_add", user_id=actor.pk)
         existing = Membership.objects.filter(room=room, user=user).first()
         if existing is not None:
             return existing, False
