@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 from channels.db import database_sync_to_async
 from django.conf import settings
 
+from realtime.events import EVENT_TAIL
 from realtime.presence import PresenceChange, PresenceTracker
 
 if TYPE_CHECKING:
@@ -40,8 +41,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 GAP_FILL_MAX = 200
-# The event the seq watch sends a socket that is behind (ChatConsumer.chat_tail).
-TAIL_EVENT = "chat.tail"
 # A finished gap read serves sockets that ask a little later for the same range.
 GAP_READ_REUSE_SECONDS = 1.0
 
@@ -150,7 +149,7 @@ class Hub:
             for consumer in tuple(self.followers.get(room_id, ())):
                 if consumer.rooms.get(room_id, seen) < seen:
                     await consumer.channel_layer.send(
-                        consumer.channel_name, {"type": TAIL_EVENT, "room": room_id, "seq": seen}
+                        consumer.channel_name, {"type": EVENT_TAIL, "room": room_id, "seq": seen}
                     )
         self._seen = latest
 

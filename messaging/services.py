@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.serializers import user_to_dict
 from core.errors import ChatError, Invalid
-from realtime import events
+from realtime import events, frames
 from realtime.ratelimit import message_rate_give_back, message_rate_take, throttle_acquire, throttle_release
 from rooms.access import room_access_for_member_reads, room_access_for_posting
 from rooms.models import Membership, Room
@@ -191,7 +191,7 @@ def message_update(*, actor, message_id: int, body: str) -> Message:
                 message.save(update_fields=["body", "edited_at"])
                 events.room_broadcast(
                     room_id=message.room_id,
-                    payload={"type": "message.updated", "message": message_to_dict(message)},
+                    payload=frames.message_updated(message=message_to_dict(message)),
                 )
     except BaseException:
         message_rate_give_back(counted)
@@ -206,7 +206,7 @@ def message_delete_unchecked(*, message: Message) -> None:
     message.save(update_fields=["body", "deleted_at"])
     events.room_broadcast(
         room_id=message.room_id,
-        payload={"type": "message.deleted", "room": message.room_id, "id": message.pk, "seq": message.seq},
+        payload=frames.message_deleted(room=message.room_id, id=message.pk, seq=message.seq),
     )
 
 
@@ -227,7 +227,7 @@ def read_mark(*, user, room_id: int, seq: int) -> int:
         )
         if not moved:
             return max(membership.last_read_seq, target)
-        events.user_broadcast(user_id=user.pk, payload={"type": "read", "room": room_id, "seq": target})
+        events.user_broadcast(user_id=user.pk, payload=frames.read(room=room_id, seq=target))
     return target
 
 
@@ -251,7 +251,7 @@ def typing_notify(*, user, room_id: int) -> bool:
         raise
     events.room_broadcast(
         room_id=room_id,
-        payload={"type": "typing", "room": room_id, "user": user_to_dict(user)},
+        payload=frames.typing(room=room_id, user=user_to_dict(user)),
         exclude_user_id=user.pk,
     )
     return True
@@ -267,5 +267,5 @@ def presence_announce(*, user_id: int, online: bool) -> None:
     for room_id, _ in rooms:
         events.room_broadcast(
             room_id=room_id,
-            payload={"type": "presence", "room": room_id, "user": payload_user, "online": online},
+            payload=frames.presence(room=room_id, user=payload_user, online=online),
         )

@@ -13,7 +13,7 @@ from core.errors import Forbidden, Invalid, NotFound
 from messaging.access import message_access_for_deleting
 from messaging.models import Message
 from messaging.services import message_delete_unchecked
-from realtime import events
+from realtime import events, frames
 from rooms.access import room_access_for_moderating
 from rooms.models import Ban, Membership, ModerationAction, Room
 from rooms.services import (
@@ -58,7 +58,7 @@ def room_update(
             setattr(room, field, changes[field])
         if changed:
             room.save(update_fields=[*changed, "updated_at"])
-            events.room_updated(room_id=room.pk)
+            events.room_changed(room_id=room.pk)
         if "is_locked" in changed:
             moderation_action_create(
                 actor=actor,
@@ -144,7 +144,7 @@ def _target_membership(*, room: Room, user_id: int) -> Membership:
 
 def _member_updated(membership: Membership) -> None:
     """`member.updated` with the member's new role and mute, to every socket of the room."""
-    member_event("member.updated", membership)
+    member_event(frames.member_updated, membership)
 
 
 def room_member_role_change(

@@ -31,9 +31,11 @@ from collections.abc import Iterable
 from channels.layers import BaseChannelLayer
 from channels_redis.pubsub import RedisPubSubChannelLayer, RedisPubSubLoopLayer, RedisSingleShardConnection
 
+from .events import EVENT_OVERFLOW
+
 logger = logging.getLogger(__name__)
 
-OVERFLOW = {"type": "chat.overflow"}
+OVERFLOW = {"type": EVENT_OVERFLOW}
 
 
 class _ChannelQueue(asyncio.Queue):

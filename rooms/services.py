@@ -4,6 +4,8 @@ Each function runs in one transaction and registers its events
 (realtime.events) to leave on commit.
 """
 
+from collections.abc import Callable, Mapping
+
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 
@@ -11,7 +13,7 @@ from accounts.models import User
 from accounts.names import has_bidi_control, has_visible_character
 from accounts.serializers import user_to_dict
 from core.errors import Forbidden, Invalid, NotFound
-from realtime import events
+from realtime import events, frames
 from realtime.presence import online_user_ids
 from realtime.ratelimit import action_rate_check
 
@@ -63,7 +65,7 @@ def _membership_add(*, room: Room, user, role: str = Membership.Role.MEMBER) -> 
     """
     membership = Membership.objects.create(room=room, user=user, role=role, last_read_seq=room.last_seq)
     events.room_added(user_id=user.pk, room_id=room.pk, seq=room.last_seq)
-    member_event("member.added", membership)
+    member_event(frames.member_added, membership)
     return membership
 
 
@@ -219,13 +221,12 @@ def block_delete(*, blocker, user_id: int) -> None:
         raise NotFound("You have not blocked this user.")
 
 
-def member_event(type_: str, membership: Membership) -> None:
-    """`member.added` or `member.updated` with the member object, to every socket of the room."""
+def member_event(build: Callable[..., Mapping[str, object]], membership: Membership) -> None:
+    """`build` (frames.member_added or frames.member_updated) of the member object, to every
+    socket of the room."""
     online = online_user_ids([membership.user_id])
     member = MemberSerializer(membership, context={"online_user_ids": online}).data
-    events.room_broadcast(
-        room_id=membership.room_id, payload={"type": type_, "room": membership.room_id, "member": member}
-    )
+    events.room_broadcast(room_id=membership.room_id, payload=build(room=membership.room_id, member=member))
 
 
 def membership_removed_events(*, room_id: int, user) -> None:
@@ -234,6 +235,6 @@ def membership_removed_events(*, room_id: int, user) -> None:
     events.room_removed(user_id=user.pk, room_id=room_id)
     events.room_broadcast(
         room_id=room_id,
-        payload={"type": "member.removed", "room": room_id, "user": user_to_dict(user)},
+        payload=frames.member_removed(room=room_id, user=user_to_dict(user)),
         exclude_user_id=user.pk,
     )

@@ -157,7 +157,8 @@ class SentEvents(list):
 
     def frames(self, *types: str) -> list[tuple[str, dict]]:
         """`(group, frame)` pairs, of `types` only if given. An event without text stands for
-        its frame (room.added, room.removed, room.changed: each socket makes its own)."""
+        its frame (chat.follow, chat.unfollow, chat.room_changed, chat.account_changed:
+        internal events, realtime.events; each socket makes its own frame)."""
         pairs = [(group, event.get("frame", event)) for group, event in self]
         return [(group, frame) for group, frame in pairs if not types or frame["type"] in types]
 

@@ -270,7 +270,7 @@ async def test_messages_committed_between_a_join_and_its_room_added_still_arrive
     await a.send({"type": "message.send", "room": room.pk, "body": "early", "client_id": "e1"})
     await a.recv_type("message.new")
     await get_channel_layer().group_send(
-        f"user.{carol.pk}", {"type": "room.added", "room": room.pk, "seq": 0}
+        f"user.{carol.pk}", {"type": "chat.follow", "room": room.pk, "seq": 0}
     )
     assert (await c.recv_type("room.added"))["room"]["id"] == room.pk
     assert (await c.recv_type("message.new"))["message"]["body"] == "early"

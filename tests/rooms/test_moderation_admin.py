@@ -85,7 +85,7 @@ def test_lock_and_unlock_rooms_actions_go_through_the_service(
         shown = run_action(admin_client, "rooms/room", "lock_rooms", [crew.room, second])
     assert shown == ["Locked: 2."]
     assert list(Room.objects.order_by("pk").values_list("is_locked", flat=True)) == [True, True]
-    assert sent_events.to(room_group(crew.room.pk)) == [{"type": "room.changed", "room": crew.room.pk}]
+    assert sent_events.to(room_group(crew.room.pk)) == [{"type": "chat.room_changed", "room": crew.room.pk}]
     assert sorted(audit_rows()) == [
         (A.LOCK, crew.staff.pk, crew.room.pk, None, None),
         (A.LOCK, crew.staff.pk, second.pk, None, None),
@@ -111,7 +111,7 @@ def test_ban_selected_members_removes_them_at_once_and_keeps_them_out(
         (crew.moderator.pk, crew.staff.pk),
     }
     for user in (crew.member, crew.moderator):
-        assert sent_events.to(user_group(user.pk)) == [{"type": "room.removed", "room": crew.room.pk}]
+        assert sent_events.to(user_group(user.pk)) == [{"type": "chat.unfollow", "room": crew.room.pk}]
     assert sorted(audit_rows()) == sorted(
         [
             (A.BAN, crew.staff.pk, crew.room.pk, crew.member.pk, None),
@@ -212,7 +212,7 @@ def test_saving_a_rooms_lock_in_the_change_form_goes_through_the_service(
     assert response.status_code == 302
     room = Room.objects.get(pk=crew.room.pk)
     assert (room.is_locked, room.topic, room.name) == (True, "Read only for now", "lobby")
-    assert sent_events.to(room_group(crew.room.pk)) == [{"type": "room.changed", "room": crew.room.pk}]
+    assert sent_events.to(room_group(crew.room.pk)) == [{"type": "chat.room_changed", "room": crew.room.pk}]
     assert audit_rows() == [(A.LOCK, crew.staff.pk, crew.room.pk, None, None)]
     assert Membership.objects.filter(room=crew.room).count() == 3
 
