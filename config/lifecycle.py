@@ -22,7 +22,6 @@ import time
 
 logger = logging.getLogger(__name__)
 
-RESTART_EVENT = {"type": "chat.restart"}
 _draining = False
 
 
@@ -39,13 +38,14 @@ def begin_draining() -> None:
 async def close_sockets() -> int:
     """Send `chat.restart` to every open socket of this process; the number told."""
     from messaging.hub import local_sockets
+    from realtime.events import EVENT_RESTART
 
     told = 0
     for consumer in local_sockets():
         if consumer.ending or getattr(consumer, "told_restart", False):
             continue
         consumer.told_restart = True
-        await consumer.channel_layer.send(consumer.channel_name, RESTART_EVENT)
+        await consumer.channel_layer.send(consumer.channel_name, {"type": EVENT_RESTART})
         told += 1
     return told
 

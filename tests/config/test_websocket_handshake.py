@@ -9,7 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from accounts.services import ws_ticket_create
 from config.asgi import application
-from messaging.origin import OptionalOriginValidator
+from realtime.origin import OptionalOriginValidator
 
 from ..factories import UserFactory
 from ..sockets import WebsocketCommunicator

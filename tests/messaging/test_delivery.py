@@ -11,9 +11,10 @@ from django.db import OperationalError
 
 from accounts.services import ws_ticket_create
 from config.asgi import application
-from messaging import events, hub, services
-from messaging.events import room_group, user_group
-from messaging.presence import presence_store
+from messaging import hub, services
+from realtime import events
+from realtime.events import room_group, user_group
+from realtime.presence import presence_store
 from tests.sockets import ORIGIN, message_new
 
 from ..sockets import WebsocketCommunicator
