@@ -115,3 +115,13 @@ def test_nginx_passes_websockets_and_fits_the_limits():
     # The body limit holds one upload of the per-file limit (issue 11: 25 MiB) and its envelope.
     limit = int(re.search(r"client_max_body_size (\d+)m;", conf).group(1))
     assert limit * 1024 * 1024 > 25 * 1024 * 1024
+
+
+def test_the_image_holds_every_package_of_the_server():
+    assert ". ." in dockerfile_instruction("COPY")
+    ignored = {line.strip().rstrip("/") for line in (ROOT / ".dockerignore").read_text().splitlines()}
+    packages = {p.parent.name for p in ROOT.glob("*/__init__.py")} - {"tests", "bench"}
+    assert {"config", "core", "realtime", "messaging", "rooms", "accounts"} <= packages
+    assert packages & ignored == set()
+    assert {"manage.py", "scripts", "requirements"} & ignored == set()
+    assert {"frontend/node_modules", "frontend/dist", ".venv", ".git"} <= ignored
