@@ -32,7 +32,7 @@
    readiness fails, the listeners close, every socket closes with 1012 after
    the frame in progress, and the process waits for what is running, for at
    most CHAT_SHUTDOWN_TIMEOUT seconds. The metrics listener
-   (`config.metrics`, METRICS_ADDR:METRICS_PORT) starts with the server.
+   (`core.metrics`, METRICS_ADDR:METRICS_PORT) starts with the server.
 7. With LOG_FORMAT=json the access log goes through `logging` (logger
    `daphne.access`), so it is JSON lines like every other log line.
 8. The server's close codes of RFC 6455 go out: autobahn's sendClose lets an
@@ -89,7 +89,7 @@ def _server_send_bounded(self, content, binary=False):
     bound = getattr(settings, "CHAT_SOCKET_BUFFER_BYTES", None)  # None: not the chat's settings
     if bound is not None and unsent_bytes(self.transport) > bound:
         self.too_slow = True
-        from config.metrics import SLOW_SOCKET_CLOSES
+        from core.metrics import SLOW_SOCKET_CLOSES
 
         SLOW_SOCKET_CLOSES.labels("buffer").inc()
         logger.warning(
@@ -189,7 +189,7 @@ _server_run = Server.run
 def _run_with_metrics(self):
     from django.conf import settings
 
-    from config.metrics import serve
+    from core.metrics import serve
 
     serve(settings.METRICS_ADDR, settings.METRICS_PORT)
     return _server_run(self)

@@ -24,9 +24,9 @@ from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
 
 from accounts.serializers import user_to_dict
-from config import metrics
-from config.logs import new_socket_id
+from core import metrics
 from core.errors import ChatError, RateLimited
+from core.logs import new_socket_id
 from realtime import frames
 from realtime.events import message_new_text, room_group, to_json, user_group
 from realtime.presence import presence_store
@@ -105,7 +105,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     async def __call__(self, scope, receive, send):
         self.rooms: dict[int, int] = {}
-        self.socket_id = new_socket_id()  # on every log line of this socket (config.logs)
+        self.socket_id = new_socket_id()  # on every log line of this socket (core.logs)
         try:
             await super().__call__(scope, receive, send)
         finally:

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 from channels.db import database_sync_to_async
 from django.conf import settings
 
+from core.metrics import OPEN_SOCKETS
 from realtime.events import EVENT_TAIL
 from realtime.presence import PresenceChange, PresenceTracker
 
@@ -218,6 +219,9 @@ _hubs: dict[asyncio.AbstractEventLoop, Hub] = {}
 def local_sockets() -> list[ChatConsumer]:
     """Every open socket of this process, over all its event loops (a snapshot)."""
     return [consumer for found in list(_hubs.values()) for consumer in list(found.sockets)]
+
+
+OPEN_SOCKETS.set_function(lambda: len(local_sockets()))
 
 
 def hub() -> Hub:

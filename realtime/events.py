@@ -26,7 +26,7 @@ from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
-from config.metrics import MESSAGES_STORED
+from core.metrics import MESSAGES_STORED
 
 from . import frames
 
@@ -169,7 +169,7 @@ def message_new(*, room_id: int, seq: int, message: dict) -> None:
     event = {"type": EVENT_MESSAGE, "room": room_id, "seq": seq, "text": text}
 
     def committed() -> None:
-        # The commit's wall-clock time rides along for the delivery-lag histogram (config.metrics).
+        # The commit's wall-clock time rides along for the delivery-lag histogram (core.metrics).
         MESSAGES_STORED.inc()
         _send(room_group(room_id), {**event, "committed_at": time.time()})
 

@@ -31,7 +31,7 @@ from collections.abc import Iterable
 from channels.layers import BaseChannelLayer
 from channels_redis.pubsub import RedisPubSubChannelLayer, RedisPubSubLoopLayer, RedisSingleShardConnection
 
-from config.metrics import CHANNEL_LAYER_ERRORS, FANOUT_DELIVERIES
+from core.metrics import CHANNEL_LAYER_ERRORS, FANOUT_DELIVERIES
 
 from .events import EVENT_OVERFLOW
 

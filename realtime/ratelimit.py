@@ -21,8 +21,8 @@ import redis
 from django.conf import settings
 from django.core.cache import cache
 
-from config.metrics import RATE_LIMITED
 from core.errors import RateLimited
+from core.metrics import RATE_LIMITED
 
 # Action: (setting, what the refusal counts). Settings hold "N/PERIOD", PERIOD
 # one of second, minute, hour, day (only its first letter counts, as in DRF).

@@ -16,7 +16,7 @@ from typing import Any
 
 import environ
 
-from config.logs import logging_config
+from core.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -88,7 +88,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "config.logs.RequestIdMiddleware",
+    "core.logs.RequestIdMiddleware",
     "config.middleware.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -358,7 +358,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Text (the message alone) or one JSON object per line, each with its request or socket id (config.logs).
+# Text (the message alone) or one JSON object per line, each with its request or socket id (core.logs).
 LOGGING = logging_config(
     level=env.str("LOG_LEVEL", default="INFO"), fmt=env.str("LOG_FORMAT", default="text")
 )
@@ -373,7 +373,7 @@ TYPING_THROTTLE = env.float("TYPING_THROTTLE", default=2.0)
 # Seconds a SIGTERM'd process waits for its sockets (closed with 1012) and
 # requests to finish before it cancels them (config.lifecycle).
 CHAT_SHUTDOWN_TIMEOUT = env.float("CHAT_SHUTDOWN_TIMEOUT", default=10.0)
-# Prometheus metrics on their own listener (config.metrics), never on PORT:
+# Prometheus metrics on their own listener (core.metrics), never on PORT:
 # loopback only unless METRICS_ADDR says otherwise; METRICS_PORT=0 turns it off.
 METRICS_ADDR = env.str("METRICS_ADDR", default="127.0.0.1")
 METRICS_PORT = env.int("METRICS_PORT", default=PORT + 1000)

@@ -11,7 +11,8 @@ import pytest
 from django.test import AsyncClient
 from prometheus_client import REGISTRY
 
-from config import lifecycle, logs, metrics
+from config import lifecycle
+from core import logs, metrics
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -68,7 +68,7 @@ class DaphneServer:
         """`extra_origins`: pages besides the server's own that may open its WebSocket
         (e.g. a TcpProxy's URL); `port`: listen there (a restart), else on a free port;
         `env_overrides` win over the harness's environment. The metrics listen on
-        `metrics_url` (config.metrics)."""
+        `metrics_url` (core.metrics)."""
         self.port = port or free_port()
         self.metrics_url = f"http://127.0.0.1:{free_port()}/metrics"
         if extra_origins:

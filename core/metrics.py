@@ -40,12 +40,6 @@ CHANNEL_LAYER_ERRORS = Counter(
 SHUTDOWN_CLOSES = Counter("chat_restart_closes_total", "Sockets closed with 1012 at shutdown.")
 
 
-def _open_sockets() -> int:
-    from messaging.hub import local_sockets
-
-    return len(local_sockets())
-
-
 def _pool_in_use() -> int:
     from django.db import connections
 
@@ -56,8 +50,8 @@ def _pool_in_use() -> int:
     return stats.get("pool_size", 0) - stats.get("pool_available", 0)
 
 
+# Read at scrape time from the hub's sockets (messaging.hub sets its function).
 OPEN_SOCKETS = Gauge("chat_open_sockets", "WebSockets open on this process.")
-OPEN_SOCKETS.set_function(_open_sockets)
 DB_POOL_IN_USE = Gauge("chat_db_pool_in_use", "Database connections of this process's pool lent out.")
 DB_POOL_IN_USE.set_function(_pool_in_use)
 

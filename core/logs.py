@@ -76,7 +76,7 @@ def logging_config(*, level: str, fmt: str) -> dict:
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"request_id": {"()": "config.logs.RequestIdFilter"}},
+        "filters": {"request_id": {"()": "core.logs.RequestIdFilter"}},
         "formatters": {"chat": formatter},
         "handlers": {
             "console": {"class": "logging.StreamHandler", "formatter": "chat", "filters": ["request_id"]}
