@@ -1,4 +1,5 @@
 import { createContext, useContext, useSyncExternalStore } from 'react';
+import type { ServerEvent } from '@/types/api';
 import type { ConnectionStatus } from './ws-client';
 
 /**
@@ -24,6 +25,14 @@ export interface RealtimeApi {
   notifyTyping(roomId: number): void;
   /** Moves my read position in `roomId` to `seq` (never backwards) and clears the badge. */
   markRead(roomId: number, seq: number): void;
+  /**
+   * Applies the answer of my own REST call to the cache as the server event it
+   * stands for (`room.added` for a join, `message.updated` for an edit, ...),
+   * through the same reducer as socket events, so the event that follows finds
+   * nothing left to do. `member.*` events apply only while that room's member
+   * list is cached: without it their counts are not idempotent.
+   */
+  applyLocal(event: ServerEvent): void;
 }
 
 /** Provided by the app (app/realtime/RealtimeProvider). */

@@ -112,7 +112,8 @@ function unreadAfterRead(room: Room, seq: number, store: RoomMessages | undefine
  *   preview change; deleted ones keep their seq with `body: ""`.
  * - `typing` (others only) shows for TYPING_TTL_MS; `presence` sets a cached
  *   member's `online`.
- * - `room.added` / `room.updated` upsert (an update keeps my unread and role);
+ * - `room.added` / `room.updated` upsert (an update, and an add of a room
+ *   already listed, keep my unread and role and the newer preview);
  *   `room.removed` drops the room and its cached history, members and typing.
  * - `member.added` / `member.updated` / `member.removed` (docs/protocol.md)
  *   change the room's cached member list and `member_count`, and my
@@ -173,7 +174,9 @@ export function applyEvent(state: ChatState, event: ServerEvent, ctx: EventConte
     }
     case 'room.added': {
       const room = event.room;
-      const rooms = state.rooms ? upsertRoom(state.rooms, room) : state.rooms;
+      // Already in my list (my own REST answer came first): keep its unread count and newer preview.
+      const known = state.rooms?.some((r) => r.id === room.id) ?? false;
+      const rooms = state.rooms ? upsertRoom(state.rooms, room, known) : state.rooms;
       const publicRooms = state.publicRooms?.map((r) =>
         r.id === room.id ? { ...r, my_role: room.my_role ?? 'member', member_count: room.member_count } : r,
       );

@@ -386,3 +386,57 @@ describe('ChatSync: typing, read, errors', () => {
     expect(seen).toEqual(['connecting', 'open', 'reconnecting', 'stopped']);
   });
 });
+
+describe('ChatSync: applyLocal (my own REST answers go through the event reducer)', () => {
+  it('an edit changes the cached message and the room preview, as message.updated does', () => {
+    const { queryClient, sync } = setup();
+    seedHistory(queryClient, 1, [1, 2]);
+    const last = queryClient.getQueryData<RoomMessages>(messagesQueryKey(1))!.items[1]!;
+    queryClient.setQueryData<Room[]>(roomsQueryKey, [makeRoom(1, { last_message: last })]);
+    const edited = { ...last, body: 'fixed typo', edited_at: '2026-01-01T00:05:00Z' };
+    sync.applyLocal({ type: 'message.updated', message: edited });
+    expect(queryClient.getQueryData<RoomMessages>(messagesQueryKey(1))!.items[1]!.body).toBe('fixed typo');
+    expect(queryClient.getQueryData<Room[]>(roomsQueryKey)![0]!.last_message?.body).toBe('fixed typo');
+  });
+
+  it('a join adds the room; the room.added that follows changes nothing more', () => {
+    const { queryClient, sync } = setup();
+    queryClient.setQueryData<Room[]>(roomsQueryKey, []);
+    const room = makeRoom(7, { my_role: 'member', unread_count: 0 });
+    sync.applyLocal({ type: 'room.added', room });
+    const after = queryClient.getQueryData<Room[]>(roomsQueryKey);
+    expect(after?.map((r) => r.id)).toEqual([7]);
+    sync.handleEvent({ type: 'room.added', room });
+    expect(queryClient.getQueryData<Room[]>(roomsQueryKey)).toEqual(after);
+  });
+
+  it('an add of a room already listed keeps its cached unread count', () => {
+    const { queryClient, sync } = setup();
+    queryClient.setQueryData<Room[]>(roomsQueryKey, [makeRoom(3, { unread_count: 4 })]);
+    sync.applyLocal({ type: 'room.added', room: makeRoom(3, { unread_count: 0 }) });
+    expect(queryClient.getQueryData<Room[]>(roomsQueryKey)![0]!.unread_count).toBe(4);
+  });
+
+  it('a leave drops the room and its cached history', () => {
+    const { queryClient, sync } = setup();
+    queryClient.setQueryData<Room[]>(roomsQueryKey, [makeRoom(1), makeRoom(2)]);
+    seedHistory(queryClient, 1, [1]);
+    sync.applyLocal({ type: 'room.removed', room: 1 });
+    expect(queryClient.getQueryData<Room[]>(roomsQueryKey)!.map((r) => r.id)).toEqual([2]);
+    expect(queryClient.getQueryData(messagesQueryKey(1))).toBeUndefined();
+  });
+
+  it('a removal counts once with the member list cached, and waits for the event without it', () => {
+    const { queryClient, sync } = setup();
+    queryClient.setQueryData<Room[]>(roomsQueryKey, [makeRoom(1, { member_count: 2 })]);
+    sync.applyLocal({ type: 'member.removed', room: 1, user: bob });
+    expect(queryClient.getQueryData<Room[]>(roomsQueryKey)![0]!.member_count).toBe(2);
+    queryClient.setQueryData(membersQueryKey(1), [makeMember(alice), makeMember(bob)]);
+    sync.applyLocal({ type: 'member.removed', room: 1, user: bob });
+    sync.handleEvent({ type: 'member.removed', room: 1, user: bob });
+    expect(queryClient.getQueryData<Room[]>(roomsQueryKey)![0]!.member_count).toBe(1);
+    expect(queryClient.getQueryData<{ user: { id: number } }[]>(membersQueryKey(1))!.map((m) => m.user.id)).toEqual([
+      alice.id,
+    ]);
+  });
+});

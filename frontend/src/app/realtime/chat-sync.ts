@@ -18,7 +18,7 @@ import { newClientId } from '@/lib/client-id';
 import type { RealtimeApi } from '@/lib/realtime';
 import { WsClient, type ConnectionStatus, type WsClientOptions } from '@/lib/ws-client';
 import type { Member, Message, Room, ServerEvent, User } from '@/types/api';
-import { applyEvent, describeSocketError, type ChatState } from './apply-event';
+import { applyEvent, describeSocketError, type ChatState, type EventContext } from './apply-event';
 
 /** Minimum time between two `typing` frames for one room (ms). */
 export const TYPING_THROTTLE_MS = 2000;
@@ -91,6 +91,25 @@ export function writeChatState(queryClient: QueryClient, prev: ChatState, next: 
   writeSlices(queryClient, prev.messages, next.messages, messagesQueryKey);
   writeSlices(queryClient, prev.members, next.members, membersQueryKey);
   writeSlices(queryClient, prev.typing, next.typing, typingQueryKey);
+}
+
+/** Runs one event through applyEvent on the cache: reads the slices, writes back what changed. */
+export function applyToCache(queryClient: QueryClient, event: ServerEvent, ctx: EventContext): void {
+  const prev = readChatState(queryClient);
+  writeChatState(queryClient, prev, applyEvent(prev, event, ctx));
+}
+
+/**
+ * `RealtimeApi.applyLocal`: my own REST answer, as the event it stands for.
+ * A `member.*` event applies only while the room's member list is cached:
+ * without the list a count change cannot tell it was already applied, so the
+ * server's event alone brings it.
+ */
+export function applyLocalEvent(queryClient: QueryClient, event: ServerEvent, ctx: EventContext): void {
+  const memberEvent =
+    event.type === 'member.added' || event.type === 'member.updated' || event.type === 'member.removed';
+  if (memberEvent && queryClient.getQueryData(membersQueryKey(event.room)) === undefined) return;
+  applyToCache(queryClient, event, ctx);
 }
 
 /**
@@ -256,10 +275,16 @@ export class ChatSync implements RealtimeApi {
     });
   };
 
+  applyLocal = (event: ServerEvent): void => {
+    applyLocalEvent(this.queryClient, event, this.context());
+  };
+
   private apply(event: ServerEvent): void {
-    const prev = readChatState(this.queryClient);
-    const next = applyEvent(prev, event, { now: this.now(), me: this.me?.id ?? null });
-    writeChatState(this.queryClient, prev, next);
+    applyToCache(this.queryClient, event, this.context());
+  }
+
+  private context(): EventContext {
+    return { now: this.now(), me: this.me?.id ?? null };
   }
 
   private handleStatus(status: ConnectionStatus): void {

@@ -164,7 +164,10 @@ export function MessageItem({ message, isMine, canDelete, compact }: MessageItem
               className="button button--small button--danger"
               disabled={remove.isPending}
               onClick={() =>
-                remove.mutate({ id: message.id, room: message.room }, { onSuccess: () => setConfirming(false) })
+                remove.mutate(
+                  { id: message.id, room: message.room, seq: message.seq },
+                  { onSuccess: () => setConfirming(false) },
+                )
               }
             >
               Confirm delete
