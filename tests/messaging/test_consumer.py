@@ -6,7 +6,6 @@ import json
 import pytest
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
-from channels.testing import WebsocketCommunicator
 
 from accounts.services import ws_ticket_create
 from config.asgi import application
@@ -17,6 +16,7 @@ from rooms import services as room_services
 from rooms.models import Membership, Room
 
 from ..factories import UserFactory, room_with_members
+from ..sockets import WebsocketCommunicator
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -7,7 +7,6 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
-from channels.testing import WebsocketCommunicator
 from django.db import OperationalError
 
 from accounts.services import ws_ticket_create
@@ -17,6 +16,8 @@ from realtime import events
 from realtime.events import room_group, user_group
 from realtime.presence import presence_store
 from tests.sockets import ORIGIN, message_new
+
+from ..sockets import WebsocketCommunicator
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
