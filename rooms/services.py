@@ -1,7 +1,9 @@
-"""Writes about rooms and memberships. Views, the consumer and admin call these; nothing else writes.
+"""Writes about rooms and memberships: create, join, leave, add, direct rooms, blocks.
+Views, the consumer and admin call these; nothing else writes. Moderation (room
+settings, roles, mutes, removals, bans, the audit log) is in moderation.services.
 
 Each function runs in one transaction and registers its events
-(realtime.events) to leave on commit.
+(realtime.events, frames from realtime.frames) to leave on commit.
 """
 
 from collections.abc import Callable, Mapping
@@ -26,6 +28,7 @@ TOPIC_MAX = 500
 
 
 def room_name_clean(name) -> str:
+    """A room's name, stripped: 1 to NAME_MAX characters, as room_text_clean checks. Raises Invalid."""
     if not isinstance(name, str) or not name.strip():
         raise Invalid("A room needs a name.")
     return room_text_clean(name, what="room name", limit=NAME_MAX)
@@ -48,10 +51,12 @@ def room_text_clean(value, *, what: str, limit: int) -> str:
 
 
 def room_topic_clean(topic) -> str:
+    """A room's topic, stripped: at most TOPIC_MAX characters, may be empty. Raises Invalid."""
     return room_text_clean(topic, what="topic", limit=TOPIC_MAX)
 
 
 def user_by_username(username) -> User:
+    """The active user of that exact username; NotFound otherwise."""
     user = get_user_model().objects.filter(username=username, is_active=True).first()
     if user is None:
         raise NotFound("No such user.")
