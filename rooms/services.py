@@ -153,7 +153,7 @@ def room_leave(*, user, room_id: int) -> None:
         deleted, _ = Membership.objects.filter(room_id=room_id, user=user).delete()
         if not deleted:
             raise NotFound("Room not found.")
-        _membership_removed(room_id=room_id, user=user)
+        _membership_removed(room_id=room_id, user=user, cause="left")
 
 
 def room_member_add(*, actor, room_id: int, username: str) -> tuple[Membership, bool]:
@@ -255,7 +255,7 @@ def block_create(*, blocker, username: str) -> tuple[Block, bool]:
                 direct = Room.objects.select_for_update().get(pk=direct.pk)
                 deleted, _ = Membership.objects.filter(room=direct, user=target).delete()
                 if deleted:
-                    _membership_removed(room_id=direct.pk, user=target)
+                    _membership_removed(room_id=direct.pk, user=target, cause="blocked")
     return block, created
 
 
@@ -352,10 +352,11 @@ def _member_updated(membership: Membership) -> None:
     _member_event("member.updated", membership)
 
 
-def _membership_removed(*, room_id: int, user) -> None:
-    """After a membership is deleted: the user's sockets get `room.removed` and stop
+def _membership_removed(*, room_id: int, user, cause: str, reason: str = "") -> None:
+    """After a membership is deleted: the user's sockets get `room.removed` (with `cause`:
+    "left", "removed", "banned" or "blocked", and the moderator's `reason`) and stop
     following the room; the remaining members' sockets get `member.removed`."""
-    events.room_removed(user_id=user.pk, room_id=room_id)
+    events.room_removed(user_id=user.pk, room_id=room_id, cause=cause, reason=reason)
     events.room_broadcast(
         room_id=room_id,
         payload={"type": "member.removed", "room": room_id, "user": user_to_dict(user)},
@@ -506,7 +507,9 @@ def room_member_remove(*, actor, room_id: int, user_id: int, reason: str = "") -
             target_user=membership.user,
             reason=reason,
         )
-        _membership_removed(room_id=room.pk, user=membership.user)
+        _membership_removed(
+            room_id=room.pk, user=membership.user, cause="removed", reason=_clean_reason(reason)
+        )
 
 
 def room_ban_create(*, actor, room_id: int, username: str, reason: str = "") -> tuple[Ban, bool]:
@@ -541,7 +544,7 @@ def room_ban_create(*, actor, room_id: int, username: str, reason: str = "") -> 
         )
         if membership is not None:
             membership.delete()
-            _membership_removed(room_id=room.pk, user=user)
+            _membership_removed(room_id=room.pk, user=user, cause="banned", reason=reason)
         ban = Ban.objects.create(room=room, user=user, reason=reason, banned_by=actor)
         moderation_action_create(
             actor=actor, action=ModerationAction.Action.BAN, room=room, target_user=user, reason=reason
