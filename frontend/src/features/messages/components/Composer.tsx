@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { shorten } from '@/lib/format';
 import { useRealtime } from '@/lib/realtime';
 import { MAX_BODY_LENGTH } from '@/types/api';
 import { validateBody } from '../lib/validate';
@@ -72,7 +73,7 @@ export function Composer({ roomId, roomName, disabledReason = null, onSent }: Co
           ref={textarea}
           rows={1}
           value={draft}
-          placeholder={disabledReason ?? `Message ${roomName}`}
+          placeholder={disabledReason ?? `Message ${shorten(roomName, 40)}`}
           disabled={Boolean(disabledReason)}
           aria-invalid={tooLong || undefined}
           aria-describedby={`composer-${roomId}-help`}

@@ -22,7 +22,9 @@ function Meta({
 }) {
   return (
     <div className={`message__meta${compact ? ' visually-hidden' : ''}`}>
-      <span className="message__author">{author}</span>{' '}
+      <span className="message__author" dir="auto">
+        {author}
+      </span>{' '}
       <time className="message__time" dateTime={createdAt} title={formatDateTime(createdAt)}>
         {formatTime(createdAt)}
       </time>
@@ -151,7 +153,7 @@ export function MessageItem({ message, isMine, canDelete, compact }: MessageItem
             message deleted
           </p>
         ) : (
-          <p className="message__body" data-testid="message-body">
+          <p className="message__body" data-testid="message-body" dir="auto">
             <LinkifiedText text={message.body} />
             {compact && edited && <span className="message__edited"> (edited)</span>}
           </p>
@@ -233,7 +235,7 @@ export function PendingItem({ pending, onRetry, onDiscard }: PendingItemProps) {
       </div>
       <div className="message__content">
         <Meta author={author} createdAt={pending.created_at} edited={false} compact={false} />
-        <p className="message__body" data-testid="message-body">
+        <p className="message__body" data-testid="message-body" dir="auto">
           <LinkifiedText text={pending.body} />
         </p>
         {failed ? (
