@@ -19,6 +19,8 @@ export function fakeRealtime(status: ConnectionStatus = 'open') {
     sendMessage: vi.fn<RealtimeApi['sendMessage']>(() => 'cid'),
     retryMessage: vi.fn<RealtimeApi['retryMessage']>(),
     discardMessage: vi.fn<RealtimeApi['discardMessage']>(),
+    retryAll: vi.fn<RealtimeApi['retryAll']>(),
+    discardAll: vi.fn<RealtimeApi['discardAll']>(),
     notifyTyping: vi.fn<RealtimeApi['notifyTyping']>(),
     markRead: vi.fn<RealtimeApi['markRead']>(),
     setStatus(next: ConnectionStatus) {

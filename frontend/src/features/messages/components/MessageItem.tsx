@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 
 import { Avatar } from '@/components/Avatar';
 import { LinkifiedText } from '@/components/LinkifiedText';
 import { errorMessage } from '@/lib/api-client';
+import { useConnectionStatus } from '@/lib/realtime';
 import { formatDateTime, formatTime } from '@/lib/format';
 import type { Message } from '@/types/api';
 import { useDeleteMessage } from '../api/delete-message';
@@ -216,11 +217,13 @@ interface PendingItemProps {
 }
 
 /**
- * A send not yet confirmed (`data-state="pending"`) or refused / cut off
+ * A send not yet confirmed (`data-state="pending"`: "Sending…", or "Waiting
+ * for the connection…" while the socket is down) or refused
  * (`data-state="failed"`, with the reason, "Retry" — same client_id — and "Discard").
  */
 export function PendingItem({ pending, onRetry, onDiscard }: PendingItemProps) {
   const failed = pending.state === 'failed';
+  const online = useConnectionStatus() === 'open';
   const author = pending.author?.username ?? 'You';
   return (
     <li
@@ -249,7 +252,7 @@ export function PendingItem({ pending, onRetry, onDiscard }: PendingItemProps) {
             </button>
           </div>
         ) : (
-          <p className="message__sending">Sending…</p>
+          <p className="message__sending">{online ? 'Sending…' : 'Waiting for the connection…'}</p>
         )}
       </div>
     </li>

@@ -64,6 +64,7 @@ export function MessageList({ roomId, roomName, meId, canModerate, unreadCount }
   const store = history.data;
   const items = store?.items ?? [];
   const pending = store?.pending ?? [];
+  const failedCount = pending.filter((p) => p.state === 'failed').length;
   const hasOlder = store?.hasOlder ?? false;
   const newestSeq = store ? lastSeq(store) : 0;
   const firstId = items[0]?.id ?? null;
@@ -229,6 +230,21 @@ export function MessageList({ roomId, roomName, meId, canModerate, unreadCount }
           ))}
         </ol>
       </div>
+      {failedCount > 1 && (
+        <div className="failed-bar" role="group" aria-label="Messages not sent">
+          <span>{failedCount} messages were not sent.</span>
+          <button type="button" className="button button--small" onClick={() => realtime.retryAll(roomId)}>
+            Retry all
+          </button>
+          <button
+            type="button"
+            className="button button--small button--ghost"
+            onClick={() => realtime.discardAll(roomId)}
+          >
+            Discard all
+          </button>
+        </div>
+      )}
       {!atBottom && (
         <button type="button" className="jump-button" onClick={jumpToLatest} data-testid="jump-to-latest">
           Jump to latest{unseen > 0 ? ` (${unseen} new)` : ''} <span aria-hidden="true">↓</span>

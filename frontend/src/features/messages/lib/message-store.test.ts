@@ -4,7 +4,6 @@ import {
   addPending,
   contiguousEnd,
   emptyRoomMessages,
-  failAllPending,
   firstSeq,
   isSeqGap,
   lastSeq,
@@ -90,17 +89,6 @@ describe('pending sends', () => {
     store = setPendingState(store, 'a', 'pending');
     expect(store.pending[0]).toMatchObject({ client_id: 'a', state: 'pending', error: null });
     expect(setPendingState(store, 'unknown', 'failed')).toBe(store);
-  });
-
-  it('failAllPending fails only in-flight sends', () => {
-    let store = addPending(emptyRoomMessages(), pending('a'));
-    store = addPending(store, { ...pending('b', 'failed'), error: 'earlier' });
-    const next = failAllPending(store, 'socket down');
-    expect(next.pending.map((p) => [p.client_id, p.state, p.error])).toEqual([
-      ['a', 'failed', 'socket down'],
-      ['b', 'failed', 'earlier'],
-    ]);
-    expect(failAllPending(next, 'again')).toBe(next);
   });
 
   it('removePending drops one send', () => {

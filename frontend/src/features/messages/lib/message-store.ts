@@ -117,15 +117,6 @@ export function setPendingState(
   return { ...store, pending };
 }
 
-/** Marks every in-flight send failed with `error` (the socket went down before confirmation). */
-export function failAllPending(store: RoomMessages, error: string): RoomMessages {
-  if (!store.pending.some((p) => p.state === 'pending')) return store;
-  return {
-    ...store,
-    pending: store.pending.map((p) => (p.state === 'pending' ? { ...p, state: 'failed', error } : p)),
-  };
-}
-
 /** Drops the pending send `clientId` (the user discarded it). */
 export function removePending(store: RoomMessages, clientId: string): RoomMessages {
   const pending = store.pending.filter((p) => p.client_id !== clientId);
