@@ -31,8 +31,10 @@ const WIDE = '(min-width: 1100px)';
  * else a Join prompt or "not available".
  */
 export function RoomRoute() {
-  const { roomId: param } = useParams();
+  const { roomId: param, seq: seqParam } = useParams();
   const roomId = Number(param);
+  const seq = seqParam === undefined ? null : Number(seqParam);
+  const focusSeq = seq !== null && Number.isInteger(seq) && seq > 0 ? seq : null;
   const { sidebarToggle } = useOutletContext<ChatLayoutContext>();
   const rooms = useRooms();
   const room = rooms.data?.find((r) => r.id === roomId);
@@ -74,10 +76,18 @@ export function RoomRoute() {
       </div>
     );
   }
-  return <RoomView key={room.id} room={room} sidebarToggle={sidebarToggle} />;
+  return <RoomView key={room.id} room={room} sidebarToggle={sidebarToggle} focusSeq={focusSeq} />;
 }
 
-function RoomView({ room, sidebarToggle }: { room: Room; sidebarToggle: ReactNode }) {
+function RoomView({
+  room,
+  sidebarToggle,
+  focusSeq,
+}: {
+  room: Room;
+  sidebarToggle: ReactNode;
+  focusSeq: number | null;
+}) {
   const user = useUser();
   const navigate = useNavigate();
   const leave = useLeaveRoom();
@@ -128,6 +138,7 @@ function RoomView({ room, sidebarToggle }: { room: Room; sidebarToggle: ReactNod
             meId={meId}
             canModerate={canModerate}
             unreadCount={room.unread_count}
+            focusSeq={focusSeq}
           />
           <TypingIndicator roomId={room.id} />
           <Composer

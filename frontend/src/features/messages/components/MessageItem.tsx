@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { Link } from 'react-router';
 import { Avatar } from '@/components/Avatar';
 import { LinkifiedText } from '@/components/LinkifiedText';
 import { errorMessage } from '@/lib/api-client';
@@ -10,25 +11,41 @@ import { useEditMessage } from '../api/edit-message';
 import type { PendingMessage } from '../lib/message-store';
 import { validateBody } from '../lib/validate';
 
+/** A message's permalink (see app/router): opens the room at that message. */
+export function messagePath(message: { room: number; seq: number }): string {
+  return `/rooms/${message.room}/m/${message.seq}`;
+}
+
 function Meta({
   author,
   createdAt,
   edited,
   compact,
+  permalink = null,
 }: {
   author: string;
   createdAt: string;
   edited: boolean;
   compact: boolean;
+  /** The time links here (not in a compact row, whose hover time carries the link). */
+  permalink?: string | null;
 }) {
   return (
     <div className={`message__meta${compact ? ' visually-hidden' : ''}`}>
       <span className="message__author" dir="auto">
         {author}
       </span>{' '}
-      <time className="message__time" dateTime={createdAt} title={formatDateTime(createdAt)}>
-        {formatTime(createdAt)}
-      </time>
+      {permalink && !compact ? (
+        <Link className="message__time" to={permalink} data-testid="message-permalink">
+          <time dateTime={createdAt} title={formatDateTime(createdAt)}>
+            {formatTime(createdAt)}
+          </time>
+        </Link>
+      ) : (
+        <time className="message__time" dateTime={createdAt} title={formatDateTime(createdAt)}>
+          {formatTime(createdAt)}
+        </time>
+      )}
       {edited && (
         <span className="message__edited" data-testid="message-edited">
           {' '}
@@ -45,6 +62,8 @@ interface MessageItemProps {
   canDelete: boolean;
   /** Same author as the message above, shortly after it: no avatar or name line. */
   compact: boolean;
+  /** The message a permalink opened (`data-highlighted`). */
+  highlighted?: boolean;
 }
 
 /**
@@ -53,7 +72,7 @@ interface MessageItemProps {
  * messages can be edited (PATCH) and deleted (DELETE) in place; owners and
  * moderators may delete any.
  */
-export function MessageItem({ message, isMine, canDelete, compact }: MessageItemProps) {
+export function MessageItem({ message, isMine, canDelete, compact, highlighted = false }: MessageItemProps) {
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(message.body);
   const [confirming, setConfirming] = useState(false);
@@ -98,7 +117,9 @@ export function MessageItem({ message, isMine, canDelete, compact }: MessageItem
 
   return (
     <li
-      className={`message${compact ? ' message--compact' : ''}${isMine ? ' message--mine' : ''}${message.deleted ? ' message--deleted' : ''}`}
+      className={`message${compact ? ' message--compact' : ''}${isMine ? ' message--mine' : ''}${message.deleted ? ' message--deleted' : ''}${highlighted ? ' message--highlighted' : ''}`}
+      data-highlighted={highlighted || undefined}
+      tabIndex={highlighted ? -1 : undefined}
       data-testid="message"
       data-seq={message.seq}
       data-message-id={message.id}
@@ -108,15 +129,23 @@ export function MessageItem({ message, isMine, canDelete, compact }: MessageItem
     >
       <div className="message__gutter">
         {compact ? (
-          <time className="message__hover-time" dateTime={message.created_at} aria-hidden="true">
-            {formatTime(message.created_at)}
-          </time>
+          <Link className="message__hover-time" to={messagePath(message)} data-testid="message-permalink">
+            <time dateTime={message.created_at} title={formatDateTime(message.created_at)}>
+              {formatTime(message.created_at)}
+            </time>
+          </Link>
         ) : (
           <Avatar name={message.author.username} />
         )}
       </div>
       <div className="message__content">
-        <Meta author={message.author.username} createdAt={message.created_at} edited={edited} compact={compact} />
+        <Meta
+          author={message.author.username}
+          createdAt={message.created_at}
+          edited={edited}
+          compact={compact}
+          permalink={messagePath(message)}
+        />
         {editing ? (
           <form className="message__edit" onSubmit={save}>
             <label className="visually-hidden" htmlFor={`edit-${message.id}`}>

@@ -160,3 +160,21 @@ export function contiguousEnd(store: RoomMessages): number {
 export function isSeqGap(store: RoomMessages, message: Message): boolean {
   return store.items.length > 0 && message.seq > contiguousEnd(store) + 1;
 }
+
+/**
+ * The seq of the first unread message, found from the newest back: the
+ * `unread`-th message counted as unread (someone else's, not deleted;
+ * contract "unread_count"). Null when `unread` is 0 or the held messages are
+ * fewer than that (load older ones first).
+ */
+export function firstUnreadSeq(items: readonly Message[], unread: number, me: number | null): number | null {
+  if (unread <= 0) return null;
+  let counted = 0;
+  for (let i = items.length - 1; i >= 0; i -= 1) {
+    const m = items[i]!;
+    if (m.deleted || m.author.id === me) continue;
+    counted += 1;
+    if (counted === unread) return m.seq;
+  }
+  return null;
+}
