@@ -8,8 +8,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from messaging.ratelimit import action_rate_check
-from rooms.errors import RateLimited
+from core.errors import RateLimited
+from realtime.ratelimit import action_rate_check
 
 from .lockout import lockout_detail, lockout_retry_after
 from .serializers import PasswordChangedSerializer, WsTicketSerializer

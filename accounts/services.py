@@ -16,7 +16,7 @@ from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from rest_framework.authtoken.models import Token
 
-from messaging import events
+from realtime import events
 
 from .models import User
 

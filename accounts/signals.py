@@ -3,7 +3,7 @@
 Every `save()` of a User (the API, the admin, a password reset, the shell) is
 compared with the stored row: a new password deletes the user's tokens, and a
 new password, deactivation or a change of is_staff or is_superuser closes
-every socket of the user (`messaging.events.account_changed`, code 4001), so
+every socket of the user (`realtime.events.account_changed`, code 4001), so
 no open socket outlives the rights it was opened with. `QuerySet.update()`
 bypasses `save()` and these signals, as Django documents.
 """
@@ -12,7 +12,7 @@ from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from rest_framework.authtoken.models import Token
 
-from messaging import events
+from realtime import events
 
 from .models import User
 

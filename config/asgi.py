@@ -20,8 +20,8 @@ from channels.security.websocket import WebsocketDenier  # noqa: E402
 from django.urls import URLPattern, re_path  # noqa: E402
 
 from accounts.middleware import TicketAuthMiddleware  # noqa: E402
-from messaging.origin import OptionalOriginValidator  # noqa: E402
 from messaging.routing import websocket_urlpatterns  # noqa: E402
+from realtime.origin import OptionalOriginValidator  # noqa: E402
 
 
 def _authenticated(route: URLPattern) -> URLPattern:

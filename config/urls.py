@@ -21,6 +21,7 @@ urlpatterns = [
     path("api/auth/", include("accounts.urls")),
     path("api/", include("rooms.urls")),
     path("api/", include("messaging.urls")),
+    path("api/", include("moderation.urls")),
     # The link of the password-reset email: a page of the single-page app, which
     # posts uid and token to /api/auth/password/reset/confirm/. Named as
     # dj-rest-auth's reset form looks it up.

@@ -1,4 +1,5 @@
-"""REST endpoints of messages and read positions (contract: Messages and history)."""
+"""REST endpoints of messages and read positions (contract: Messages and history), and of
+the rooms that answer with the Room object, whose unread count and last message are read here."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -7,20 +8,32 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from rooms.selectors import room_for_reader
+from rooms import services as room_services
+from rooms.access import room_access_for_reading
+from rooms.serializers import RoomCreateSerializer, UsernameSerializer
 
 from . import services
-from .selectors import message_history, message_history_around, message_search, search_time_limit
+from .selectors import (
+    message_history,
+    message_history_around,
+    message_search,
+    public_room_list,
+    room_detail_for_user,
+    room_list_for_user,
+    search_time_limit,
+)
 from .serializers import (
     HistoryQuerySerializer,
     HistorySerializer,
     MessageCreateSerializer,
     MessageSearchQuerySerializer,
     MessageSerializer,
-    MessageUpdateSerializer,
     ReadSerializer,
+    RoomSerializer,
     message_to_dict,
     messages_to_dicts,
+    room_to_dict,
+    rooms_to_dicts,
 )
 
 
@@ -32,7 +45,7 @@ class RoomMessageListCreateApi(APIView):
     def get(self, request, room_id: int):
         query = HistoryQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        room_for_reader(user=request.user, room_id=room_id)
+        room_access_for_reading(user=request.user, room_id=room_id)
         params = query.validated_data
         if "around" in params:
             messages, before, after = message_history_around(
@@ -55,7 +68,7 @@ class RoomMessageListCreateApi(APIView):
     def post(self, request, room_id: int):
         data = MessageCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        room_for_reader(user=request.user, room_id=room_id)
+        room_access_for_reading(user=request.user, room_id=room_id)
         message, created = services.message_create(
             room_id=room_id,
             author=request.user,
@@ -65,24 +78,6 @@ class RoomMessageListCreateApi(APIView):
         return Response(
             message_to_dict(message), status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
         )
-
-
-class MessageDetailApi(APIView):
-    """PATCH: edit (the author). DELETE: delete (the author, the room's owner and moderators, staff)."""
-
-    @extend_schema(request=MessageUpdateSerializer, responses=MessageSerializer)
-    def patch(self, request, message_id: int):
-        data = MessageUpdateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        message = services.message_update(
-            actor=request.user, message_id=message_id, body=data.validated_data["body"]
-        )
-        return Response(message_to_dict(message))
-
-    @extend_schema(responses={204: None})
-    def delete(self, request, message_id: int):
-        services.message_delete(actor=request.user, message_id=message_id)
-        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class RoomReadApi(APIView):
@@ -131,5 +126,59 @@ class MessageSearchApi(ListAPIView):
         query.is_valid(raise_exception=True)
         room_id = query.validated_data.get("room")
         if room_id is not None:
-            room_for_reader(user=self.request.user, room_id=room_id)
+            room_access_for_reading(user=self.request.user, room_id=room_id)
         return message_search(user=self.request.user, text=query.validated_data["q"], room_id=room_id)
+
+
+# --- Rooms as their viewer sees them (the read model of messaging.selectors) ----
+
+
+def room_response(request, room_id: int, status_code: int = status.HTTP_200_OK) -> Response:
+    """The Room object of `room_id` as the caller sees it."""
+    room = room_detail_for_user(user=request.user, room_id=room_id)
+    return Response(room_to_dict(room), status=status_code)
+
+
+class RoomListCreateApi(APIView):
+    """GET: the caller's rooms, most recent activity first. POST: create a room, owned by the caller."""
+
+    @extend_schema(responses=RoomSerializer(many=True))
+    def get(self, request):
+        return Response(rooms_to_dicts(room_list_for_user(user=request.user)))
+
+    @extend_schema(request=RoomCreateSerializer, responses={201: RoomSerializer})
+    def post(self, request):
+        data = RoomCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        room = room_services.room_create(creator=request.user, **data.validated_data)
+        return room_response(request, room.pk, status.HTTP_201_CREATED)
+
+
+class PublicRoomListApi(APIView):
+    """GET: every public room, joined or not."""
+
+    @extend_schema(responses=RoomSerializer(many=True))
+    def get(self, request):
+        return Response(rooms_to_dicts(public_room_list(user=request.user)))
+
+
+class RoomJoinApi(APIView):
+    """POST: join a public room (private: 404, banned: 403)."""
+
+    @extend_schema(request=None, responses=RoomSerializer)
+    def post(self, request, room_id: int):
+        room_services.room_join(user=request.user, room_id=room_id)
+        return room_response(request, room_id)
+
+
+class DirectRoomApi(APIView):
+    """POST: the direct room with a user by username; 201 when new, 200 when it existed."""
+
+    @extend_schema(request=UsernameSerializer, responses={201: RoomSerializer, 200: RoomSerializer})
+    def post(self, request):
+        data = UsernameSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        room, created = room_services.direct_room_get_or_create(
+            user=request.user, username=data.validated_data["username"]
+        )
+        return room_response(request, room.pk, status.HTTP_201_CREATED if created else status.HTTP_200_OK)

@@ -13,6 +13,7 @@ cleanup: out of every group, off the process's hub, presence entry removed.
 import asyncio
 import json
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 import redis
@@ -21,15 +22,17 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
 
-from rooms.errors import ChatError, RateLimited
-from rooms.selectors import room_detail_for_user, room_seqs_for_user
-from rooms.serializers import room_to_dict
+from accounts.serializers import user_to_dict
+from core.errors import ChatError, RateLimited
+from realtime import frames
+from realtime.events import message_new_text, room_group, to_json, user_group
+from realtime.presence import presence_store
+from rooms.selectors import room_seqs_for_user
 
 from . import services
-from .events import message_new_text, room_group, to_json, user_group
 from .hub import GAP_FILL_MAX, hub, in_pool
-from .presence import presence_store
-from .serializers import message_to_dict
+from .selectors import room_detail_for_user
+from .serializers import message_to_dict, room_to_dict
 
 logger = logging.getLogger(__name__)
 
@@ -151,9 +154,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.user, self.rooms, self.hub = user, rooms, hub()
         self.hub.follow(self, rooms)
         await self.accept()
-        await self.send_frame(
-            {"type": "hello", "user": {"id": user.pk, "username": user.username}, "rooms": list(rooms)}
-        )
+        await self.send_frame(frames.hello(user=user_to_dict(user), rooms=list(rooms)))
         await self.hub.socket_opened(self)
 
     async def disconnect(self, code):
@@ -218,8 +219,8 @@ class ChatConsumer(AsyncWebsocketConsumer):
         except FrameError as exc:
             await self.send_error("bad_request", str(exc), client_id=client_id)
         except ChatError as exc:
-            extra = {"retry_after_ms": exc.retry_after_ms} if isinstance(exc, RateLimited) else {}
-            await self.send_error(exc.code, exc.detail, client_id=client_id, **extra)
+            retry_after_ms = exc.retry_after_ms if isinstance(exc, RateLimited) else None
+            await self.send_error(exc.code, exc.detail, client_id=client_id, retry_after_ms=retry_after_ms)
         except UNAVAILABLE:
             logger.warning(
                 "a %s frame could not be served: a dependency is down", frame["type"], exc_info=True
@@ -269,7 +270,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await in_pool(services.read_mark)(user=self.user, room_id=room_id, seq=seq)
 
     async def frame_ping(self, frame: dict) -> None:
-        await self.send_frame({"type": "pong"})
+        await self.send_frame(frames.pong())
 
     frame_handlers = {
         "message.send": frame_message_send,
@@ -278,7 +279,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         "ping": frame_ping,
     }
 
-    # --- group events (messaging.events, messaging.hub, messaging.layers) --
+    # --- group events (realtime.events, messaging.hub, realtime.layers) --
 
     async def _forward(self, room_id: int, seq: int, text: str) -> bool:
         """Send `message.new` of `seq` if it is this socket's next; fill a gap first. False if not sent."""
@@ -315,7 +316,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
             await self._fill(room_id, last, seq + 1)
 
     async def chat_overflow(self, event):
-        """The socket's event queue passed its bound (messaging.layers): close it as too slow."""
+        """The socket's event queue passed its bound (realtime.layers): close it as too slow."""
         await self._close(CLOSE_TOO_SLOW)
 
     async def chat_broadcast(self, event):
@@ -327,11 +328,11 @@ class ChatConsumer(AsyncWebsocketConsumer):
             return
         await self.send(text_data=event["text"])
 
-    async def account_changed(self, event):
+    async def chat_account_changed(self, event):
         """The user logged out, changed password, was deactivated or changed rights: close (4001)."""
         await self._close(CLOSE_SESSION_ENDED)
 
-    async def room_added(self, event):
+    async def chat_follow(self, event):
         """Follow a room the user joined or was added to; send `room.added`, then every
         message committed since the join that the group delivered before this socket was in it."""
         room_id, joined_at_seq = event["room"], event["seq"]
@@ -347,41 +348,40 @@ class ChatConsumer(AsyncWebsocketConsumer):
         room, last_seq = view
         self.rooms[room_id] = joined_at_seq
         self.hub.follow(self, [room_id])
-        await self.send_frame({"type": "room.added", "room": room})
+        await self.send_frame(frames.room_added(room=room))
         if last_seq > joined_at_seq:
             await self._fill(room_id, joined_at_seq, last_seq + 1)
 
-    async def room_removed(self, event):
+    async def chat_unfollow(self, event):
         """Stop following a room the user left or was removed from; send `room.removed`."""
         room_id = event["room"]
         if self.rooms.pop(room_id, None) is not None:
             self.hub.unfollow(self, [room_id])
             await self.channel_layer.group_discard(room_group(room_id), self.channel_name)
         await self.send_frame(
-            {
-                "type": "room.removed",
-                "room": room_id,
-                "cause": event.get("cause", "left"),
-                "reason": event.get("reason", ""),
-            }
+            frames.room_removed(
+                room=room_id, cause=event.get("cause", "left"), reason=event.get("reason", "")
+            )
         )
 
-    async def room_changed(self, event):
+    async def chat_room_changed(self, event):
         """Send this user's view of a changed room as `room.updated`."""
         room_id = event["room"]
         if room_id not in self.rooms:
             return
         view = await _room_view(self.user, room_id)
         if view is not None:
-            await self.send_frame({"type": "room.updated", "room": view[0]})
+            await self.send_frame(frames.room_updated(room=view[0]))
 
     # --- helpers -----------------------------------------------------------
 
-    async def send_frame(self, payload: dict) -> None:
+    async def send_frame(self, payload: Mapping[str, object]) -> None:
+        """Send one frame of realtime.frames as JSON text."""
         await self.send(text_data=to_json(payload))
 
-    async def send_error(self, code: str, detail: str, client_id: str | None = None, **extra) -> None:
-        frame = {"type": "error", "code": code, "detail": detail, **extra}
-        if client_id is not None:
-            frame["client_id"] = client_id
-        await self.send_frame(frame)
+    async def send_error(
+        self, code: str, detail: str, client_id: str | None = None, retry_after_ms: int | None = None
+    ) -> None:
+        await self.send_frame(
+            frames.error(code=code, detail=detail, client_id=client_id, retry_after_ms=retry_after_ms)
+        )

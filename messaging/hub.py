@@ -5,17 +5,18 @@
 - **One gap read per room.** Sockets that see the same seq gap (an event
   arrived ahead of one the channel layer lost or has not delivered yet) share
   one database read of the missing messages.
-- **The seq watch.** Pub/sub delivers at most once (`messaging.layers`), so
+- **The seq watch.** Pub/sub delivers at most once (`realtime.layers`), so
   every `CHAT_SEQ_WATCH_INTERVAL` seconds the process reads the newest seq of
   every room its sockets follow, in one query. A socket still behind the seq
   that the previous look saw (a whole interval ago, so any live event would
   have arrived) is sent a `chat.tail` event and fills the tail from the
   database. An open socket thus receives every message of its rooms, even the
   last one of a quiet room whose event was lost.
-- **One presence heartbeat.** Every local socket's presence entry is refreshed
-  in one pipelined call per beat (`messaging.presence`), instead of one task
-  and one call per socket, and the process sweeps the expired entries of the
-  whole deployment on the same beat.
+- **One presence heartbeat.** The loop's `realtime.presence.PresenceTracker`
+  refreshes every local socket's presence entry in one pipelined call per
+  beat, instead of one task and one call per socket, and sweeps the expired
+  entries of the whole deployment on the same beat; the hub gives it the
+  announcement (`presence_announce` on the thread pool).
 
 One hub per event loop (daphne runs one; tests run one per test).
 """
@@ -25,13 +26,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from channels.db import database_sync_to_async
 from django.conf import settings
 
-from .presence import entry_lifetime, heartbeat_interval, presence_store
+from realtime.events import EVENT_TAIL
+from realtime.presence import PresenceChange, PresenceTracker
 
 if TYPE_CHECKING:
     from .consumers import ChatConsumer
@@ -39,14 +42,13 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 GAP_FILL_MAX = 200
-# The event the seq watch sends a socket that is behind (ChatConsumer.chat_tail).
-TAIL_EVENT = "chat.tail"
 # A finished gap read serves sockets that ask a little later for the same range.
 GAP_READ_REUSE_SECONDS = 1.0
 
 
 def _gap_texts(room_id: int, after: int, before: int, limit: int) -> list[tuple[int, str]]:
-    from .events import message_new_text
+    from realtime.events import message_new_text
+
     from .selectors import messages_between
     from .serializers import messages_to_dicts
 
@@ -66,14 +68,35 @@ def _announce(user_id: int, online: bool) -> None:
     presence_announce(user_id=user_id, online=online)
 
 
+_executor: ThreadPoolExecutor | None = None
+
+
+def database_executor() -> ThreadPoolExecutor:
+    """The threads `in_pool` runs ORM work on: as many as the connection pool can serve.
+
+    asyncio's default executor has min(32, CPUs + 4) threads, 6 on two cores:
+    with each thread waiting on PostgreSQL round trips most of a call, six
+    threads capped the whole process's writes. One thread per pooled
+    connection, less two for the thread-sensitive thread (Django's sync views
+    and admin) and the seq watch, lets the pool's connections work at once.
+    """
+    global _executor
+    if _executor is None:
+        pool = settings.DATABASES["default"].get("OPTIONS", {}).get("pool") or {}
+        size = pool.get("max_size", 8) if isinstance(pool, dict) else 8
+        _executor = ThreadPoolExecutor(max_workers=max(4, size - 2), thread_name_prefix="chat-db")
+    return _executor
+
+
 def in_pool(func):
     """`func` as a coroutine function that runs on the thread pool, so on PostgreSQL's
     connection pool: ORM work of different sockets runs at once, not one call after
     another on the one thread-sensitive thread. SQLite has one writer and, in tests,
     a shared-cache memory database that refuses concurrent access: it keeps that thread.
     """
-    parallel = settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3"
-    return database_sync_to_async(func, thread_sensitive=not parallel)
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        return database_sync_to_async(func)
+    return database_sync_to_async(func, thread_sensitive=False, executor=database_executor())
 
 
 @dataclass
@@ -95,7 +118,7 @@ class Hub:
 
     followers: dict[int, set[ChatConsumer]] = field(default_factory=dict)
     sockets: set[ChatConsumer] = field(default_factory=set)
-    presence_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    presence: PresenceTracker = field(default_factory=lambda: PresenceTracker(announce=in_pool(_announce)))
     _gaps: dict[int, _GapRead] = field(default_factory=dict)
     _seen: dict[int, int] = field(default_factory=dict)
     _tasks: list[asyncio.Task] = field(default_factory=list)
@@ -148,7 +171,7 @@ class Hub:
             for consumer in tuple(self.followers.get(room_id, ())):
                 if consumer.rooms.get(room_id, seen) < seen:
                     await consumer.channel_layer.send(
-                        consumer.channel_name, {"type": TAIL_EVENT, "room": room_id, "seq": seen}
+                        consumer.channel_name, {"type": EVENT_TAIL, "room": room_id, "seq": seen}
                     )
         self._seen = latest
 
@@ -160,74 +183,29 @@ class Hub:
             except Exception:
                 logger.warning("the seq watch could not read the rooms' newest seqs", exc_info=True)
 
-    # --- presence ------------------------------------------------------------
+    # --- presence (realtime.presence.PresenceTracker) -------------------------
 
-    async def socket_opened(self, consumer: ChatConsumer) -> None:
-        """Register the socket for heartbeats and put its presence entry; announce the user if new."""
+    async def socket_opened(self, consumer: ChatConsumer) -> PresenceChange:
+        """Put the socket's presence entry (its heartbeat included); announce the user if new."""
         self.sockets.add(consumer)
         self._start()
-        async with self.presence_lock:
-            came_online = await asyncio.to_thread(
-                presence_store().connect, consumer.user.pk, consumer.channel_name, entry_lifetime()
-            )
-        if came_online:
-            await self._announce_or_log(consumer.user.pk, True)
+        return await self.presence.socket_opened(user_id=consumer.user.pk, socket=consumer.channel_name)
 
-    async def socket_closed(self, consumer: ChatConsumer) -> None:
+    async def socket_closed(self, consumer: ChatConsumer) -> PresenceChange:
         """Forget the socket; remove its presence entry, announcing the user offline if it was the last."""
         self.sockets.discard(consumer)
         self.unfollow(consumer, list(consumer.rooms))
-        async with self.presence_lock:
-            last = await asyncio.to_thread(
-                presence_store().disconnect, consumer.user.pk, consumer.channel_name
-            )
         if not self.sockets:
             self._stop()
-        if last:
-            await self._announce_or_log(consumer.user.pk, False)
-
-    async def _announce_or_log(self, user_id: int, online: bool) -> None:
-        # A presence event that cannot be sent (the database is down) is not worth a
-        # socket: the user's entry is right, and members reading the list see it.
-        try:
-            await in_pool(_announce)(user_id, online)
-        except Exception:
-            logger.warning(
-                "could not announce user %s %s", user_id, "online" if online else "offline", exc_info=True
-            )
-
-    async def beat(self) -> None:
-        """Refresh every local socket's entry in one call, then sweep the deployment's expired users."""
-        store = presence_store()
-        async with self.presence_lock:
-            entries = [(c.user.pk, c.channel_name) for c in self.sockets]
-            revived = (
-                await asyncio.to_thread(store.connect_many, entries, entry_lifetime()) if entries else []
-            )
-        for user_id in revived:
-            await in_pool(_announce)(user_id, True)
-        # Shielded: the sweep claims each expired user once for the whole
-        # deployment; were it cut off half-way, those users would never be announced.
-        await asyncio.shield(self._sweep())
-
-    async def _sweep(self) -> None:
-        for user_id in await asyncio.to_thread(presence_store().sweep):
-            await in_pool(_announce)(user_id, False)
-
-    async def _heartbeat(self) -> None:
-        while True:
-            await asyncio.sleep(heartbeat_interval())
-            try:
-                await self.beat()
-            except Exception:  # a Redis hiccup must not stop the beats
-                logger.warning("presence heartbeat failed", exc_info=True)
+        return await self.presence.socket_closed(user_id=consumer.user.pk, socket=consumer.channel_name)
 
     def _start(self) -> None:
         if not self._tasks:
-            self._tasks = [asyncio.ensure_future(self._watch()), asyncio.ensure_future(self._heartbeat())]
+            self._tasks = [asyncio.ensure_future(self._watch())]
 
     def _stop(self) -> None:
-        """No socket left: the watch and the beats stop until the next socket opens."""
+        """No socket left: the watch stops until the next socket opens (the beats stop with
+        the presence tracker's last socket)."""
         for task in self._tasks:
             task.cancel()
         self._tasks = []

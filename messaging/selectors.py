@@ -1,15 +1,21 @@
-"""Reads of messages: history pages (keyset on (room, seq), never OFFSET), gap fills and search."""
+"""Reads of messages: history pages (keyset on (room, seq), never OFFSET), gap fills, search,
+and the room list's read model (rooms with the viewer's unread count and last message)."""
 
 import re
+from collections.abc import Iterable
 from contextlib import contextmanager
 
 import psycopg
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import OperationalError, connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Case, Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 
-from rooms.errors import Invalid
+from accounts.models import User
+from core.errors import Invalid, NotFound
+from rooms.access import room_is_hidden
+from rooms.models import Membership, Room
 from rooms.selectors import room_ids_readable_by
 
 from .models import Message
@@ -209,3 +215,94 @@ def message_search(*, user, text: str, room_id: int | None = None) -> QuerySet[M
         .annotate(rank=SearchRank(_search_vector(), query))
         .order_by("-rank", "-created_at", "-pk")
     )
+
+
+# --- The room list's read model: rooms with unread counts and last messages ---
+
+
+def _count(queryset: QuerySet) -> Coalesce:
+    return Coalesce(
+        Subquery(
+            queryset.order_by().values("room").annotate(c=Count("*")).values("c"),
+            output_field=IntegerField(),
+        ),
+        Value(0),
+    )
+
+
+def room_queryset_for_user(*, user: User) -> QuerySet[Room]:
+    """Rooms annotated with the viewer's fields of the contract's Room object.
+
+    Adds `my_role` (None for a non-member), `my_last_read_seq`,
+    `member_count`, `unread_count` (messages after the read position, by
+    others, not deleted; 0 for a non-member) and, for direct rooms,
+    `direct_name` (the other member's username). Each is a correlated
+    subquery, so a list costs one query however many rooms it holds.
+    """
+    mine = Membership.objects.filter(room=OuterRef("pk"), user=user)
+    # Room declares my_role and member_count for type checkers, which the plugin calls a redefinition.
+    return Room.objects.annotate(  # type: ignore[no-redef]
+        my_role=Subquery(mine.values("role")[:1]),
+        my_last_read_seq=Subquery(mine.values("last_read_seq")[:1]),
+        member_count=_count(Membership.objects.filter(room=OuterRef("pk"))),
+        unread_count=_count(
+            Message.objects.filter(
+                room=OuterRef("pk"),
+                seq__gt=OuterRef("my_last_read_seq"),
+                deleted_at__isnull=True,
+            ).exclude(author=user)
+        ),
+        direct_name=Case(
+            When(
+                kind=Room.Kind.DIRECT,
+                then=Subquery(
+                    Membership.objects.filter(room=OuterRef("pk"))
+                    .exclude(user=user)
+                    .values("user__username")[:1]
+                ),
+            ),
+            default=Value(None),
+        ),
+    )
+
+
+def attach_last_messages(rooms: Iterable[Room]) -> list[Room]:
+    """Set `room.last_message` (Message or None) on each room with one query in all."""
+    rooms = list(rooms)
+    wanted = [room.pk for room in rooms if room.last_seq]
+    by_room: dict[int, Message] = {}
+    if wanted:
+        # One index lookup on (room, seq) per room. Not an OR of (room, seq) pairs: building
+        # and compiling that Q cost more than the whole room list's SQL (issue 8 item 7).
+        newest = Message.objects.filter(room_id__in=wanted, seq=F("room__last_seq")).select_related("author")
+        for message in newest:
+            by_room[message.room_id] = message
+    for room in rooms:
+        room.last_message = by_room.get(room.pk)
+    return rooms
+
+
+def room_list_for_user(*, user) -> list[Room]:
+    """The rooms the user is a member of, most recent activity first (two queries)."""
+    rooms = (
+        room_queryset_for_user(user=user).filter(memberships__user=user).order_by("-last_activity_at", "-pk")
+    )
+    return attach_last_messages(rooms)
+
+
+def public_room_list(*, user) -> list[Room]:
+    """Every public room, joined or not, most recent activity first (two queries)."""
+    rooms = room_queryset_for_user(user=user).filter(kind=Room.Kind.PUBLIC)
+    return attach_last_messages(rooms.order_by("-last_activity_at", "-pk"))
+
+
+def room_detail_for_user(*, user: User, room_id: int) -> Room:
+    """One room as `user` sees it, or NotFound.
+
+    Members see any room, anyone a public one, and staff every room, since
+    they moderate every room (contract: Moderation).
+    """
+    room = room_queryset_for_user(user=user).filter(pk=room_id).first()
+    if room is None or room_is_hidden(user=user, kind=room.kind, role=room.my_role, staff_see=True):
+        raise NotFound("Room not found.")
+    return attach_last_messages([room])[0]

@@ -1,5 +1,7 @@
-"""The Message shape (contract: Objects / Message). Its one home: history,
-REST replies and WebSocket events all serialize through `message_to_dict`.
+"""The Message shape (contract: Objects / Message), and the Room shape that shows a
+room's unread count and last message to its viewer (contract: Objects / Room).
+The Message shape's one home: history, REST replies and WebSocket events all
+serialize through `message_to_dict`.
 
 `message_to_dict` is a plain function, not a DRF serializer: building a
 ModelSerializer per message cost about half of a history page's time (issue 8
@@ -11,9 +13,11 @@ from collections.abc import Iterable
 from datetime import datetime, tzinfo
 
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.serializers import UserSerializer
+from rooms.models import Room
 
 from .models import Message
 
@@ -128,3 +132,78 @@ class MessageSearchQuerySerializer(serializers.Serializer):
 
     q = serializers.CharField(max_length=200)
     room = serializers.IntegerField(required=False, min_value=1)
+
+
+# --- The Room object of the contract, as one viewer sees it -----------------------
+
+
+class RoomSerializer(serializers.ModelSerializer):
+    """A room as one viewer sees it.
+
+    Reads the annotations of `messaging.selectors.room_queryset_for_user`
+    (`my_role`, `member_count`, `unread_count`, `direct_name`) and the
+    `last_message` that `messaging.selectors.attach_last_messages` put on it.
+    """
+
+    name = serializers.SerializerMethodField()
+    member_count = serializers.IntegerField(read_only=True)
+    my_role = serializers.CharField(read_only=True, allow_null=True)
+    unread_count = serializers.IntegerField(read_only=True)
+    last_message = MessageSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Room
+        fields = [
+            "id",
+            "kind",
+            "name",
+            "topic",
+            "created_at",
+            "member_count",
+            "is_locked",
+            "my_role",
+            "unread_count",
+            "last_message",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField())
+    def get_name(self, room: Room) -> str:
+        return room_display_name(room)
+
+
+def room_to_dict(room: Room, tz: tzinfo | None = None) -> dict:
+    """Serialize one room as RoomSerializer does, without DRF (see messaging.serializers).
+
+    Needs what RoomSerializer reads: the annotations of
+    `messaging.selectors.room_queryset_for_user` and `room.last_message` (no query
+    here). `tz`: the current time zone, if the caller looked it up.
+    """
+    tz = tz or timezone.get_current_timezone()
+    last_message = room.last_message
+    my_role = room.my_role
+    return {
+        "id": room.pk,
+        "kind": str(room.kind),
+        "name": room_display_name(room),
+        "topic": room.topic,
+        "created_at": iso_datetime(room.created_at, tz),
+        "member_count": int(room.member_count),
+        "is_locked": room.is_locked,
+        "my_role": None if my_role is None else str(my_role),
+        "unread_count": int(room.unread_count),
+        "last_message": None if last_message is None else message_to_dict(last_message, tz),
+    }
+
+
+def rooms_to_dicts(rooms: Iterable[Room]) -> list[dict]:
+    """`room_to_dict` of each room, in order (the room lists)."""
+    tz = timezone.get_current_timezone()
+    return [room_to_dict(room, tz) for room in rooms]
+
+
+def room_display_name(room: Room) -> str:
+    """The room's name as its viewer sees it: a direct room is named after the other member."""
+    if room.kind == Room.Kind.DIRECT:
+        return getattr(room, "direct_name", None) or room.name
+    return room.name

@@ -3,7 +3,6 @@ the WebSocket consumer and admin alike (STYLE: "The write path of a message").""
 
 import re
 import unicodedata
-from typing import NoReturn
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -11,14 +10,14 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from accounts.serializers import user_to_dict
-from rooms.errors import ChatError, Forbidden, Invalid, NotFound
-from rooms.models import Membership, ModerationAction, Room
-from rooms.selectors import room_for_reader
-from rooms.services import moderation_action_create
+from core.errors import ChatError, Invalid
+from realtime import events, frames
+from realtime.ratelimit import message_rate_give_back, message_rate_take, throttle_acquire, throttle_release
+from rooms.access import room_access_for_member_reads, room_access_for_posting
+from rooms.models import Membership, Room
 
-from . import events
+from .access import message_access_for_editing
 from .models import Message
-from .ratelimit import message_rate_give_back, message_rate_take, throttle_acquire, throttle_release
 from .serializers import message_to_dict
 
 BODY_MAX = 4000
@@ -92,85 +91,20 @@ def client_id_clean(client_id) -> str | None:
     return client_id
 
 
-def _check_may_post(membership: Membership) -> None:
-    """Raise Forbidden unless the member may post now.
-
-    Reads the membership's `user` and `room` as loaded with it (their rows at
-    the time of the query), never a User object cached by a caller: a
-    deactivated account or a revoked staff right counts at once (issue 9).
-    """
-    user = membership.user
-    if not user.is_active:
-        raise Forbidden("This account is disabled.")
-    if membership.is_muted:
-        raise Forbidden("You are muted in this room.")
-    if membership.room.is_locked and not (membership.is_moderator or user.is_staff):
-        raise Forbidden("This room is locked: only its owner and moderators may post.")
-
-
-def _refuse_non_member(*, room_id: int) -> NoReturn:
-    """Raise NotFound when the room does not exist, else Forbidden (not a member).
-
-    The contract lists "not a member" and "banned" under forbidden, for every
-    kind of room; only the REST API hides rooms of others (it asks
-    `room_for_reader` first).
-    """
-    if not Room.objects.filter(pk=room_id).exists():
-        raise NotFound("Room not found.")
-    raise Forbidden("You are not a member of this room.")
-
-
-def _poster_membership(*, user, room_id: int) -> Membership:
-    """The membership through which `user` posts to the room, with `room` and `user` loaded.
-
-    One query. Raises NotFound when the room does not exist, Forbidden when
-    the user is not a member, is disabled, is muted, or the room is locked to
-    plain members (see _check_may_post).
-    """
-    membership = Membership.objects.select_related("room", "user").filter(room_id=room_id, user=user).first()
-    if membership is None:
-        _refuse_non_member(room_id=room_id)
-    _check_may_post(membership)
-    return membership
-
-
-def _poster_membership_locked(*, user, room_id: int, client_id: str | None) -> Membership:
-    """As _poster_membership, in one `SELECT ... FOR UPDATE OF room, membership`.
-
-    Annotates `existing_id`: the id of the author's message with `client_id`
-    in the room, or None (always None without a client_id).
-
-    Locking (PostgreSQL, READ COMMITTED): the room row is locked first and the
-    membership row second, the order of the `OF` list, which is the order every
-    moderation service takes them in (rooms.services._room_locked), so the two
-    never deadlock. A statement that waited for either lock re-reads the row's
-    newest version when the other transaction committed (EvalPlanQual): a
-    membership deleted by a ban or removal drops out of the result, a mute shows
-    `is_muted`, and a send that waited behind another sees its `last_seq`. The
-    `existing_id` subquery is not re-read: it keeps the statement's snapshot,
-    so it can miss a message committed while this waited; message_create
-    handles that case through the unique constraint. SQLite ignores
-    FOR UPDATE: its IMMEDIATE transactions take the database's write lock
-    at BEGIN, which serializes writers (config/settings/base.py).
-    """
-    rows = (
-        Membership.objects.select_related("room", "user")
-        .select_for_update(of=("room", "self"))
-        .filter(room_id=room_id, user=user)
-    )
-    if client_id is not None:
-        rows = rows.annotate(
-            existing_id=Subquery(
-                Message.objects.filter(
-                    room_id=OuterRef("room_id"), author_id=OuterRef("user_id"), client_id=client_id
-                ).values("pk")[:1]
-            )
+def _repeat_annotation(client_id: str | None) -> dict | None:
+    """`existing_id` for room_access_for_posting: the id of the author's message with
+    `client_id` in the room, or None. It keeps the statement's snapshot, so it can
+    miss a message committed while the lock was awaited; message_create handles
+    that case through the unique constraint."""
+    if client_id is None:
+        return None
+    return {
+        "existing_id": Subquery(
+            Message.objects.filter(
+                room_id=OuterRef("room_id"), author_id=OuterRef("user_id"), client_id=client_id
+            ).values("pk")[:1]
         )
-    membership = rows.first()
-    if membership is None:
-        _refuse_non_member(room_id=room_id)
-    _check_may_post(membership)
-    return membership
+    }
 
 
 def message_create(*, room_id: int, author, body: str, client_id: str | None = None) -> tuple[Message, bool]:
@@ -178,7 +112,7 @@ def message_create(*, room_id: int, author, body: str, client_id: str | None = N
 
     In one transaction of three queries: (1) lock the room and the author's
     membership and read them, the author's account and any message the author
-    already sent with `client_id` (see _poster_membership_locked); (2) take
+    already sent with `client_id` (rooms.access.room_access_for_posting); (2) take
     seq = room.last_seq + 1 by updating the room; (3) insert the message. The
     room's row lock makes seq gapless and in commit order. For a `client_id`
     the author already used in the room, the original message comes back
@@ -189,14 +123,16 @@ def message_create(*, room_id: int, author, body: str, client_id: str | None = N
     its own connection; nothing here is shared).
 
     Raises Invalid (body, client_id), NotFound (no such room), Forbidden (not a
-    member, disabled account, muted, locked), RateLimited (messaging.ratelimit).
+    member, disabled account, muted, locked), RateLimited (realtime.ratelimit).
     """
     body = message_body_clean(body)
     client_id = client_id_clean(client_id)
     counted = None
     try:
         with transaction.atomic():
-            membership = _poster_membership_locked(user=author, room_id=room_id, client_id=client_id)
+            membership = room_access_for_posting(
+                user=author, room_id=room_id, lock=True, annotations=_repeat_annotation(client_id)
+            )
             existing_id = getattr(membership, "existing_id", None)
             if existing_id is not None:
                 return Message.objects.select_related("author").get(pk=existing_id), False
@@ -233,25 +169,6 @@ def _message_by_client_id(*, room_id: int, author, client_id: str | None) -> Mes
     )
 
 
-def _message_for_actor(*, actor, message_id: int) -> Message:
-    """The message, if `actor` may read its room or is staff; else NotFound. Locks the row.
-
-    Staff pass because they moderate every room, private ones included
-    (contract: Moderation); what they may do to the message is checked after.
-    """
-    message = (
-        Message.objects.select_for_update(of=("self",))
-        .select_related("author", "room")
-        .filter(pk=message_id)
-        .first()
-    )
-    if message is None:
-        raise NotFound("Message not found.")
-    if not actor.is_staff:
-        room_for_reader(user=actor, room_id=message.room_id)
-    return message
-
-
 def message_update(*, actor, message_id: int, body: str) -> Message:
     """Edit a message's body (the author only, while a member who may post) and broadcast
     `message.updated`.
@@ -266,12 +183,7 @@ def message_update(*, actor, message_id: int, body: str) -> Message:
     counted = None
     try:
         with transaction.atomic():
-            message = _message_for_actor(actor=actor, message_id=message_id)
-            if message.author_id != actor.pk:
-                raise Forbidden("Only the author may edit a message.")
-            if message.deleted:
-                raise Invalid("A deleted message cannot be edited.")
-            _poster_membership(user=actor, room_id=message.room_id)
+            message = message_access_for_editing(actor=actor, message_id=message_id)
             if message.body != body:
                 counted = message_rate_take(user_id=actor.pk)
                 message.body = body
@@ -279,55 +191,11 @@ def message_update(*, actor, message_id: int, body: str) -> Message:
                 message.save(update_fields=["body", "edited_at"])
                 events.room_broadcast(
                     room_id=message.room_id,
-                    payload={"type": "message.updated", "message": message_to_dict(message)},
+                    payload=frames.message_updated(message=message_to_dict(message)),
                 )
     except BaseException:
         message_rate_give_back(counted)
         raise
-    return message
-
-
-def message_may_delete(*, actor, message: Message) -> bool:
-    """Staff always; else members of the message's room only: its author, owners and moderators.
-
-    An author who left, was removed or was banned no longer deletes (nor
-    edits) their messages there; the room's moderators still may
-    (docs/messages.md, "Who may edit and delete"; issue 9 item 13).
-    """
-    if actor.is_staff:
-        return True
-    role = (
-        Membership.objects.filter(room_id=message.room_id, user=actor).values_list("role", flat=True).first()
-    )
-    if role is None:
-        return False
-    return message.author_id == actor.pk or role in (Membership.Role.OWNER, Membership.Role.MODERATOR)
-
-
-def message_delete(*, actor, message_id: int) -> Message:
-    """Delete a message: keep its row and seq, empty the body, broadcast `message.deleted`.
-
-    A deletion by anyone but the author (a moderator, staff, Django admin) is
-    audited as `message_delete`. Deleting a deleted message changes nothing
-    and broadcasts nothing. Raises NotFound, Forbidden
-    (contract: `DELETE /api/messages/{id}/`).
-    """
-    with transaction.atomic():
-        message = _message_for_actor(actor=actor, message_id=message_id)
-        if not message_may_delete(actor=actor, message=message):
-            if message.author_id == actor.pk:
-                raise Forbidden("You are no longer a member of this room.")
-            raise Forbidden("You may not delete this message.")
-        if not message.deleted:
-            message_delete_unchecked(message=message)
-            if message.author_id != actor.pk:
-                moderation_action_create(
-                    actor=actor,
-                    action=ModerationAction.Action.MESSAGE_DELETE,
-                    room=message.room,
-                    target_user=message.author,
-                    message=message,
-                )
     return message
 
 
@@ -338,7 +206,7 @@ def message_delete_unchecked(*, message: Message) -> None:
     message.save(update_fields=["body", "deleted_at"])
     events.room_broadcast(
         room_id=message.room_id,
-        payload={"type": "message.deleted", "room": message.room_id, "id": message.pk, "seq": message.seq},
+        payload=frames.message_deleted(room=message.room_id, id=message.pk, seq=message.seq),
     )
 
 
@@ -352,18 +220,14 @@ def read_mark(*, user, room_id: int, seq: int) -> int:
     if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
         raise Invalid("seq is a non-negative integer.")
     with transaction.atomic():
-        membership = Membership.objects.select_related("room").filter(room_id=room_id, user=user).first()
-        if membership is None:
-            if Room.objects.filter(pk=room_id, kind=Room.Kind.PUBLIC).exists():
-                raise Forbidden("You are not a member of this room.")
-            raise NotFound("Room not found.")
+        membership = room_access_for_member_reads(user=user, room_id=room_id)
         target = min(seq, membership.room.last_seq)
         moved = Membership.objects.filter(pk=membership.pk, last_read_seq__lt=target).update(
             last_read_seq=target
         )
         if not moved:
             return max(membership.last_read_seq, target)
-        events.user_broadcast(user_id=user.pk, payload={"type": "read", "room": room_id, "seq": target})
+        events.user_broadcast(user_id=user.pk, payload=frames.read(room=room_id, seq=target))
     return target
 
 
@@ -380,14 +244,14 @@ def typing_notify(*, user, room_id: int) -> bool:
     if not throttle_acquire(key=key, seconds=settings.TYPING_THROTTLE):
         return False
     try:
-        _poster_membership(user=user, room_id=room_id)
+        room_access_for_posting(user=user, room_id=room_id)
     except ChatError:
         # A refused frame must not hold the throttle, or the next refusal would go unsaid.
         throttle_release(key=key)
         raise
     events.room_broadcast(
         room_id=room_id,
-        payload={"type": "typing", "room": room_id, "user": user_to_dict(user)},
+        payload=frames.typing(room=room_id, user=user_to_dict(user)),
         exclude_user_id=user.pk,
     )
     return True
@@ -403,5 +267,5 @@ def presence_announce(*, user_id: int, online: bool) -> None:
     for room_id, _ in rooms:
         events.room_broadcast(
             room_id=room_id,
-            payload={"type": "presence", "room": room_id, "user": payload_user, "online": online},
+            payload=frames.presence(room=room_id, user=payload_user, online=online),
         )

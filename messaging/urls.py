@@ -3,8 +3,11 @@ from django.urls import path
 from . import apis
 
 urlpatterns = [
+    path("rooms/", apis.RoomListCreateApi.as_view(), name="room-list"),
+    path("rooms/public/", apis.PublicRoomListApi.as_view(), name="room-public-list"),
+    path("rooms/<int:room_id>/join/", apis.RoomJoinApi.as_view(), name="room-join"),
+    path("direct/", apis.DirectRoomApi.as_view(), name="direct-room"),
     path("rooms/<int:room_id>/messages/", apis.RoomMessageListCreateApi.as_view(), name="room-messages"),
     path("rooms/<int:room_id>/read/", apis.RoomReadApi.as_view(), name="room-read"),
-    path("messages/<int:message_id>/", apis.MessageDetailApi.as_view(), name="message-detail"),
     path("search/", apis.MessageSearchApi.as_view(), name="message-search"),
 ]

@@ -1,158 +1,19 @@
-"""Reads about rooms, and the one place that answers "may this user see or act on this room?".
+"""Reads about rooms: members, bans, blocks, the rooms a user may read.
 
-REST views and the WebSocket consumer use the same selectors, so access rules
-cannot drift between them. Each access helper raises `NotFound` or
-`Forbidden` (rooms.errors) instead of returning a falsy value.
+Who may read, post to or moderate a room is decided in rooms.access; the room
+list's read model (unread counts, last messages) is in messaging.selectors.
 """
 
-from collections.abc import Iterable
+from django.db.models import Case, Q, QuerySet, Value, When
 
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce
-
-from accounts.models import User
-from messaging.models import Message
-
-from .errors import Forbidden, NotFound
 from .models import Ban, Block, Membership, Room
 
 
-def _count(queryset: QuerySet) -> Coalesce:
-    return Coalesce(
-        Subquery(
-            queryset.order_by().values("room").annotate(c=Count("*")).values("c"),
-            output_field=IntegerField(),
-        ),
-        Value(0),
-    )
-
-
-def room_queryset_for_user(*, user: User) -> QuerySet[Room]:
-    """Rooms annotated with the viewer's fields of the contract's Room object.
-
-    Adds `my_role` (None for a non-member), `my_last_read_seq`,
-    `member_count`, `unread_count` (messages after the read position, by
-    others, not deleted; 0 for a non-member) and, for direct rooms,
-    `direct_name` (the other member's username). Each is a correlated
-    subquery, so a list costs one query however many rooms it holds.
-    """
-    mine = Membership.objects.filter(room=OuterRef("pk"), user=user)
-    # Room declares my_role and member_count for type checkers, which the plugin calls a redefinition.
-    return Room.objects.annotate(  # type: ignore[no-redef]
-        my_role=Subquery(mine.values("role")[:1]),
-        my_last_read_seq=Subquery(mine.values("last_read_seq")[:1]),
-        member_count=_count(Membership.objects.filter(room=OuterRef("pk"))),
-        unread_count=_count(
-            Message.objects.filter(
-                room=OuterRef("pk"),
-                seq__gt=OuterRef("my_last_read_seq"),
-                deleted_at__isnull=True,
-            ).exclude(author=user)
-        ),
-        direct_name=Case(
-            When(
-                kind=Room.Kind.DIRECT,
-                then=Subquery(
-                    Membership.objects.filter(room=OuterRef("pk"))
-                    .exclude(user=user)
-                    .values("user__username")[:1]
-                ),
-            ),
-            default=Value(None),
-        ),
-    )
-
-
-def attach_last_messages(rooms: Iterable[Room]) -> list[Room]:
-    """Set `room.last_message` (Message or None) on each room with one query in all."""
-    rooms = list(rooms)
-    wanted = [room.pk for room in rooms if room.last_seq]
-    by_room: dict[int, Message] = {}
-    if wanted:
-        # One index lookup on (room, seq) per room. Not an OR of (room, seq) pairs: building
-        # and compiling that Q cost more than the whole room list's SQL (issue 8 item 7).
-        newest = Message.objects.filter(room_id__in=wanted, seq=F("room__last_seq")).select_related("author")
-        for message in newest:
-            by_room[message.room_id] = message
-    for room in rooms:
-        room.last_message = by_room.get(room.pk)
-    return rooms
-
-
-def room_list_for_user(*, user) -> list[Room]:
-    """The rooms the user is a member of, most recent activity first (two queries)."""
-    rooms = (
-        room_queryset_for_user(user=user).filter(memberships__user=user).order_by("-last_activity_at", "-pk")
-    )
-    return attach_last_messages(rooms)
-
-
-def public_room_list(*, user) -> list[Room]:
-    """Every public room, joined or not, most recent activity first (two queries)."""
-    rooms = room_queryset_for_user(user=user).filter(kind=Room.Kind.PUBLIC)
-    return attach_last_messages(rooms.order_by("-last_activity_at", "-pk"))
-
-
-def room_detail_for_user(*, user: User, room_id: int) -> Room:
-    """One room as `user` sees it, or NotFound.
-
-    Members see any room, anyone a public one, and staff every room, since
-    they moderate every room (contract: Moderation).
-    """
-    room = room_queryset_for_user(user=user).filter(pk=room_id).first()
-    if room is None or (room.my_role is None and room.kind != Room.Kind.PUBLIC and not user.is_staff):
-        raise NotFound("Room not found.")
-    return attach_last_messages([room])[0]
-
-
-def room_for_reader(*, user, room_id: int) -> Room:
-    """A room whose history `user` may read: a member's room, or any public room."""
-    room = Room.objects.filter(pk=room_id).first()
-    if room is None:
-        raise NotFound("Room not found.")
-    if room.kind != Room.Kind.PUBLIC and not room.memberships.filter(user=user).exists():
-        raise NotFound("Room not found.")
-    return room
-
-
 def room_ids_readable_by(*, user) -> QuerySet:
-    """Ids of the rooms whose history `user` may read, as `room_for_reader` decides:
+    """Ids of the rooms whose history `user` may read, as `rooms.access.room_access_for_reading` decides:
     the user's rooms and every public room. A subquery (`.values("pk")`) for `__in` filters."""
     mine = Membership.objects.filter(user=user).values("room_id")
     return Room.objects.filter(Q(kind=Room.Kind.PUBLIC) | Q(pk__in=mine)).values("pk")
-
-
-def membership_for(*, user, room_id: int) -> Membership:
-    """The user's membership of a room, with the room loaded.
-
-    Raises NotFound when the room does not exist or is a private or direct
-    room of others, Forbidden when it is a public room the user has not joined.
-    """
-    membership = Membership.objects.select_related("room").filter(room_id=room_id, user=user).first()
-    if membership is not None:
-        return membership
-    kind = Room.objects.filter(pk=room_id).values_list("kind", flat=True).first()
-    if kind == Room.Kind.PUBLIC:
-        raise Forbidden("You are not a member of this room.")
-    raise NotFound("Room not found.")
-
-
-def moderation_access(*, user, room_id: int) -> tuple[Room, Membership | None]:
-    """The room and the actor's membership, if the actor moderates it.
-
-    Owners and moderators moderate their room; staff moderate every room
-    (contract: Moderation). Raises NotFound for a room the actor cannot see,
-    Forbidden for a plain member or a public room's outsider.
-    """
-    room = Room.objects.filter(pk=room_id).first()
-    if room is None:
-        raise NotFound("Room not found.")
-    membership = Membership.objects.filter(room=room, user=user).first()
-    if user.is_staff or (membership is not None and membership.is_moderator):
-        return room, membership
-    if membership is None and room.kind != Room.Kind.PUBLIC:
-        raise NotFound("Room not found.")
-    raise Forbidden("Only the room's owner and moderators may do this.")
 
 
 def room_seqs_for_user(*, user_id: int) -> dict[int, int]:

@@ -74,7 +74,7 @@ def _close_database_pool(django_db_setup):
 @pytest.fixture(autouse=True)
 def _fresh_shared_state():
     """Each test starts with an empty cache, a new channel layer and no presence."""
-    from messaging import presence
+    from realtime import presence
 
     cache.clear()
     channel_layers.backends.clear()
@@ -157,7 +157,8 @@ class SentEvents(list):
 
     def frames(self, *types: str) -> list[tuple[str, dict]]:
         """`(group, frame)` pairs, of `types` only if given. An event without text stands for
-        its frame (room.added, room.removed, room.changed: each socket makes its own)."""
+        its frame (chat.follow, chat.unfollow, chat.room_changed, chat.account_changed:
+        internal events, realtime.events; each socket makes its own frame)."""
         pairs = [(group, event.get("frame", event)) for group, event in self]
         return [(group, frame) for group, frame in pairs if not types or frame["type"] in types]
 
@@ -170,14 +171,14 @@ class SentEvents(list):
 def sent_events(monkeypatch):
     """Every event services send to the channel layer, as a `SentEvents` list.
 
-    A stand-in channel layer records them behind messaging.events' own on-commit
+    A stand-in channel layer records them behind realtime.events' own on-commit
     sending, so nothing of a transaction that did not commit is recorded. In
     non-transactional tests nothing commits: run the code under
     `django_capture_on_commit_callbacks(execute=True)`.
     """
     import json
 
-    from messaging import events
+    from realtime import events
 
     sent = SentEvents()
 

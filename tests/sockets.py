@@ -14,13 +14,34 @@ a frame they expect (a barrier such as `ping`) instead of for the absence of one
 
 from collections.abc import Callable, Collection
 
+from asgiref.testing import ApplicationCommunicator
 from channels.db import database_sync_to_async
-from channels.testing import WebsocketCommunicator
+from channels.testing import WebsocketCommunicator as ChannelsWebsocketCommunicator
 
 from accounts.services import ws_ticket_create
 from config.asgi import application
 
 TIMEOUT = 5
+
+
+class WebsocketCommunicator(ChannelsWebsocketCommunicator):
+    """Channels' communicator without its `close_old_connections` no-op.
+
+    While it waits, Channels' communicator patches `channels.db.close_old_connections`
+    into a no-op, to spare a TestCase's connection. Socket tests run on committed
+    data (`transactional_db`), and the consumer's ORM work runs on the loop's pool
+    threads: with the no-op each of those threads kept its connection out of
+    psycopg's pool, and when the test's loop retired the threads the connections
+    were lost to the pool, which ran dry about 20 tests later (PoolTimeout).
+    """
+
+    async def send_input(self, message):
+        return await ApplicationCommunicator.send_input(self, message)
+
+    async def receive_output(self, timeout=1):
+        return await ApplicationCommunicator.receive_output(self, timeout)
+
+
 ORIGIN = b"http://127.0.0.1:8000"
 
 

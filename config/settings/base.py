@@ -44,7 +44,7 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 # The port the server is reached on (scripts/run listens on it).
 PORT = env.int("PORT", default=8000)
 # Pages that may open /ws/chat/: scheme://host[:port], compared in full
-# (messaging.origin). By default the http and https origins of ALLOWED_HOSTS on
+# (realtime.origin). By default the http and https origins of ALLOWED_HOSTS on
 # PORT, and the CSRF-trusted origins (the public address behind a proxy).
 CHAT_ALLOWED_ORIGINS = env.list(
     "CHAT_ALLOWED_ORIGINS",
@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "accounts",
     "rooms",
     "messaging",
+    "moderation",
 ]
 
 MIDDLEWARE = [
@@ -157,10 +158,10 @@ SERVER_TIMING = env.bool("SERVER_TIMING", default=False)
 # Seconds between two looks of a process's seq watch (messaging.hub).
 CHAT_SEQ_WATCH_INTERVAL = env.float("CHAT_SEQ_WATCH_INTERVAL", default=2.0)
 if REDIS_URL:
-    # Redis pub/sub, one copy of an event per process (messaging.layers).
+    # Redis pub/sub, one copy of an event per process (realtime.layers).
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "messaging.layers.ChatRedisChannelLayer",
+            "BACKEND": "realtime.layers.ChatRedisChannelLayer",
             "CONFIG": {
                 "hosts": [
                     {
@@ -185,7 +186,7 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "messaging.layers.ChatInMemoryChannelLayer",
+            "BACKEND": "realtime.layers.ChatInMemoryChannelLayer",
             "CONFIG": {"queue_frames": CHAT_SOCKET_QUEUE_FRAMES},
         }
     }
@@ -266,7 +267,7 @@ REST_FRAMEWORK: dict[str, Any] = {
         "search": env.str("SEARCH_THROTTLE_RATE", default="30/min"),
     },
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "rooms.errors.api_exception_handler",
+    "EXCEPTION_HANDLER": "core.errors.api_exception_handler",
     # Proxies in front of the server whose X-Forwarded-For is trusted; 0: none,
     # the client is the TCP peer and a client's own X-Forwarded-For is ignored.
     "NUM_PROXIES": env.int("TRUSTED_PROXIES", default=0),
@@ -289,7 +290,7 @@ SPECTACULAR_SETTINGS = {
 # Messages a user may post per window, across all sockets and REST; 0 disables.
 CHAT_RATE_LIMIT_MESSAGES = env.int("CHAT_RATE_LIMIT_MESSAGES", default=20)
 CHAT_RATE_LIMIT_WINDOW = env.int("CHAT_RATE_LIMIT_WINDOW", default=10)  # seconds
-# Per-user caps (messaging.ratelimit.ACTION_RATES), "N/second|minute|hour|day";
+# Per-user caps (realtime.ratelimit.ACTION_RATES), "N/second|minute|hour|day";
 # "0" switches one off. Past one: rate_limited, 429 with Retry-After.
 CHAT_RATE_WS_TICKETS = env.str("CHAT_RATE_WS_TICKETS", default="60/minute")
 CHAT_RATE_ROOM_CREATES = env.str("CHAT_RATE_ROOM_CREATES", default="20/hour")
@@ -363,7 +364,7 @@ LOGGING = {
 }
 
 # Seconds within which the users of a server process that died go offline
-# (sockets beat every third of it; messaging.presence).
+# (sockets beat every third of it; realtime.presence).
 PRESENCE_TTL = env.float("PRESENCE_TTL", default=60.0)
 # Seconds between two `typing` broadcasts of one user in one room.
 TYPING_THROTTLE = env.float("TYPING_THROTTLE", default=2.0)

@@ -58,7 +58,9 @@ def test_the_emailed_link_resets_the_password_once(
     assert login.status_code == 200
     assert login.json()["key"] != old_key  # every old session ended
     assert not Token.objects.filter(key=old_key).exists()
-    assert sent_events.to(f"user.{user.pk}") == [{"type": "account.changed", "reason": "password_changed"}]
+    assert sent_events.to(f"user.{user.pk}") == [
+        {"type": "chat.account_changed", "reason": "password_changed"}
+    ]
     again = confirm(api, found["uid"], found["token"], password="Third-pass-2026!")
     assert again.status_code == 400
     assert "token" in again.json()

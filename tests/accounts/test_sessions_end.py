@@ -31,7 +31,7 @@ def change_password(client, old=PASSWORD, new="An0ther-secret!"):
 def test_logout_closes_the_users_sockets(api, user, sent_events, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         assert api.post("/api/auth/logout/").status_code == 200
-    assert account_events(sent_events, user) == [{"type": "account.changed", "reason": "logout"}]
+    assert account_events(sent_events, user) == [{"type": "chat.account_changed", "reason": "logout"}]
     assert not Token.objects.filter(user=user).exists()
 
 
@@ -45,7 +45,7 @@ def test_deactivation_through_save_closes_the_sockets(user, sent_events, django_
     with django_capture_on_commit_callbacks(execute=True):
         user.is_active = False
         user.save()
-    assert account_events(sent_events, user) == [{"type": "account.changed", "reason": "deactivated"}]
+    assert account_events(sent_events, user) == [{"type": "chat.account_changed", "reason": "deactivated"}]
 
 
 @pytest.mark.parametrize("field", ["is_staff", "is_superuser"])
@@ -58,7 +58,7 @@ def test_a_staff_or_superuser_change_either_way_is_a_rights_change(
     with django_capture_on_commit_callbacks(execute=True):
         setattr(fresh, field, not start)
         fresh.save(update_fields=[field])
-    assert account_events(sent_events, user) == [{"type": "account.changed", "reason": "rights_changed"}]
+    assert account_events(sent_events, user) == [{"type": "chat.account_changed", "reason": "rights_changed"}]
 
 
 def test_the_admin_taking_staff_away_closes_the_sockets(
@@ -80,7 +80,9 @@ def test_the_admin_taking_staff_away_closes_the_sockets(
     assert response.status_code == 302, response.content[:2000]
     target.refresh_from_db()
     assert target.is_staff is False
-    assert account_events(sent_events, target) == [{"type": "account.changed", "reason": "rights_changed"}]
+    assert account_events(sent_events, target) == [
+        {"type": "chat.account_changed", "reason": "rights_changed"}
+    ]
 
 
 def test_saves_that_change_no_right_send_nothing(user, sent_events, django_capture_on_commit_callbacks):
@@ -98,7 +100,9 @@ def test_a_password_set_anywhere_ends_every_session(user, sent_events, django_ca
     with django_capture_on_commit_callbacks(execute=True):
         user.set_password("brand-new-pass!1")  # what a reset, the admin or changepassword do
         user.save()
-    assert account_events(sent_events, user) == [{"type": "account.changed", "reason": "password_changed"}]
+    assert account_events(sent_events, user) == [
+        {"type": "chat.account_changed", "reason": "password_changed"}
+    ]
     assert not Token.objects.filter(user=user).exists()
 
 
@@ -144,7 +148,9 @@ def test_password_change_rotates_the_token_and_answers_the_new_one(
     assert other_device.get("/api/auth/user/").status_code == 401
     client.credentials(HTTP_AUTHORIZATION=f"Token {new_key}")
     assert client.get("/api/auth/user/").json()["pk"] == user.pk
-    assert account_events(sent_events, user) == [{"type": "account.changed", "reason": "password_changed"}]
+    assert account_events(sent_events, user) == [
+        {"type": "chat.account_changed", "reason": "password_changed"}
+    ]
     login = make_client().post(
         "/api/auth/login/", {"username": user.username, "password": "An0ther-secret!"}, format="json"
     )

@@ -5,8 +5,8 @@ import pytest
 
 from accounts.models import User
 from accounts.names import username_key
+from core.errors import Invalid
 from rooms import services as room_services
-from rooms.errors import Invalid
 
 from ..factories import PASSWORD, UserFactory
 

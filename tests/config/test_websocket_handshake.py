@@ -5,14 +5,14 @@ ticket is redeemed."""
 import pytest
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
-from channels.testing import WebsocketCommunicator
 from django.core.exceptions import ImproperlyConfigured
 
 from accounts.services import ws_ticket_create
 from config.asgi import application
-from messaging.origin import OptionalOriginValidator
+from realtime.origin import OptionalOriginValidator
 
 from ..factories import UserFactory
+from ..sockets import WebsocketCommunicator
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

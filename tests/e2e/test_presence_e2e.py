@@ -12,7 +12,7 @@ import uuid
 
 import pytest
 
-from messaging.presence import presence_store
+from realtime.presence import presence_store
 
 from ..sockets import message_new
 from .harness import ChatClient

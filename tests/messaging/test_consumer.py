@@ -6,17 +6,17 @@ import json
 import pytest
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
-from channels.testing import WebsocketCommunicator
 
 from accounts.services import ws_ticket_create
 from config.asgi import application
-from messaging.events import to_json
 from messaging.models import Message
 from messaging.serializers import message_to_dict
+from realtime.events import to_json
 from rooms import services as room_services
 from rooms.models import Membership, Room
 
 from ..factories import UserFactory, room_with_members
+from ..sockets import WebsocketCommunicator
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -275,7 +275,7 @@ async def test_messages_committed_between_a_join_and_its_room_added_still_arrive
     await a.send({"type": "message.send", "room": room.pk, "body": "early", "client_id": "e1"})
     await a.recv_type("message.new")
     await get_channel_layer().group_send(
-        f"user.{carol.pk}", {"type": "room.added", "room": room.pk, "seq": 0}
+        f"user.{carol.pk}", {"type": "chat.follow", "room": room.pk, "seq": 0}
     )
     assert (await c.recv_type("room.added"))["room"]["id"] == room.pk
     assert (await c.recv_type("message.new"))["message"]["body"] == "early"

@@ -7,15 +7,17 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
-from channels.testing import WebsocketCommunicator
 from django.db import OperationalError
 
 from accounts.services import ws_ticket_create
 from config.asgi import application
-from messaging import events, hub, services
-from messaging.events import room_group, user_group
-from messaging.presence import presence_store
+from messaging import hub, services
+from realtime import events
+from realtime.events import room_group, user_group
+from realtime.presence import presence_store
 from tests.sockets import ORIGIN, message_new
+
+from ..sockets import WebsocketCommunicator
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

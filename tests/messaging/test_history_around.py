@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 
 from messaging.models import Message
-from messaging.services import message_delete
+from moderation.services import message_delete
 
 from ..factories import UserFactory, room_with_members
 

@@ -6,9 +6,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.errors import Forbidden, Invalid, NotFound, RateLimited
 from messaging.models import Message
 from messaging.services import message_create
-from rooms.errors import Forbidden, Invalid, NotFound, RateLimited
 from rooms.models import Membership, Room
 
 from ..conftest import on_postgres
@@ -280,7 +280,7 @@ def test_concurrent_posts_get_gapless_unique_seqs():
 def test_a_send_that_waited_for_the_same_client_id_returns_the_original(monkeypatch, settings):
     """The second send's read misses the first's message (its snapshot predates the commit):
     its insert breaks the unique constraint, it rolls back its seq bump and returns the original."""
-    from messaging import events
+    from realtime import events
     from tests.messaging.test_moderation_races import wait_for_lock_waiters
 
     settings.CHAT_RATE_LIMIT_MESSAGES, settings.CHAT_RATE_LIMIT_WINDOW = 2, 1_000_000
@@ -394,7 +394,7 @@ async def test_sends_to_different_rooms_from_the_thread_pool_store_every_message
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_send_holding_one_rooms_lock_does_not_hold_up_another_room(monkeypatch):
-    from messaging import events
+    from realtime import events
 
     owner = UserFactory()
     busy, other = room_with_members(owner=owner, name="busy"), room_with_members(owner=owner, name="other")

@@ -4,6 +4,7 @@ import pytest
 from channels.db import database_sync_to_async
 
 from messaging.models import Message
+from moderation import services as moderation_services
 from rooms.models import Membership, Room
 
 from ..factories import UserFactory, make_member, post, room_with_members
@@ -255,9 +256,9 @@ def test_an_author_who_is_no_longer_a_member_neither_edits_nor_deletes(make_clie
     if how == "left":
         room_services.room_leave(user=author, room_id=room.pk)
     elif how == "removed":
-        room_services.room_member_remove(actor=owner, room_id=room.pk, user_id=author.pk)
+        moderation_services.room_member_remove(actor=owner, room_id=room.pk, user_id=author.pk)
     else:
-        room_services.room_ban_create(actor=owner, room_id=room.pk, username=author.username)
+        moderation_services.room_ban_create(actor=owner, room_id=room.pk, username=author.username)
     api = make_client(author)
     url = f"/api/messages/{message.pk}/"
     edit = api.patch(url, {"body": "rewritten"}, format="json")
@@ -287,12 +288,11 @@ def test_an_author_who_joins_again_may_delete_again(make_client):
 
 
 def test_a_former_member_of_a_private_room_finds_nothing_to_delete(make_client):
-    from rooms import services as room_services
 
     owner, author = UserFactory(), UserFactory()
     room = room_with_members(owner=owner, members=[author], kind=Room.Kind.PRIVATE)
     message = post(room, author, "private words")
-    room_services.room_member_remove(actor=owner, room_id=room.pk, user_id=author.pk)
+    moderation_services.room_member_remove(actor=owner, room_id=room.pk, user_id=author.pk)
     assert make_client(author).delete(f"/api/messages/{message.pk}/").status_code == 404
     message.refresh_from_db()
     assert not message.deleted

@@ -6,10 +6,11 @@ import time
 import pytest
 from django.db import connection, connections
 
+from core.errors import Forbidden
 from messaging.models import Message
 from messaging.services import message_create
-from rooms import services
-from rooms.errors import Forbidden
+from moderation import services as moderation_services
+from rooms.models import Membership
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -29,13 +30,13 @@ def wait_for_lock_waiters(count: int, timeout: float = 5) -> None:
 
 
 ACTS = {
-    "ban": lambda crew: services.room_ban_create(
+    "ban": lambda crew: moderation_services.room_ban_create(
         actor=crew.owner, room_id=crew.room.pk, username=crew.member.username
     ),
-    "remove": lambda crew: services.room_member_remove(
+    "remove": lambda crew: moderation_services.room_member_remove(
         actor=crew.owner, room_id=crew.room.pk, user_id=crew.member.pk
     ),
-    "mute": lambda crew: services.room_member_mute(
+    "mute": lambda crew: moderation_services.room_member_mute(
         actor=crew.owner, room_id=crew.room.pk, user_id=crew.member.pk
     ),
 }
@@ -58,23 +59,23 @@ def test_a_send_that_waited_for_a_moderation_acts_lock_is_refused(crew, monkeypa
         assert finish_act.wait(10)
 
     if pause == "after the change":
-        real_log = services.moderation_action_create
+        real_log = moderation_services.moderation_action_create
 
         def paused_log(**kwargs):
             row = real_log(**kwargs)
             pause_here()
             return row
 
-        monkeypatch.setattr(services, "moderation_action_create", paused_log)
+        monkeypatch.setattr(moderation_services, "moderation_action_create", paused_log)
     else:
-        real_lock = services._room_locked
+        real_lock = moderation_services._room_locked
 
-        def paused_lock(room_id):
-            room = real_lock(room_id)
+        def paused_lock(**kwargs):
+            locked = real_lock(**kwargs)
             pause_here()
-            return room
+            return locked
 
-        monkeypatch.setattr(services, "_room_locked", paused_lock)
+        monkeypatch.setattr(moderation_services, "_room_locked", paused_lock)
     outcome = {}
 
     def moderate():
@@ -108,3 +109,61 @@ def test_a_send_that_waited_for_a_moderation_acts_lock_is_refused(crew, monkeypa
         sender.join(10)
     assert outcome == {"act": "done", "result": "forbidden"}
     assert not Message.objects.filter(author=crew.member).exists()
+
+
+def test_a_moderator_demoted_while_their_act_waited_for_the_lock_is_refused(crew, monkeypatch):
+    """The owner demotes the moderator and holds the room's lock; the moderator's mute of a
+    member waits for it, then reads the role the demotion committed, and is refused."""
+    inside_demotion, finish_demotion = threading.Event(), threading.Event()
+    real_log = moderation_services.moderation_action_create
+
+    def paused_log(**kwargs):
+        row = real_log(**kwargs)
+        if kwargs["action"] == "role_change":
+            inside_demotion.set()
+            assert finish_demotion.wait(10)
+        return row
+
+    monkeypatch.setattr(moderation_services, "moderation_action_create", paused_log)
+    outcome = {}
+
+    def run(name, act):
+        try:
+            act()
+            outcome[name] = "done"
+        except Forbidden:
+            outcome[name] = "forbidden"
+        except Exception as exc:
+            outcome[name] = exc
+        finally:
+            connections.close_all()
+
+    demote = threading.Thread(
+        target=run,
+        args=(
+            "demote",
+            lambda: moderation_services.room_member_role_change(
+                actor=crew.owner, room_id=crew.room.pk, user_id=crew.moderator.pk, role="member"
+            ),
+        ),
+    )
+    demote.start()
+    assert inside_demotion.wait(10)
+    mute = threading.Thread(
+        target=run,
+        args=(
+            "mute",
+            lambda: moderation_services.room_member_mute(
+                actor=crew.moderator, room_id=crew.room.pk, user_id=crew.member.pk
+            ),
+        ),
+    )
+    mute.start()
+    try:
+        wait_for_lock_waiters(1)
+    finally:
+        finish_demotion.set()
+        demote.join(10)
+        mute.join(10)
+    assert outcome == {"demote": "done", "mute": "forbidden"}
+    assert not Membership.objects.get(room=crew.room, user=crew.member).is_muted

@@ -12,8 +12,15 @@ import pytest
 from channels.db import database_sync_to_async
 from django.conf import settings
 
-from messaging import presence
-from messaging.presence import MemoryPresence, RedisPresence, presence_store
+from realtime import presence
+from realtime.presence import (
+    Beat,
+    MemoryPresence,
+    PresenceChange,
+    PresenceTracker,
+    RedisPresence,
+    presence_store,
+)
 
 from ..factories import room_with_members
 from ..sockets import message_new, of_type
@@ -31,15 +38,15 @@ def store(request):
 
 
 def test_the_first_socket_brings_a_user_online_and_the_last_takes_them_offline(store):
-    assert store.connect(1, "a", 10) is True
-    assert store.connect(1, "b", 10) is False
-    assert store.connect(1, "a", 10) is False  # a heartbeat
+    assert store.connect(1, "a", 10) is PresenceChange.CAME_ONLINE
+    assert store.connect(1, "b", 10) is PresenceChange.UNCHANGED
+    assert store.connect(1, "a", 10) is PresenceChange.UNCHANGED  # a heartbeat
     assert store.online([1, 2]) == {1}
-    assert store.disconnect(1, "a") is False
+    assert store.disconnect(1, "a") is PresenceChange.UNCHANGED
     assert store.online([1]) == {1}
-    assert store.disconnect(1, "b") is True
+    assert store.disconnect(1, "b") is PresenceChange.WENT_OFFLINE
     assert store.online([1]) == set()
-    assert store.disconnect(1, "b") is False
+    assert store.disconnect(1, "b") is PresenceChange.UNCHANGED
     assert store.sweep() == []
 
 
@@ -52,7 +59,7 @@ def test_entries_expire_without_a_heartbeat_and_one_sweep_claims_them(store):
     assert store.sweep() == [1]
     assert store.sweep() == []
     # A socket that beats again after its expiry comes back online.
-    assert store.connect(1, "dead", 10) is True
+    assert store.connect(1, "dead", 10) is PresenceChange.CAME_ONLINE
     assert store.online([1]) == {1}
 
 
@@ -170,3 +177,19 @@ async def test_a_heartbeat_in_flight_at_disconnect_does_not_bring_the_socket_bac
 def test_the_store_follows_redis_url(settings):
     presence._store = None
     assert isinstance(presence_store(), RedisPresence if settings.REDIS_URL else MemoryPresence)
+
+
+async def test_the_tracker_says_what_each_socket_changed_and_announces_it(monkeypatch):
+    monkeypatch.setattr(presence, "_store", MemoryPresence())
+    announced = []
+
+    async def announce(user_id, online):
+        announced.append((user_id, online))
+
+    tracker = PresenceTracker(announce=announce)
+    assert await tracker.socket_opened(user_id=1, socket="a") is PresenceChange.CAME_ONLINE
+    assert await tracker.socket_opened(user_id=1, socket="b") is PresenceChange.UNCHANGED
+    assert await tracker.beat() == Beat(came_online=[], went_offline=[])
+    assert await tracker.socket_closed(user_id=1, socket="a") is PresenceChange.UNCHANGED
+    assert await tracker.socket_closed(user_id=1, socket="b") is PresenceChange.WENT_OFFLINE
+    assert announced == [(1, True), (1, False)]

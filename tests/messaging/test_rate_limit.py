@@ -11,7 +11,7 @@ from asgiref.sync import sync_to_async
 
 from messaging.models import Message
 from messaging.services import message_create
-from rooms.services import room_member_mute
+from moderation.services import room_member_mute
 
 from ..sockets import message_new
 
@@ -102,7 +102,7 @@ def test_retries_and_refused_sends_do_not_count(crew, make_client, limit):
 
 @pytest.mark.django_db
 def test_a_message_that_fails_to_store_does_not_count(crew, make_client, limit, monkeypatch):
-    from messaging import events
+    from realtime import events
 
     limit(1)
     real_message_new = events.message_new

@@ -8,11 +8,19 @@ from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
 
 from messaging.models import Message
-from messaging.serializers import MessageSerializer, iso_datetime, message_to_dict, messages_to_dicts
-from messaging.services import message_create, message_delete, message_update
+from messaging.selectors import public_room_list, room_detail_for_user, room_list_for_user
+from messaging.serializers import (
+    MessageSerializer,
+    RoomSerializer,
+    iso_datetime,
+    message_to_dict,
+    messages_to_dicts,
+    room_to_dict,
+    rooms_to_dicts,
+)
+from messaging.services import message_create, message_update
+from moderation.services import message_delete
 from rooms.models import Room
-from rooms.selectors import public_room_list, room_detail_for_user, room_list_for_user
-from rooms.serializers import RoomSerializer, room_to_dict, rooms_to_dicts
 from rooms.services import direct_room_get_or_create
 
 from ..factories import UserFactory, room_with_members

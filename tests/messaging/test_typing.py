@@ -6,8 +6,8 @@ import time
 import pytest
 from channels.db import database_sync_to_async
 
+from core.errors import Forbidden, NotFound
 from messaging.services import typing_notify
-from rooms.errors import Forbidden, NotFound
 from rooms.models import Room
 
 from ..factories import room_with_members

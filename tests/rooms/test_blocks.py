@@ -4,7 +4,7 @@ stays left until they open it themselves."""
 
 import pytest
 
-from messaging.events import user_group
+from realtime.events import user_group
 from rooms import services
 from rooms.models import Block, Membership, Room
 
@@ -100,7 +100,7 @@ def test_blocking_takes_the_blocked_user_out_of_the_direct_room(
         services.block_create(blocker=user, username=other_user.username)
     assert list(room.memberships.values_list("user_id", flat=True)) == [user.pk]
     assert sent_events.to(user_group(other_user.pk)) == [
-        {"type": "room.removed", "room": room.pk, "cause": "blocked", "reason": ""}
+        {"type": "chat.unfollow", "room": room.pk, "cause": "blocked", "reason": ""}
     ]
     services.block_delete(blocker=user, user_id=other_user.pk)
     again, created = services.direct_room_get_or_create(user=other_user, username=user.username)

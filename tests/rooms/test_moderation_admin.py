@@ -6,11 +6,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from messaging.events import room_group, user_group
+from core.errors import Forbidden
 from messaging.models import Message
 from messaging.services import message_create
+from moderation import services as moderation_services
+from realtime.events import room_group, user_group
 from rooms import services
-from rooms.errors import Forbidden
 from rooms.models import Ban, Membership, ModerationAction, Room
 
 from ..factories import UserFactory, room_with_members
@@ -84,7 +85,7 @@ def test_lock_and_unlock_rooms_actions_go_through_the_service(
         shown = run_action(admin_client, "rooms/room", "lock_rooms", [crew.room, second])
     assert shown == ["Locked: 2."]
     assert list(Room.objects.order_by("pk").values_list("is_locked", flat=True)) == [True, True]
-    assert sent_events.to(room_group(crew.room.pk)) == [{"type": "room.changed", "room": crew.room.pk}]
+    assert sent_events.to(room_group(crew.room.pk)) == [{"type": "chat.room_changed", "room": crew.room.pk}]
     assert sorted(audit_rows()) == [
         (A.LOCK, crew.staff.pk, crew.room.pk, None, None),
         (A.LOCK, crew.staff.pk, second.pk, None, None),
@@ -111,7 +112,7 @@ def test_ban_selected_members_removes_them_at_once_and_keeps_them_out(
     }
     for user in (crew.member, crew.moderator):
         assert sent_events.to(user_group(user.pk)) == [
-            {"type": "room.removed", "room": crew.room.pk, "cause": "banned", "reason": ""}
+            {"type": "chat.unfollow", "room": crew.room.pk, "cause": "banned", "reason": ""}
         ]
     assert sorted(audit_rows()) == sorted(
         [
@@ -150,7 +151,9 @@ def test_remove_selected_members_and_lift_selected_bans(admin_client, crew):
     membership = Membership.objects.get(room=crew.room, user=crew.member)
     assert run_action(admin_client, "rooms/membership", "remove_members", [membership]) == ["Removed: 1."]
     assert not Membership.objects.filter(room=crew.room, user=crew.member).exists()
-    ban, _ = services.room_ban_create(actor=crew.owner, room_id=crew.room.pk, username=crew.outsider.username)
+    ban, _ = moderation_services.room_ban_create(
+        actor=crew.owner, room_id=crew.room.pk, username=crew.outsider.username
+    )
     assert run_action(admin_client, "rooms/ban", "unban", [ban]) == ["Unbanned: 1."]
     assert not Ban.objects.exists()
     assert audit_rows() == [
@@ -211,14 +214,14 @@ def test_saving_a_rooms_lock_in_the_change_form_goes_through_the_service(
     assert response.status_code == 302
     room = Room.objects.get(pk=crew.room.pk)
     assert (room.is_locked, room.topic, room.name) == (True, "Read only for now", "lobby")
-    assert sent_events.to(room_group(crew.room.pk)) == [{"type": "room.changed", "room": crew.room.pk}]
+    assert sent_events.to(room_group(crew.room.pk)) == [{"type": "chat.room_changed", "room": crew.room.pk}]
     assert audit_rows() == [(A.LOCK, crew.staff.pk, crew.room.pk, None, None)]
     assert Membership.objects.filter(room=crew.room).count() == 3
 
 
 def test_the_room_change_page_shows_members_with_role_and_mute_and_bans(admin_client, crew):
-    services.room_member_mute(actor=crew.owner, room_id=crew.room.pk, user_id=crew.member.pk)
-    services.room_ban_create(
+    moderation_services.room_member_mute(actor=crew.owner, room_id=crew.room.pk, user_id=crew.member.pk)
+    moderation_services.room_ban_create(
         actor=crew.owner, room_id=crew.room.pk, username=crew.outsider.username, reason="spam"
     )
     response = admin_client.get(f"/admin/rooms/room/{crew.room.pk}/change/")
@@ -239,7 +242,7 @@ def test_the_room_change_page_shows_members_with_role_and_mute_and_bans(admin_cl
 
 def test_rooms_are_searched_by_name_and_filtered_by_kind_and_lock(admin_client, crew):
     secret = room_with_members(owner=crew.owner, kind=Room.Kind.PRIVATE, name="secret plans")
-    services.room_update(actor=crew.owner, room_id=secret.pk, is_locked=True)
+    moderation_services.room_update(actor=crew.owner, room_id=secret.pk, is_locked=True)
 
     def listed(query: str) -> list[int]:
         return [room.pk for room in admin_client.get(f"/admin/rooms/room/?{query}").context["cl"].result_list]
@@ -258,7 +261,7 @@ def test_messages_are_newest_first_searchable_and_filterable(admin_client, crew)
     first, _ = message_create(room_id=crew.room.pk, author=crew.owner, body="hello world")
     second, _ = message_create(room_id=other.pk, author=crew.member, body="a second hello")
     third, _ = message_create(room_id=crew.room.pk, author=crew.member, body="bye")
-    from messaging.services import message_delete
+    from moderation.services import message_delete
 
     message_delete(actor=crew.member, message_id=third.pk)
 
@@ -307,7 +310,7 @@ def test_the_members_list_shows_user_and_room_in_constant_queries(admin_client, 
 
 
 def test_the_audit_log_is_read_only(admin_client, crew):
-    services.room_update(actor=crew.owner, room_id=crew.room.pk, is_locked=True)
+    moderation_services.room_update(actor=crew.owner, room_id=crew.room.pk, is_locked=True)
     record = ModerationAction.objects.get()
     assert admin_client.get("/admin/rooms/moderationaction/add/").status_code == 403
     assert admin_client.get(f"/admin/rooms/moderationaction/{record.pk}/delete/").status_code == 403
@@ -323,9 +326,9 @@ def test_the_audit_log_is_read_only(admin_client, crew):
 
 def test_the_audit_log_filters_by_room_actor_and_action(admin_client, crew):
     other = room_with_members(owner=crew.moderator, members=[crew.member], name="other")
-    services.room_member_mute(actor=crew.owner, room_id=crew.room.pk, user_id=crew.member.pk)
-    services.room_ban_create(actor=crew.moderator, room_id=other.pk, username=crew.member.username)
-    services.room_update(actor=crew.moderator, room_id=crew.room.pk, is_locked=True)
+    moderation_services.room_member_mute(actor=crew.owner, room_id=crew.room.pk, user_id=crew.member.pk)
+    moderation_services.room_ban_create(actor=crew.moderator, room_id=other.pk, username=crew.member.username)
+    moderation_services.room_update(actor=crew.moderator, room_id=crew.room.pk, is_locked=True)
 
     def listed(query: str) -> list[tuple]:
         result = admin_client.get(f"/admin/rooms/moderationaction/?{query}").context["cl"].result_list

@@ -4,9 +4,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from messaging.events import room_group, user_group
 from messaging.models import Message
 from messaging.services import message_create
+from realtime.events import room_group, user_group
 from rooms.models import Ban, Membership, ModerationAction, Room
 
 from ..factories import UserFactory, room_with_members
@@ -301,7 +301,7 @@ def test_a_moderator_removes_a_member_who_gets_room_removed_and_may_rejoin(
     assert response.status_code == 204
     assert role_of(crew.room, crew.member) is None
     assert sent_events.to(user_group(crew.member.pk)) == [
-        {"type": "room.removed", "room": crew.room.pk, "cause": "removed", "reason": "off topic"}
+        {"type": "chat.unfollow", "room": crew.room.pk, "cause": "removed", "reason": "off topic"}
     ]
     assert audit(crew.room) == [(A.REMOVE, crew.moderator.pk, crew.member.pk, None, "off topic", {})]
     assert make_client(crew.member).post(f"/api/rooms/{crew.room.pk}/join/").status_code == 200
@@ -341,7 +341,7 @@ def test_a_moderator_bans_a_member_who_leaves_at_once_and_cannot_come_back(
     assert body["created_at"]
     assert role_of(crew.room, crew.member) is None
     assert sent_events.to(user_group(crew.member.pk)) == [
-        {"type": "room.removed", "room": crew.room.pk, "cause": "banned", "reason": "spam"}
+        {"type": "chat.unfollow", "room": crew.room.pk, "cause": "banned", "reason": "spam"}
     ]
     assert audit(crew.room) == [(A.BAN, crew.moderator.pk, crew.member.pk, None, "spam", {})]
 
@@ -500,7 +500,7 @@ def test_locking_is_audited_and_lets_only_owners_and_moderators_post(
         )
     assert response.status_code == 200
     assert response.json()["is_locked"] is True
-    assert sent_events.to(room_group(crew.room.pk)) == [{"type": "room.changed", "room": crew.room.pk}]
+    assert sent_events.to(room_group(crew.room.pk)) == [{"type": "chat.room_changed", "room": crew.room.pk}]
     messages = f"/api/rooms/{crew.room.pk}/messages/"
     refused = make_client(crew.member).post(messages, {"body": "hi"}, format="json")
     assert refused.status_code == 403

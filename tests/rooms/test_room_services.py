@@ -5,8 +5,8 @@ import threading
 import pytest
 from django.db import connection
 
+from core.errors import Forbidden, Invalid, NotFound
 from rooms import services
-from rooms.errors import Forbidden, Invalid, NotFound
 from rooms.models import Ban, Membership, Room
 
 from ..conftest import on_postgres
@@ -22,7 +22,7 @@ def test_room_create_makes_the_creator_owner(user, sent_events, django_capture_o
     membership = Membership.objects.get(room=room)
     assert membership.user == user and membership.role == Membership.Role.OWNER
     assert [(group, event["type"]) for group, event in sent_events] == [
-        (f"user.{user.pk}", "room.added"),
+        (f"user.{user.pk}", "chat.follow"),
         (f"room.{room.pk}", "chat.broadcast"),
     ]
     assert sent_events[1][1]["frame"]["type"] == "member.added"
@@ -45,7 +45,7 @@ def test_join_and_leave_tell_the_other_members(
     removed_for_user, removed_for_room = sent_events[-2:]
     assert removed_for_user == (
         f"user.{other_user.pk}",
-        {"type": "room.removed", "room": room.pk, "cause": "left", "reason": ""},
+        {"type": "chat.unfollow", "room": room.pk, "cause": "left", "reason": ""},
     )
     assert removed_for_room[0] == f"room.{room.pk}"
     assert removed_for_room[1]["frame"] == {

@@ -30,7 +30,7 @@ def test_the_owner_changes_name_topic_and_lock(api, user, sent_events, django_ca
     )
     room.refresh_from_db()
     assert (room.name, room.topic, room.is_locked) == ("Renamed", "what we talk about", True)
-    assert sent_events.frames() == [(f"room.{room.pk}", {"type": "room.changed", "room": room.pk})]
+    assert sent_events.frames() == [(f"room.{room.pk}", {"type": "chat.room_changed", "room": room.pk})]
 
 
 def test_moderators_may_patch_members_may_not(make_client, user):

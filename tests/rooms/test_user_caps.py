@@ -1,6 +1,6 @@
 """Per-user caps (issue 9, item 6): tickets, room creation, member adds, joins, new direct rooms.
 
-Each is a fixed window in the shared cache (messaging.ratelimit); past it the
+Each is a fixed window in the shared cache (realtime.ratelimit); past it the
 API answers 429 `rate_limited` with `retry_after_ms` and `Retry-After`, and
 nothing is done. The rates are per day, so a window boundary cannot fall
 inside a test.
@@ -10,7 +10,7 @@ import math
 
 import pytest
 
-from messaging.ratelimit import rate_parse
+from realtime.ratelimit import rate_parse
 from rooms.models import Membership, Room
 
 from ..factories import UserFactory, room_with_members

@@ -21,7 +21,7 @@ import redis
 from django.conf import settings
 from django.core.cache import cache
 
-from rooms.errors import RateLimited
+from core.errors import RateLimited
 
 # Action: (setting, what the refusal counts). Settings hold "N/PERIOD", PERIOD
 # one of second, minute, hour, day (only its first letter counts, as in DRF).

@@ -1,69 +1,25 @@
-"""Django admin for moderators: rooms, members, bans and the audit log.
+"""Django admin for moderators: rooms, members, bans, messages and the audit log.
 
-Every change that matters to chat goes through rooms.services, as the API's
+Every change that matters to chat goes through moderation.services, as the API's
 changes do, so it has the same live effects and leaves the same audit rows,
 with the admin user as actor: a room's name, topic and lock are saved
 through `room_update`; members are banned, muted, unmuted and removed by
 actions on the Members list; bans are lifted by an action on the Bans list.
-Inlines only show; nothing here writes a model directly.
+Inlines only show; nothing here writes a model directly. Messages are
+deleted with `message_delete`, as the API's DELETE is (audited, broadcast).
 """
 
-from collections.abc import Callable, Iterable
-
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
 
+from core.admin import ReadOnlyInline, ServiceActionsAdmin, run_service_action
+from messaging.models import Message
+from rooms.models import Ban, Membership, ModerationAction, Room
+from rooms.selectors import member_role_order
+
 from . import services
-from .errors import ChatError
-from .models import Ban, Membership, ModerationAction, Room
-from .selectors import member_role_order
-
-
-def run_service_action(modeladmin, request, objects: Iterable, act: Callable, done: str) -> None:
-    """Call `act(obj)` for each object, each in its service's own transaction.
-
-    A refusal (ChatError) of one object does not stop the others; the admin
-    is told how many succeeded (`done`, e.g. "Banned") and why each refusal.
-    """
-    succeeded = 0
-    for obj in objects:
-        try:
-            act(obj)
-        except ChatError as exc:
-            modeladmin.message_user(request, f"{obj}: {exc.detail}", messages.ERROR)
-        else:
-            succeeded += 1
-    if succeeded:
-        modeladmin.message_user(request, f"{done}: {succeeded}.", messages.SUCCESS)
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ServiceActionsAdmin(admin.ModelAdmin):
-    """A list that changes nothing by itself: its actions call the services, which broadcast and audit."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class MembershipInline(ReadOnlyInline):
@@ -253,3 +209,52 @@ class ModerationActionAdmin(ServiceActionsAdmin):
     date_hierarchy = "created_at"
     ordering = ["-created_at", "-pk"]
     actions = None
+
+
+PREVIEW_CHARS = 80
+
+
+class DeletedFilter(admin.SimpleListFilter):
+    title = "deleted"
+    parameter_name = "deleted"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Yes"), ("no", "No")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(deleted_at__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(deleted_at__isnull=True)
+        return queryset
+
+
+@admin.register(Message)
+class MessageAdmin(ServiceActionsAdmin):
+    list_display = ["id", "room", "seq", "author", "preview", "created_at", "is_deleted"]
+    list_filter = ["room", DeletedFilter]
+    search_fields = ["body", "author__username"]
+    list_select_related = ["room", "author"]
+    # Newest first by id: ids follow insertion, and the primary key index serves the sort.
+    ordering = ["-pk"]
+    actions = ["delete_messages"]
+
+    @admin.display(description="body")
+    def preview(self, message: Message) -> str:
+        if len(message.body) <= PREVIEW_CHARS:
+            return message.body
+        return message.body[: PREVIEW_CHARS - 1] + "…"
+
+    @admin.display(boolean=True, description="deleted", ordering="deleted_at")
+    def is_deleted(self, message: Message) -> bool:
+        return message.deleted
+
+    @admin.action(description="Delete selected messages (broadcast to every member, audited)")
+    def delete_messages(self, request, queryset):
+        run_service_action(
+            self,
+            request,
+            queryset.filter(deleted_at__isnull=True),
+            lambda message: services.message_delete(actor=request.user, message_id=message.pk),
+            "Deleted",
+        )

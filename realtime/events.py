@@ -20,12 +20,40 @@ import collections
 import json
 import logging
 import time
+from collections.abc import Mapping
 
 from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
+from . import frames
+
 logger = logging.getLogger(__name__)
+
+# Internal channel-layer events: what a service or the hub tells the consumers, which
+# turn it into client frames. All under `chat.`, a namespace no client frame uses
+# (realtime.frames); Channels calls the consumer method named after the type with
+# its dots as underscores (`chat.follow` -> ChatConsumer.chat_follow).
+EVENT_MESSAGE = "chat.message"  # a message.new frame with its room and seq, in seq order
+EVENT_BROADCAST = "chat.broadcast"  # any other frame's JSON text, forwarded as is
+EVENT_TAIL = "chat.tail"  # the seq watch: the socket is behind the room's newest seq
+EVENT_OVERFLOW = "chat.overflow"  # the socket's queue passed its bound (realtime.layers)
+EVENT_FOLLOW = "chat.follow"  # the user joined a room: follow it, send room.added
+EVENT_UNFOLLOW = "chat.unfollow"  # the user left a room: stop following it, send room.removed
+EVENT_ROOM_CHANGED = "chat.room_changed"  # each socket sends its own room.updated
+EVENT_ACCOUNT_CHANGED = "chat.account_changed"  # close the socket with 4001
+EVENT_TYPES = frozenset(
+    {
+        EVENT_MESSAGE,
+        EVENT_BROADCAST,
+        EVENT_TAIL,
+        EVENT_OVERFLOW,
+        EVENT_FOLLOW,
+        EVENT_UNFOLLOW,
+        EVENT_ROOM_CHANGED,
+        EVENT_ACCOUNT_CHANGED,
+    }
+)
 
 OUTBOX_RETRY_SECONDS = 60
 OUTBOX_MAX_EVENTS = 10_000
@@ -41,7 +69,7 @@ def user_group(user_id: int) -> str:
     return f"user.{user_id}"
 
 
-def to_json(payload: dict) -> str:
+def to_json(payload: Mapping[str, object]) -> str:
     return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
 
 
@@ -128,32 +156,34 @@ def _send_on_commit(group: str, event: dict) -> None:
 
 def message_new_text(message: dict) -> str:
     """The `message.new` frame of a Message dict, as JSON text."""
-    return to_json({"type": "message.new", "message": message})
+    return to_json(frames.message_new(message=message))
 
 
 def message_new(*, room_id: int, seq: int, message: dict) -> None:
     """`message.new` to the room; `seq` travels beside the text so sockets keep seq order."""
     text = message_new_text(message)
-    _send_on_commit(room_group(room_id), {"type": "chat.message", "room": room_id, "seq": seq, "text": text})
+    _send_on_commit(room_group(room_id), {"type": EVENT_MESSAGE, "room": room_id, "seq": seq, "text": text})
 
 
-def room_broadcast(*, room_id: int, payload: dict, exclude_user_id: int | None = None) -> None:
-    """Any server frame to every socket of the room, optionally not to one user's."""
-    event = {"type": "chat.broadcast", "room": room_id, "text": to_json(payload)}
+def room_broadcast(
+    *, room_id: int, payload: Mapping[str, object], exclude_user_id: int | None = None
+) -> None:
+    """A server frame (realtime.frames) to every socket of the room, optionally not to one user's."""
+    event = {"type": EVENT_BROADCAST, "room": room_id, "text": to_json(payload)}
     if exclude_user_id is not None:
         event["exclude_user"] = exclude_user_id
     _send_on_commit(room_group(room_id), event)
 
 
-def user_broadcast(*, user_id: int, payload: dict) -> None:
-    """Any server frame to every socket of one user."""
-    _send_on_commit(user_group(user_id), {"type": "chat.broadcast", "text": to_json(payload)})
+def user_broadcast(*, user_id: int, payload: Mapping[str, object]) -> None:
+    """A server frame (realtime.frames) to every socket of one user."""
+    _send_on_commit(user_group(user_id), {"type": EVENT_BROADCAST, "text": to_json(payload)})
 
 
 def room_added(*, user_id: int, room_id: int, seq: int) -> None:
     """The user joined or was added when the room's newest seq was `seq`: their sockets
     follow the room from there and get `room.added`."""
-    _send_on_commit(user_group(user_id), {"type": "room.added", "room": room_id, "seq": seq})
+    _send_on_commit(user_group(user_id), {"type": EVENT_FOLLOW, "room": room_id, "seq": seq})
 
 
 def room_removed(*, user_id: int, room_id: int, cause: str, reason: str = "") -> None:
@@ -163,16 +193,16 @@ def room_removed(*, user_id: int, room_id: int, cause: str, reason: str = "") ->
     is the moderator's reason of a removal or ban, "" otherwise.
     """
     _send_on_commit(
-        user_group(user_id), {"type": "room.removed", "room": room_id, "cause": cause, "reason": reason}
+        user_group(user_id), {"type": EVENT_UNFOLLOW, "room": room_id, "cause": cause, "reason": reason}
     )
 
 
-def room_updated(*, room_id: int) -> None:
+def room_changed(*, room_id: int) -> None:
     """Name, topic or lock changed: each member's socket sends its own view as `room.updated`."""
-    _send_on_commit(room_group(room_id), {"type": "room.changed", "room": room_id})
+    _send_on_commit(room_group(room_id), {"type": EVENT_ROOM_CHANGED, "room": room_id})
 
 
 def account_changed(*, user_id: int, reason: str) -> None:
     """The user's sessions ended or their rights changed (logout, password change or reset,
     deactivation, staff or superuser change): every socket of theirs closes with 4001."""
-    _send_on_commit(user_group(user_id), {"type": "account.changed", "reason": reason})
+    _send_on_commit(user_group(user_id), {"type": EVENT_ACCOUNT_CHANGED, "reason": reason})

@@ -1,6 +1,6 @@
 """The chat's channel layers: one copy of an event per server process, bounded per socket.
 
-`group_send` is the API the services use (`messaging.events`); what changes is
+`group_send` is the API the services use (`realtime.events`); what changes is
 what a group event costs. channels_redis's core layer pushes one copy per
 socket into Redis and every socket pulls its copy with its own round trips.
 Here a group is a Redis pub/sub channel: `group_send` is one PUBLISH, each
@@ -31,9 +31,11 @@ from collections.abc import Iterable
 from channels.layers import BaseChannelLayer
 from channels_redis.pubsub import RedisPubSubChannelLayer, RedisPubSubLoopLayer, RedisSingleShardConnection
 
+from .events import EVENT_OVERFLOW
+
 logger = logging.getLogger(__name__)
 
-OVERFLOW = {"type": "chat.overflow"}
+OVERFLOW = {"type": EVENT_OVERFLOW}
 
 
 class _ChannelQueue(asyncio.Queue):
