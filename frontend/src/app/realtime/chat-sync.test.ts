@@ -325,7 +325,10 @@ describe('ChatSync: sending', () => {
     expect(second.queryClient.getQueryData<RoomMessages>(messagesQueryKey(7))!.pending.map((p) => p.body)).toEqual([
       'kept',
     ]);
-    socket.receive({ type: 'message.new', message: makeMessage(7, 2, { author: alice, body: 'kept', client_id: clientId }) });
+    socket.receive({
+      type: 'message.new',
+      message: makeMessage(7, 2, { author: alice, body: 'kept', client_id: clientId }),
+    });
     expect(second.queryClient.getQueryData<RoomMessages>(messagesQueryKey(7))!.pending).toEqual([]);
     expect(window.localStorage.getItem(`chat.outbox.${alice.id}`)).toBeNull();
     second.sync.stop();

@@ -48,9 +48,8 @@ export async function loadMessagesAround(queryClient: QueryClient, roomId: numbe
   const page = await getMessagesAround(roomId, seq);
   const first = queryClient.getQueryData<RoomMessages>(key)?.items[0]?.seq;
   const last = page.results[page.results.length - 1]?.seq;
-  const between = first !== undefined && last !== undefined && last + 1 < first
-    ? await getMessagesBetween(roomId, last, first)
-    : [];
+  const between =
+    first !== undefined && last !== undefined && last + 1 < first ? await getMessagesBetween(roomId, last, first) : [];
   queryClient.setQueryData<RoomMessages>(key, (current) => {
     if (!current) return current;
     const oldest = current.items[0]?.seq;

@@ -74,7 +74,11 @@ export function MessageList({ roomId, roomName, meId, canModerate, unreadCount, 
   const snapshot = useRef<Snapshot | null>(null);
   // Captured once: the badge drops as messages are read, the divider must not move.
   const [target, setTarget] = useState<Target>(() =>
-    focusSeq !== null ? { kind: 'focus', seq: focusSeq } : unreadCount > 0 ? { kind: 'unread', count: unreadCount } : null,
+    focusSeq !== null
+      ? { kind: 'focus', seq: focusSeq }
+      : unreadCount > 0
+        ? { kind: 'unread', count: unreadCount }
+        : null,
   );
   const [dividerSeq, setDividerSeq] = useState<number | null>(null);
   const [highlightSeq, setHighlightSeq] = useState<number | null>(null);
@@ -136,13 +140,13 @@ export function MessageList({ roomId, roomName, meId, canModerate, unreadCount, 
     if (!store || !target) return;
     if (target.kind === 'unread') {
       if (dividerSeq !== null) return;
-      const seq = firstUnreadSeq(items, target.count, meId);
+      const seq = firstUnreadSeq(store.items, target.count, meId);
       if (seq !== null) setDividerSeq(seq);
       else if (hasOlder && !loadingOlder) loadOlder();
-      else if (!hasOlder) setDividerSeq(items[0]?.seq ?? null);
+      else if (!hasOlder) setDividerSeq(store.items[0]?.seq ?? null);
       return;
     }
-    if (items.some((m) => m.seq === target.seq)) return;
+    if (store.items.some((m) => m.seq === target.seq)) return;
     let cancelled = false;
     setFocusError(null);
     loadMessagesAround(queryClient, roomId, target.seq).then(
@@ -162,7 +166,7 @@ export function MessageList({ roomId, roomName, meId, canModerate, unreadCount, 
     return () => {
       cancelled = true;
     };
-  }, [store, target, dividerSeq, items, meId, hasOlder, loadingOlder, loadOlder, queryClient, roomId]);
+  }, [store, target, dividerSeq, meId, hasOlder, loadingOlder, loadOlder, queryClient, roomId]);
 
   // Keep the view steady across renders: see the component doc. It runs after
   // every render on purpose, comparing with the snapshot the previous one left.
@@ -256,7 +260,9 @@ export function MessageList({ roomId, roomName, meId, canModerate, unreadCount, 
   }
 
   function jumpToFirstUnread() {
-    scroller.current?.querySelector<HTMLElement>('[data-testid="unread-divider"]')?.scrollIntoView?.({ block: 'start' });
+    scroller.current
+      ?.querySelector<HTMLElement>('[data-testid="unread-divider"]')
+      ?.scrollIntoView?.({ block: 'start' });
   }
 
   function jumpToLatest() {

@@ -152,7 +152,7 @@ describe('cursors', () => {
 });
 
 describe('firstUnreadSeq', () => {
-  it('counts others\' messages back from the newest', () => {
+  it("counts others' messages back from the newest", () => {
     const items = [
       makeMessage(7, 1),
       makeMessage(7, 2),
