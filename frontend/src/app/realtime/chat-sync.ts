@@ -27,7 +27,7 @@ export const TYPING_THROTTLE_MS = 2000;
 
 /** Silence (ms) after which the socket pings, and how long it waits for any frame after that. */
 export const PING_INTERVAL_MS = 2000;
-export const PONG_TIMEOUT_MS = 2500;
+export const PONG_TIMEOUT_MS = 3000;
 
 export interface ChatSyncOptions {
   queryClient: QueryClient;
