@@ -358,7 +358,11 @@ class ChatConsumer(AsyncWebsocketConsumer):
         if self.rooms.pop(room_id, None) is not None:
             self.hub.unfollow(self, [room_id])
             await self.channel_layer.group_discard(room_group(room_id), self.channel_name)
-        await self.send_frame(frames.room_removed(room=room_id))
+        await self.send_frame(
+            frames.room_removed(
+                room=room_id, cause=event.get("cause", "left"), reason=event.get("reason", "")
+            )
+        )
 
     async def chat_room_changed(self, event):
         """Send this user's view of a changed room as `room.updated`."""

@@ -289,7 +289,9 @@ def room_member_remove(*, actor, room_id: int, user_id: int, reason: str = "") -
             target_user=membership.user,
             reason=reason,
         )
-        membership_removed_events(room_id=room.pk, user=membership.user)
+        membership_removed_events(
+            room_id=room.pk, user=membership.user, cause="removed", reason=_clean_reason(reason)
+        )
 
 
 def room_ban_create(*, actor, room_id: int, username: str, reason: str = "") -> tuple[Ban, bool]:
@@ -323,7 +325,7 @@ def room_ban_create(*, actor, room_id: int, username: str, reason: str = "") -> 
         )
         if membership is not None:
             membership.delete()
-            membership_removed_events(room_id=room.pk, user=user)
+            membership_removed_events(room_id=room.pk, user=user, cause="banned", reason=reason)
         ban = Ban.objects.create(room=room, user=user, reason=reason, banned_by=actor)
         moderation_action_create(
             actor=actor, action=ModerationAction.Action.BAN, room=room, target_user=user, reason=reason

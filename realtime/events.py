@@ -186,9 +186,15 @@ def room_added(*, user_id: int, room_id: int, seq: int) -> None:
     _send_on_commit(user_group(user_id), {"type": EVENT_FOLLOW, "room": room_id, "seq": seq})
 
 
-def room_removed(*, user_id: int, room_id: int) -> None:
-    """The user left, was removed or banned: their sockets leave the group and get `room.removed`."""
-    _send_on_commit(user_group(user_id), {"type": EVENT_UNFOLLOW, "room": room_id})
+def room_removed(*, user_id: int, room_id: int, cause: str, reason: str = "") -> None:
+    """The user left, was removed or banned: their sockets leave the group and get `room.removed`.
+
+    `cause` is "left", "removed", "banned" or "blocked" (docs/protocol.md); `reason`
+    is the moderator's reason of a removal or ban, "" otherwise.
+    """
+    _send_on_commit(
+        user_group(user_id), {"type": EVENT_UNFOLLOW, "room": room_id, "cause": cause, "reason": reason}
+    )
 
 
 def room_changed(*, room_id: int) -> None:

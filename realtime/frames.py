@@ -57,9 +57,14 @@ class RoomFrame(TypedDict):
     room: JSONObject
 
 
+RemovalCause = Literal["left", "removed", "banned", "blocked"]
+
+
 class RoomRemovedFrame(TypedDict):
     type: Literal["room.removed"]
     room: int
+    cause: RemovalCause
+    reason: str
 
 
 class MemberFrame(TypedDict):
@@ -133,9 +138,14 @@ def room_updated(*, room: JSONObject) -> RoomFrame:
     return {"type": "room.updated", "room": room}
 
 
-def room_removed(*, room: int) -> RoomRemovedFrame:
-    """The user left, was removed or banned: the socket stops following the room."""
-    return {"type": "room.removed", "room": room}
+def room_removed(*, room: int, cause: RemovalCause = "left", reason: str = "") -> RoomRemovedFrame:
+    """The user left, was removed or banned: the socket stops following the room.
+
+    `cause` is "left", "removed", "banned" or "blocked", `reason` the
+    moderator's reason of a removal or ban ("" otherwise); both are
+    additions to the contract's `{"room"}` (docs/protocol.md).
+    """
+    return {"type": "room.removed", "room": room, "cause": cause, "reason": reason}
 
 
 def member_added(*, room: int, member: JSONObject) -> MemberFrame:

@@ -113,7 +113,7 @@ def room_leave(*, user, room_id: int) -> None:
         deleted, _ = Membership.objects.filter(room_id=room_id, user=user).delete()
         if not deleted:
             raise NotFound("Room not found.")
-        membership_removed_events(room_id=room_id, user=user)
+        membership_removed_events(room_id=room_id, user=user, cause="left")
 
 
 def room_member_add(*, actor, room_id: int, username: str) -> tuple[Membership, bool]:
@@ -214,7 +214,7 @@ def block_create(*, blocker, username: str) -> tuple[Block, bool]:
                 direct = Room.objects.select_for_update().get(pk=direct.pk)
                 deleted, _ = Membership.objects.filter(room=direct, user=target).delete()
                 if deleted:
-                    membership_removed_events(room_id=direct.pk, user=target)
+                    membership_removed_events(room_id=direct.pk, user=target, cause="blocked")
     return block, created
 
 
@@ -234,10 +234,11 @@ def member_event(build: Callable[..., Mapping[str, object]], membership: Members
     events.room_broadcast(room_id=membership.room_id, payload=build(room=membership.room_id, member=member))
 
 
-def membership_removed_events(*, room_id: int, user) -> None:
-    """After a membership is deleted: the user's sockets get `room.removed` and stop
+def membership_removed_events(*, room_id: int, user, cause: str, reason: str = "") -> None:
+    """After a membership is deleted: the user's sockets get `room.removed` (with `cause`:
+    "left", "removed", "banned" or "blocked", and the moderator's `reason`) and stop
     following the room; the remaining members' sockets get `member.removed`."""
-    events.room_removed(user_id=user.pk, room_id=room_id)
+    events.room_removed(user_id=user.pk, room_id=room_id, cause=cause, reason=reason)
     events.room_broadcast(
         room_id=room_id,
         payload=frames.member_removed(room=room_id, user=user_to_dict(user)),

@@ -21,6 +21,10 @@ export interface RealtimeApi {
   retryMessage(roomId: number, clientId: string): void;
   /** Forgets a failed message. */
   discardMessage(roomId: number, clientId: string): void;
+  /** Re-sends every failed message of the room, each with its own client_id. */
+  retryAll(roomId: number): void;
+  /** Forgets every failed message of the room. */
+  discardAll(roomId: number): void;
   /** Says "I am typing" in `roomId`, at most once every 2 s. */
   notifyTyping(roomId: number): void;
   /** Moves my read position in `roomId` to `seq` (never backwards) and clears the badge. */

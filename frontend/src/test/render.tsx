@@ -26,6 +26,8 @@ export function fakeRealtime(status: ConnectionStatus = 'open') {
     sendMessage: vi.fn<RealtimeApi['sendMessage']>(() => 'cid'),
     retryMessage: vi.fn<RealtimeApi['retryMessage']>(),
     discardMessage: vi.fn<RealtimeApi['discardMessage']>(),
+    retryAll: vi.fn<RealtimeApi['retryAll']>(),
+    discardAll: vi.fn<RealtimeApi['discardAll']>(),
     notifyTyping: vi.fn<RealtimeApi['notifyTyping']>(),
     markRead: vi.fn<RealtimeApi['markRead']>(),
     applyLocal: vi.fn<RealtimeApi['applyLocal']>((event) => {

@@ -100,7 +100,7 @@ export type ServerEvent =
   | { type: 'typing'; room: number; user: User }
   | { type: 'presence'; room: number; user: User; online: boolean }
   | { type: 'room.added'; room: Room }
-  | { type: 'room.removed'; room: number }
+  | { type: 'room.removed'; room: number; cause?: string; reason?: string }
   | { type: 'room.updated'; room: Room }
   | { type: 'member.added'; room: number; member: Member }
   | { type: 'member.updated'; room: number; member: Member }

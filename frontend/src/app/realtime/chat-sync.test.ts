@@ -7,7 +7,7 @@ import { membersQueryKey } from '@/features/rooms/api/get-members';
 import { FakeSocket } from '@/test/fake-socket';
 import { alice, bob, makeMember, makeMessage, makeRoom } from '@/test/factories';
 import type { Message, Room } from '@/types/api';
-import { ChatSync, NOT_CONNECTED } from './chat-sync';
+import { ChatSync } from './chat-sync';
 
 async function flush(): Promise<void> {
   for (let i = 0; i < 10; i += 1) await Promise.resolve();
@@ -86,6 +86,7 @@ beforeEach(() => {
 
 afterEach(() => {
   vi.useRealTimers();
+  window.localStorage.clear();
 });
 
 describe('ChatSync: catch-up on (re)connect', () => {
@@ -279,36 +280,61 @@ describe('ChatSync: sending', () => {
     sync.stop();
   });
 
-  it('a send while the socket is down fails at once; a drop fails in-flight sends; retry after reconnect keeps the client_id', async () => {
+  it('a send while the socket is down, or cut off in flight, stays pending and is re-sent with its client_id after hello', async () => {
     const { queryClient, sync } = setup();
     seedHistory(queryClient, 7, [1]);
     const socket = await connect(sync, [7]);
     const inFlight = sync.sendMessage(7, 'one')!;
     socket.drop();
     const whileDown = sync.sendMessage(7, 'two')!;
-    let store = queryClient.getQueryData<RoomMessages>(messagesQueryKey(7))!;
-    expect(store.pending.map((p) => [p.client_id, p.state, p.error])).toEqual([
-      [inFlight, 'failed', NOT_CONNECTED],
-      [whileDown, 'failed', NOT_CONNECTED],
+    const store = queryClient.getQueryData<RoomMessages>(messagesQueryKey(7))!;
+    expect(store.pending.map((p) => [p.client_id, p.state])).toEqual([
+      [inFlight, 'pending'],
+      [whileDown, 'pending'],
     ]);
-
-    sync.retryMessage(7, whileDown); // still down: stays failed, nothing sent
-    expect(queryClient.getQueryData<RoomMessages>(messagesQueryKey(7))!.pending[1]!.state).toBe('failed');
 
     await vi.advanceTimersByTimeAsync(500);
     FakeSocket.last.open();
     FakeSocket.last.receive({ type: 'hello', user: alice, rooms: [7] });
     await flush();
-    sync.retryMessage(7, whileDown);
     expect(FakeSocket.last.frames.filter((f) => f.type === 'message.send')).toEqual([
+      { type: 'message.send', room: 7, body: 'one', client_id: inFlight },
       { type: 'message.send', room: 7, body: 'two', client_id: whileDown },
     ]);
-    store = queryClient.getQueryData<RoomMessages>(messagesQueryKey(7))!;
-    expect(store.pending.find((p) => p.client_id === whileDown)!.state).toBe('pending');
     sync.stop();
   });
 
-  it('a catch-up that brings a failed send back confirms it', async () => {
+  it('unconfirmed sends survive a reload: saved per user, shown again and re-sent once connected', async () => {
+    const first = setup();
+    seedHistory(first.queryClient, 7, [1]);
+    await connect(first.sync, [7]);
+    FakeSocket.last.drop();
+    const clientId = first.sync.sendMessage(7, 'kept')!;
+    first.sync.stop();
+
+    // A new page: nothing cached, the saved send comes back when the room's history loads.
+    const second = setup();
+    const socket = await connect(second.sync, [7]);
+    expect(socket.frames.filter((f) => f.type === 'message.send')).toEqual([
+      { type: 'message.send', room: 7, body: 'kept', client_id: clientId },
+    ]);
+    await second.queryClient.fetchQuery({
+      queryKey: messagesQueryKey(7),
+      queryFn: () => mergeMessages(emptyRoomMessages(), [makeMessage(7, 1)]),
+    });
+    expect(second.queryClient.getQueryData<RoomMessages>(messagesQueryKey(7))!.pending.map((p) => p.body)).toEqual([
+      'kept',
+    ]);
+    socket.receive({
+      type: 'message.new',
+      message: makeMessage(7, 2, { author: alice, body: 'kept', client_id: clientId }),
+    });
+    expect(second.queryClient.getQueryData<RoomMessages>(messagesQueryKey(7))!.pending).toEqual([]);
+    expect(window.localStorage.getItem(`chat.outbox.${alice.id}`)).toBeNull();
+    second.sync.stop();
+  });
+
+  it('a catch-up that brings a cut-off send back confirms it', async () => {
     const { queryClient, server, sync } = setup();
     seedHistory(queryClient, 7, [1]);
     server.add(makeMessage(7, 1));
@@ -316,7 +342,7 @@ describe('ChatSync: sending', () => {
     const clientId = sync.sendMessage(7, 'made it')!;
     socket.drop(); // the server stored it, but the confirmation was lost
     server.add(makeMessage(7, 2, { author: alice, body: 'made it', client_id: clientId }));
-    expect(queryClient.getQueryData<RoomMessages>(messagesQueryKey(7))!.pending[0]!.state).toBe('failed');
+    expect(queryClient.getQueryData<RoomMessages>(messagesQueryKey(7))!.pending[0]!.state).toBe('pending');
     await vi.advanceTimersByTimeAsync(500);
     FakeSocket.last.open();
     FakeSocket.last.receive({ type: 'hello', user: alice, rooms: [7] });

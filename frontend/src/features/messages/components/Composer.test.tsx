@@ -75,4 +75,15 @@ describe('Composer before the history is loaded', () => {
     expect(realtime.sendMessage).toHaveBeenCalledWith(7, 'early bird');
     expect(box.value).toBe('early bird');
   });
+
+  it('keeps the unsent text under its draft key and clears it on send', () => {
+    const first = renderWithProviders(<Composer roomId={7} roomName="#general" draftKey="chat.draft.1.7" />);
+    fireEvent.change(screen.getByLabelText('Message'), { target: { value: 'half a thought' } });
+    first.unmount();
+    renderWithProviders(<Composer roomId={7} roomName="#general" draftKey="chat.draft.1.7" />);
+    const box = screen.getByLabelText('Message') as HTMLTextAreaElement;
+    expect(box.value).toBe('half a thought');
+    fireEvent.keyDown(box, { key: 'Enter' });
+    expect(window.localStorage.getItem('chat.draft.1.7')).toBeNull();
+  });
 });

@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { shorten } from '@/lib/format';
 import { useRealtime } from '@/lib/realtime';
 import { MAX_BODY_LENGTH } from '@/types/api';
+import { loadDraft, saveDraft } from '../lib/drafts';
 import { validateBody } from '../lib/validate';
 
 interface ComposerProps {
@@ -8,6 +10,8 @@ interface ComposerProps {
   roomName: string;
   /** Why posting is impossible (e.g. a locked room), or null. */
   disabledReason?: string | null;
+  /** Where the unsent text is kept (see lib/drafts); none: not kept. */
+  draftKey?: string | null;
   /** Called after a send, e.g. to scroll to the newest message. */
   onSent?: () => void;
 }
@@ -15,11 +19,22 @@ interface ComposerProps {
 /**
  * The message box: Enter sends, Shift+Enter adds a line; the body must have
  * 1–4000 characters after trimming. Typing notifies the room (throttled by
- * the realtime layer to one frame per 2 s).
+ * the realtime layer to one frame per 2 s). The unsent text is saved under
+ * `draftKey` as it is typed and restored when the composer comes back.
  */
-export function Composer({ roomId, roomName, disabledReason = null, onSent }: ComposerProps) {
+export function Composer({ roomId, roomName, disabledReason = null, draftKey = null, onSent }: ComposerProps) {
   const realtime = useRealtime();
-  const [draft, setDraft] = useState('');
+  const [draft, setDraftState] = useState(() => (draftKey ? loadDraft(draftKey) : ''));
+  const [loadedKey, setLoadedKey] = useState(draftKey);
+  if (loadedKey !== draftKey) {
+    // The key arrived (or changed) after mounting: show what it holds.
+    setLoadedKey(draftKey);
+    setDraftState(draftKey ? loadDraft(draftKey) : '');
+  }
+  const setDraft = (text: string) => {
+    setDraftState(text);
+    if (draftKey) saveDraft(draftKey, text);
+  };
   const textarea = useRef<HTMLTextAreaElement>(null);
   const check = validateBody(draft);
   const tooLong = !check.ok && check.reason === 'too_long';
@@ -72,7 +87,7 @@ export function Composer({ roomId, roomName, disabledReason = null, onSent }: Co
           ref={textarea}
           rows={1}
           value={draft}
-          placeholder={disabledReason ?? `Message ${roomName}`}
+          placeholder={disabledReason ?? `Message ${shorten(roomName, 40)}`}
           disabled={Boolean(disabledReason)}
           aria-invalid={tooLong || undefined}
           aria-describedby={`composer-${roomId}-help`}
