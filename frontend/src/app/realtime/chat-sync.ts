@@ -220,17 +220,19 @@ export class ChatSync implements RealtimeApi {
     this.apply(event);
   }
 
-  sendMessage = (roomId: number, body: string): string | null => {
+  sendMessage = (roomId: number, body: string, replyTo: number | null = null): string | null => {
     const key = messagesQueryKey(roomId);
     const store = this.queryClient.getQueryData<RoomMessages>(key);
     if (!store) return null;
     const clientId = this.makeClientId();
-    const sent = this.client.send({ type: 'message.send', room: roomId, body, client_id: clientId });
+    const frame = { type: 'message.send' as const, room: roomId, body, client_id: clientId };
+    const sent = this.client.send(replyTo === null ? frame : { ...frame, reply_to: replyTo });
     this.queryClient.setQueryData<RoomMessages>(key, (current) =>
       addPending(current ?? store, {
         client_id: clientId,
         room: roomId,
         body,
+        reply_to: replyTo,
         author: this.me,
         created_at: new Date(this.now()).toISOString(),
         state: sent ? 'pending' : 'failed',
@@ -244,7 +246,8 @@ export class ChatSync implements RealtimeApi {
     const key = messagesQueryKey(roomId);
     const pending = this.queryClient.getQueryData<RoomMessages>(key)?.pending.find((p) => p.client_id === clientId);
     if (!pending) return;
-    const sent = this.client.send({ type: 'message.send', room: roomId, body: pending.body, client_id: clientId });
+    const frame = { type: 'message.send' as const, room: roomId, body: pending.body, client_id: clientId };
+    const sent = this.client.send(pending.reply_to ? { ...frame, reply_to: pending.reply_to } : frame);
     this.queryClient.setQueryData<RoomMessages>(key, (store) =>
       store ? setPendingState(store, clientId, sent ? 'pending' : 'failed', sent ? null : NOT_CONNECTED) : store,
     );

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useRealtime } from '@/lib/realtime';
 import { MAX_BODY_LENGTH } from '@/types/api';
+import { setReplyTarget, useReplyTarget } from '../lib/reply-target';
 import { validateBody } from '../lib/validate';
 
 interface ComposerProps {
@@ -21,6 +22,7 @@ export function Composer({ roomId, roomName, disabledReason = null, onSent }: Co
   const realtime = useRealtime();
   const [draft, setDraft] = useState('');
   const textarea = useRef<HTMLTextAreaElement>(null);
+  const replyTarget = useReplyTarget(roomId);
   const check = validateBody(draft);
   const tooLong = !check.ok && check.reason === 'too_long';
   const length = draft.trim().length;
@@ -42,8 +44,9 @@ export function Composer({ roomId, roomName, disabledReason = null, onSent }: Co
     const result = validateBody(draft);
     if (!result.ok) return;
     // null: the history is not loaded yet, so there is nowhere to show the send; keep the draft.
-    if (realtime.sendMessage(roomId, result.body) === null) return;
+    if (realtime.sendMessage(roomId, result.body, replyTarget?.id ?? null) === null) return;
     setDraft('');
+    setReplyTarget(roomId, null);
     onSent?.();
   }
 
@@ -54,7 +57,10 @@ export function Composer({ roomId, roomName, disabledReason = null, onSent }: Co
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
-    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+    if (event.key === 'Escape' && replyTarget) {
+      event.preventDefault();
+      setReplyTarget(roomId, null);
+    } else if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       send();
     }
@@ -65,6 +71,21 @@ export function Composer({ roomId, roomName, disabledReason = null, onSent }: Co
       <label htmlFor={`composer-${roomId}`} className="visually-hidden">
         Message
       </label>
+      {replyTarget && (
+        <div className="composer__reply" data-testid="composer-reply">
+          <span>
+            Replying to <strong>{replyTarget.author.username}</strong>: {replyTarget.body.slice(0, 80)}
+          </span>
+          <button
+            type="button"
+            className="button button--small button--ghost"
+            aria-label="Cancel reply"
+            onClick={() => setReplyTarget(roomId, null)}
+          >
+            ×
+          </button>
+        </div>
+      )}
       <div className={`composer__box${tooLong ? ' is-invalid' : ''}`}>
         <textarea
           id={`composer-${roomId}`}

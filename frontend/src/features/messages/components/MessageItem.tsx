@@ -7,7 +7,10 @@ import type { Message } from '@/types/api';
 import { useDeleteMessage } from '../api/delete-message';
 import { useEditMessage } from '../api/edit-message';
 import type { PendingMessage } from '../lib/message-store';
+import { mentionsMe } from '../lib/reactions';
+import { setReplyTarget } from '../lib/reply-target';
 import { validateBody } from '../lib/validate';
+import { Reactions, ReplyQuote } from './MessageExtras';
 
 function Meta({
   author,
@@ -42,6 +45,10 @@ interface MessageItemProps {
   canDelete: boolean;
   /** Same author as the message above, shortly after it: no avatar or name line. */
   compact: boolean;
+  /** My user id: messages that mention me are highlighted. */
+  meId?: number | null;
+  /** Whether I may post (and so react and reply) here. */
+  canPost?: boolean;
 }
 
 /**
@@ -50,7 +57,7 @@ interface MessageItemProps {
  * messages can be edited (PATCH) and deleted (DELETE) in place; owners and
  * moderators may delete any.
  */
-export function MessageItem({ message, isMine, canDelete, compact }: MessageItemProps) {
+export function MessageItem({ message, isMine, canDelete, compact, meId = null, canPost = true }: MessageItemProps) {
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(message.body);
   const [confirming, setConfirming] = useState(false);
@@ -95,7 +102,7 @@ export function MessageItem({ message, isMine, canDelete, compact }: MessageItem
 
   return (
     <li
-      className={`message${compact ? ' message--compact' : ''}${isMine ? ' message--mine' : ''}${message.deleted ? ' message--deleted' : ''}`}
+      className={`message${compact ? ' message--compact' : ''}${isMine ? ' message--mine' : ''}${message.deleted ? ' message--deleted' : ''}${mentionsMe(message, meId) ? ' message--mentions-me' : ''}`}
       data-testid="message"
       data-seq={message.seq}
       data-message-id={message.id}
@@ -114,6 +121,7 @@ export function MessageItem({ message, isMine, canDelete, compact }: MessageItem
       </div>
       <div className="message__content">
         <Meta author={message.author.username} createdAt={message.created_at} edited={edited} compact={compact} />
+        {message.reply_to && <ReplyQuote reply={message.reply_to} />}
         {editing ? (
           <form className="message__edit" onSubmit={save}>
             <label className="visually-hidden" htmlFor={`edit-${message.id}`}>
@@ -156,6 +164,7 @@ export function MessageItem({ message, isMine, canDelete, compact }: MessageItem
             {compact && edited && <span className="message__edited"> (edited)</span>}
           </p>
         )}
+        {!message.deleted && <Reactions message={message} canReact={canPost} />}
         {confirming && (
           <div className="message__confirm" role="group" aria-label="Delete this message?">
             <span>Delete this message?</span>
@@ -183,8 +192,19 @@ export function MessageItem({ message, isMine, canDelete, compact }: MessageItem
           </div>
         )}
       </div>
-      {!message.deleted && !editing && !confirming && (isMine || canDelete) && (
+      {!message.deleted && !editing && !confirming && (isMine || canDelete || canPost) && (
         <div className="message__actions">
+          {canPost && (
+            <button
+              type="button"
+              className="button button--small button--ghost"
+              onClick={() => setReplyTarget(message.room, message)}
+              aria-label="Reply"
+              data-testid="reply-button"
+            >
+              Reply
+            </button>
+          )}
           {isMine && (
             <button
               ref={editButton}
@@ -196,14 +216,16 @@ export function MessageItem({ message, isMine, canDelete, compact }: MessageItem
               Edit
             </button>
           )}
-          <button
-            type="button"
-            className="button button--small button--ghost"
-            onClick={() => setConfirming(true)}
-            aria-label="Delete message"
-          >
-            Delete
-          </button>
+          {(isMine || canDelete) && (
+            <button
+              type="button"
+              className="button button--small button--ghost"
+              onClick={() => setConfirming(true)}
+              aria-label="Delete message"
+            >
+              Delete
+            </button>
+          )}
         </div>
       )}
     </li>

@@ -216,6 +216,7 @@ export function MessageList({ roomId, roomName, meId, canModerate, unreadCount }
                 compact={!newDay && isGrouped(prev, message)}
                 isMine={message.author.id === meId}
                 canDelete={canModerate}
+                meId={meId}
               />
             );
           })}
@@ -244,12 +245,14 @@ function MessageRow({
   compact,
   isMine,
   canDelete,
+  meId,
 }: {
   message: Message;
   dayLabel: string | null;
   compact: boolean;
   isMine: boolean;
   canDelete: boolean;
+  meId: number | null;
 }) {
   return (
     <>
@@ -258,7 +261,7 @@ function MessageRow({
           <span>{dayLabel}</span>
         </li>
       )}
-      <MessageItem message={message} isMine={isMine} canDelete={canDelete} compact={compact} />
+      <MessageItem message={message} isMine={isMine} canDelete={canDelete} compact={compact} meId={meId} />
     </>
   );
 }
