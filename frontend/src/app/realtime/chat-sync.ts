@@ -10,6 +10,7 @@ import {
   setPendingState,
   type RoomMessages,
 } from '@/features/messages/lib/message-store';
+import { noticeFor } from '@/features/messages/lib/notify';
 import { typingQueryKey, type TypingEntry } from '@/features/messages/lib/typing';
 import { publicRoomsQueryKey } from '@/features/rooms/api/get-public-rooms';
 import { roomsQueryKey } from '@/features/rooms/api/get-rooms';
@@ -208,6 +209,7 @@ export class ChatSync implements RealtimeApi {
         // The newest page being loaded may predate this message; fetch what follows it once it lands.
         this.lateRooms.add(event.message.room);
       }
+      this.showDesktopNotice(event);
       this.apply(event);
       if (gap) void this.catchUp(event.message.room);
       return;
@@ -217,7 +219,16 @@ export class ChatSync implements RealtimeApi {
       this.notify(describeSocketError(event));
       return;
     }
+    if (event.type === 'mention') this.showDesktopNotice(event);
     this.apply(event);
+  }
+
+  /** A desktop notification (Notification API) for a mention or a direct message, while the tab is hidden. */
+  private showDesktopNotice(event: ServerEvent): void {
+    if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
+    if (typeof document === 'undefined' || document.visibilityState !== 'hidden') return;
+    const notice = noticeFor(event, this.queryClient.getQueryData<Room[]>(roomsQueryKey), this.me?.id ?? null);
+    if (notice) new Notification(notice.title, { body: notice.body, tag: `room-${notice.room}` });
   }
 
   sendMessage = (roomId: number, body: string, replyTo: number | null = null): string | null => {
