@@ -21,9 +21,15 @@ def test_a_mention_a_reply_and_a_reaction_show_live_and_after_a_reload(browser, 
     create_room(alice, room_name)
     join_room(bob, room_name)
 
-    # A mention: bob's copy is highlighted as one of his.
+    # A mention picked with the keyboard from the @ list: bob's copy is highlighted as his.
     question = f"@bob{suffix} are you there?"
-    send(alice, question)
+    composer = alice.get_by_label("Message", exact=True)
+    composer.press_sequentially(f"@bob{suffix[:3]}")
+    expect(alice.get_by_test_id("mention-option")).to_have_text([f"@bob{suffix}"])
+    composer.press("Enter")
+    expect(composer).to_have_value(f"@bob{suffix} ")
+    composer.press_sequentially("are you there?")
+    composer.press("Enter")
     expect_message(bob, question)
     expect(message(bob, question)).to_have_class(re.compile("message--mentions-me"))
 

@@ -108,6 +108,8 @@ function RoomView({ room, sidebarToggle }: { room: Room; sidebarToggle: ReactNod
             roomId={room.id}
             roomName={room.kind === 'direct' ? room.name : `#${room.name}`}
             disabledReason={composerDisabledReason}
+            mentionNames={(members.data ?? []).filter((m) => m.user.id !== meId).map((m) => m.user.username)}
+            allowRoomMention={room.kind !== 'direct' && (room.allow_room_mentions !== false || canModerate)}
           />
         </div>
         {membersOpen && (

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useRealtime } from '@/lib/realtime';
 import { MAX_BODY_LENGTH } from '@/types/api';
+import { insertMention, mentionOptions, mentionQuery } from '../lib/mention-picker';
 import { setReplyTarget, useReplyTarget } from '../lib/reply-target';
 import { validateBody } from '../lib/validate';
 
@@ -11,6 +12,9 @@ interface ComposerProps {
   disabledReason?: string | null;
   /** Called after a send, e.g. to scroll to the newest message. */
   onSent?: () => void;
+  /** Usernames `@` offers (the room's other members), and whether `@room` is offered. */
+  mentionNames?: readonly string[];
+  allowRoomMention?: boolean;
 }
 
 /**
@@ -18,11 +22,33 @@ interface ComposerProps {
  * 1–4000 characters after trimming. Typing notifies the room (throttled by
  * the realtime layer to one frame per 2 s).
  */
-export function Composer({ roomId, roomName, disabledReason = null, onSent }: ComposerProps) {
+export function Composer({
+  roomId,
+  roomName,
+  disabledReason = null,
+  onSent,
+  mentionNames = [],
+  allowRoomMention = false,
+}: ComposerProps) {
   const realtime = useRealtime();
   const [draft, setDraft] = useState('');
   const textarea = useRef<HTMLTextAreaElement>(null);
   const replyTarget = useReplyTarget(roomId);
+  const [caret, setCaret] = useState(0);
+  const [picked, setPicked] = useState(0);
+  const [pickerClosed, setPickerClosed] = useState(false);
+  const query = mentionQuery(draft, caret);
+  const options = query && !pickerClosed ? mentionOptions(mentionNames, query.query, allowRoomMention) : [];
+  const choice = options[Math.min(picked, options.length - 1)];
+
+  function pick(name: string) {
+    if (!query) return;
+    const next = insertMention(draft, query.start, caret, name);
+    setDraft(next.text);
+    setCaret(next.caret);
+    setPicked(0);
+    requestAnimationFrame(() => textarea.current?.setSelectionRange(next.caret, next.caret));
+  }
   const check = validateBody(draft);
   const tooLong = !check.ok && check.reason === 'too_long';
   const length = draft.trim().length;
@@ -57,6 +83,24 @@ export function Composer({ roomId, roomName, disabledReason = null, onSent }: Co
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    if (options.length > 0 && choice) {
+      if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+        event.preventDefault();
+        const step = event.key === 'ArrowDown' ? 1 : options.length - 1;
+        setPicked((options.indexOf(choice) + step) % options.length);
+        return;
+      }
+      if (event.key === 'Enter' || event.key === 'Tab') {
+        event.preventDefault();
+        pick(choice);
+        return;
+      }
+      if (event.key === 'Escape') {
+        event.preventDefault();
+        setPickerClosed(true);
+        return;
+      }
+    }
     if (event.key === 'Escape' && replyTarget) {
       event.preventDefault();
       setReplyTarget(roomId, null);
@@ -99,10 +143,36 @@ export function Composer({ roomId, roomName, disabledReason = null, onSent }: Co
           aria-describedby={`composer-${roomId}-help`}
           onChange={(e) => {
             setDraft(e.target.value);
+            setCaret(e.target.selectionStart ?? e.target.value.length);
+            setPickerClosed(false);
+            setPicked(0);
             if (e.target.value.trim()) realtime.notifyTyping(roomId);
           }}
           onKeyDown={onKeyDown}
+          onSelect={(e) => setCaret(e.currentTarget.selectionStart ?? 0)}
+          aria-controls={options.length > 0 ? `mention-picker-${roomId}` : undefined}
+          aria-activedescendant={choice ? `mention-${roomId}-${choice}` : undefined}
         />
+        {options.length > 0 && (
+          <ul id={`mention-picker-${roomId}`} className="mention-picker" role="listbox" aria-label="Mention">
+            {options.map((name) => (
+              <li
+                key={name}
+                id={`mention-${roomId}-${name}`}
+                role="option"
+                aria-selected={name === choice}
+                className={`mention-picker__item${name === choice ? ' is-active' : ''}`}
+                data-testid="mention-option"
+                onMouseDown={(e) => {
+                  e.preventDefault();
+                  pick(name);
+                }}
+              >
+                @{name}
+              </li>
+            ))}
+          </ul>
+        )}
         <button
           type="submit"
           className="button button--primary composer__send"
