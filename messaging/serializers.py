@@ -17,7 +17,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.serializers import UserSerializer
-from rooms.models import Room
+from rooms.models import Membership, Room
 
 from .models import Message
 
@@ -205,7 +205,7 @@ class ReactionUsersSerializer(serializers.Serializer):
 
 
 class NotificationLevelSerializer(serializers.Serializer):
-    level = serializers.ChoiceField(choices=["all", "mentions", "muted"])
+    level = serializers.ChoiceField(choices=Membership.NotificationLevel.choices)
 
 
 class MessageUpdateSerializer(serializers.Serializer):
@@ -280,7 +280,7 @@ class RoomSerializer(serializers.ModelSerializer):
     )
     notification_level = serializers.ChoiceField(
         source="my_notification_level",
-        choices=["all", "mentions", "muted"],
+        choices=Membership.NotificationLevel.choices,
         read_only=True,
         allow_null=True,
         help_text="The viewer's notification level; null for a non-member.",

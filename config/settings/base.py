@@ -274,6 +274,8 @@ REST_FRAMEWORK: dict[str, Any] = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
+    # The member's notification level appears in the Room and in its own endpoint's body.
+    "ENUM_NAME_OVERRIDES": {"NotificationLevelEnum": "rooms.models.Membership.NotificationLevel"},
     "TITLE": "Chat API",
     "DESCRIPTION": "Rooms, messages and accounts of the chat server. "
     "The WebSocket protocol is described in docs/protocol.md.",
