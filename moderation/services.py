@@ -35,8 +35,9 @@ def room_update(
     name: str | None = None,
     topic: str | None = None,
     is_locked: bool | None = None,
+    allow_room_mentions: bool | None = None,
 ) -> Room:
-    """Change a room's name, topic or lock; owners, moderators and staff only.
+    """Change a room's name, topic, lock or `@room` setting; owners, moderators and staff only.
 
     Broadcasts `room.updated` to the members when something changed; a lock
     change is audited (`lock` / `unlock`). A direct room cannot be renamed.
@@ -53,6 +54,8 @@ def room_update(
             changes["topic"] = room_topic_clean(topic)
         if is_locked is not None:
             changes["is_locked"] = bool(is_locked)
+        if allow_room_mentions is not None:
+            changes["allow_room_mentions"] = bool(allow_room_mentions)
         changed = [field for field, value in changes.items() if getattr(room, field) != value]
         for field in changed:
             setattr(room, field, changes[field])

@@ -14,9 +14,10 @@ export interface RealtimeApi {
   /**
    * Sends `body` (already trimmed, 1–4000 chars) to `roomId` as
    * `message.send` with a new client_id; it shows at once as pending, or as
-   * failed when the socket is down. Returns the client_id.
+   * failed when the socket is down; `replyTo`: the id of the message it
+   * answers. Returns the client_id.
    */
-  sendMessage(roomId: number, body: string): string | null;
+  sendMessage(roomId: number, body: string, replyTo?: number | null): string | null;
   /** Re-sends a failed message with the SAME client_id. */
   retryMessage(roomId: number, clientId: string): void;
   /** Forgets a failed message. */

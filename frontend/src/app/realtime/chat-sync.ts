@@ -11,6 +11,7 @@ import {
   setPendingState,
   type RoomMessages,
 } from '@/features/messages/lib/message-store';
+import { noticeFor } from '@/features/messages/lib/notify';
 import { typingQueryKey, type TypingEntry } from '@/features/messages/lib/typing';
 import { publicRoomsQueryKey } from '@/features/rooms/api/get-public-rooms';
 import { roomsQueryKey } from '@/features/rooms/api/get-rooms';
@@ -239,6 +240,7 @@ export class ChatSync implements RealtimeApi {
         // The newest page being loaded may predate this message; fetch what follows it once it lands.
         this.lateRooms.add(event.message.room);
       }
+      this.showDesktopNotice(event);
       this.apply(event);
       if (gap) void this.catchUp(event.message.room);
       return;
@@ -258,21 +260,32 @@ export class ChatSync implements RealtimeApi {
       this.notify(describeSocketError(event));
       return;
     }
+    if (event.type === 'mention') this.showDesktopNotice(event);
     this.apply(event);
   }
 
-  sendMessage = (roomId: number, body: string): string | null => {
+  /** A desktop notification (Notification API) for a mention or a direct message, while the tab is hidden. */
+  private showDesktopNotice(event: ServerEvent): void {
+    if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
+    if (typeof document === 'undefined' || document.visibilityState !== 'hidden') return;
+    const notice = noticeFor(event, this.queryClient.getQueryData<Room[]>(roomsQueryKey), this.me?.id ?? null);
+    if (notice) new Notification(notice.title, { body: notice.body, tag: `room-${notice.room}` });
+  }
+
+  sendMessage = (roomId: number, body: string, replyTo: number | null = null): string | null => {
     const key = messagesQueryKey(roomId);
     const store = this.queryClient.getQueryData<RoomMessages>(key);
     if (!store) return null;
     const clientId = this.makeClientId();
     // Not sent now (the socket is down): it stays pending and goes after the next hello.
-    this.client.send({ type: 'message.send', room: roomId, body, client_id: clientId });
+    const frame = { type: 'message.send' as const, room: roomId, body, client_id: clientId };
+    this.client.send(replyTo === null ? frame : { ...frame, reply_to: replyTo });
     this.queryClient.setQueryData<RoomMessages>(key, (current) =>
       addPending(current ?? store, {
         client_id: clientId,
         room: roomId,
         body,
+        reply_to: replyTo,
         author: this.me,
         created_at: new Date(this.now()).toISOString(),
         state: 'pending',
@@ -287,7 +300,8 @@ export class ChatSync implements RealtimeApi {
     const pending = this.queryClient.getQueryData<RoomMessages>(key)?.pending.find((p) => p.client_id === clientId);
     if (!pending) return;
     // Down: it waits as pending and goes after the next hello.
-    this.client.send({ type: 'message.send', room: roomId, body: pending.body, client_id: clientId });
+    const frame = { type: 'message.send' as const, room: roomId, body: pending.body, client_id: clientId };
+    this.client.send(pending.reply_to ? { ...frame, reply_to: pending.reply_to } : frame);
     this.queryClient.setQueryData<RoomMessages>(key, (store) =>
       store ? setPendingState(store, clientId, 'pending', null) : store,
     );

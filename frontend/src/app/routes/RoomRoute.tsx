@@ -146,6 +146,8 @@ function RoomView({
             roomName={room.kind === 'direct' ? room.name : `#${room.name}`}
             disabledReason={composerDisabledReason}
             draftKey={meId === null ? null : draftKey(meId, room.id)}
+            mentionNames={(members.data ?? []).filter((m) => m.user.id !== meId).map((m) => m.user.username)}
+            allowRoomMention={room.kind !== 'direct' && (room.allow_room_mentions !== false || canModerate)}
           />
         </div>
         {membersOpen && (

@@ -9,7 +9,10 @@ import type { Message } from '@/types/api';
 import { useDeleteMessage } from '../api/delete-message';
 import { useEditMessage } from '../api/edit-message';
 import type { PendingMessage } from '../lib/message-store';
+import { mentionsMe } from '../lib/reactions';
+import { setReplyTarget } from '../lib/reply-target';
 import { validateBody } from '../lib/validate';
+import { Reactions, ReplyQuote } from './MessageExtras';
 
 /** A message's permalink (see app/router): opens the room at that message. */
 export function messagePath(message: { room: number; seq: number }): string {
@@ -64,6 +67,10 @@ interface MessageItemProps {
   compact: boolean;
   /** The message a permalink opened (`data-highlighted`). */
   highlighted?: boolean;
+  /** My user id: messages that mention me are highlighted. */
+  meId?: number | null;
+  /** Whether I may post (and so react and reply) here. */
+  canPost?: boolean;
 }
 
 /**
@@ -72,7 +79,15 @@ interface MessageItemProps {
  * messages can be edited (PATCH) and deleted (DELETE) in place; owners and
  * moderators may delete any.
  */
-export function MessageItem({ message, isMine, canDelete, compact, highlighted = false }: MessageItemProps) {
+export function MessageItem({
+  message,
+  isMine,
+  canDelete,
+  compact,
+  highlighted = false,
+  meId = null,
+  canPost = true,
+}: MessageItemProps) {
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(message.body);
   const [confirming, setConfirming] = useState(false);
@@ -117,7 +132,7 @@ export function MessageItem({ message, isMine, canDelete, compact, highlighted =
 
   return (
     <li
-      className={`message${compact ? ' message--compact' : ''}${isMine ? ' message--mine' : ''}${message.deleted ? ' message--deleted' : ''}${highlighted ? ' message--highlighted' : ''}`}
+      className={`message${compact ? ' message--compact' : ''}${isMine ? ' message--mine' : ''}${message.deleted ? ' message--deleted' : ''}${mentionsMe(message, meId) ? ' message--mentions-me' : ''}${highlighted ? ' message--highlighted' : ''}`}
       data-highlighted={highlighted || undefined}
       tabIndex={highlighted ? -1 : undefined}
       data-testid="message"
@@ -146,6 +161,7 @@ export function MessageItem({ message, isMine, canDelete, compact, highlighted =
           compact={compact}
           permalink={messagePath(message)}
         />
+        {message.reply_to && <ReplyQuote reply={message.reply_to} />}
         {editing ? (
           <form className="message__edit" onSubmit={save}>
             <label className="visually-hidden" htmlFor={`edit-${message.id}`}>
@@ -188,6 +204,7 @@ export function MessageItem({ message, isMine, canDelete, compact, highlighted =
             {compact && edited && <span className="message__edited"> (edited)</span>}
           </p>
         )}
+        {!message.deleted && <Reactions message={message} canReact={canPost} />}
         {confirming && (
           <div className="message__confirm" role="group" aria-label="Delete this message?">
             <span>Delete this message?</span>
@@ -215,8 +232,19 @@ export function MessageItem({ message, isMine, canDelete, compact, highlighted =
           </div>
         )}
       </div>
-      {!message.deleted && !editing && !confirming && (isMine || canDelete) && (
+      {!message.deleted && !editing && !confirming && (isMine || canDelete || canPost) && (
         <div className="message__actions">
+          {canPost && (
+            <button
+              type="button"
+              className="button button--small button--ghost"
+              onClick={() => setReplyTarget(message.room, message)}
+              aria-label="Reply"
+              data-testid="reply-button"
+            >
+              Reply
+            </button>
+          )}
           {isMine && (
             <button
               ref={editButton}
@@ -228,14 +256,16 @@ export function MessageItem({ message, isMine, canDelete, compact, highlighted =
               Edit
             </button>
           )}
-          <button
-            type="button"
-            className="button button--small button--ghost"
-            onClick={() => setConfirming(true)}
-            aria-label="Delete message"
-          >
-            Delete
-          </button>
+          {(isMine || canDelete) && (
+            <button
+              type="button"
+              className="button button--small button--ghost"
+              onClick={() => setConfirming(true)}
+              aria-label="Delete message"
+            >
+              Delete
+            </button>
+          )}
         </div>
       )}
     </li>

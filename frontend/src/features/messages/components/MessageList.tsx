@@ -331,6 +331,7 @@ export function MessageList({ roomId, roomName, meId, canModerate, unreadCount, 
                 isMine={message.author.id === meId}
                 canDelete={canModerate}
                 highlighted={message.seq === highlightSeq}
+                meId={meId}
               />
             );
           })}
@@ -391,6 +392,7 @@ function MessageRow({
   isMine,
   canDelete,
   highlighted,
+  meId,
 }: {
   message: Message;
   dayLabel: string | null;
@@ -399,6 +401,7 @@ function MessageRow({
   isMine: boolean;
   canDelete: boolean;
   highlighted: boolean;
+  meId: number | null;
 }) {
   return (
     <>
@@ -418,6 +421,7 @@ function MessageRow({
         canDelete={canDelete}
         compact={compact}
         highlighted={highlighted}
+        meId={meId}
       />
     </>
   );

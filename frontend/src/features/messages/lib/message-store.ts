@@ -15,6 +15,8 @@ export interface PendingMessage {
   state: 'pending' | 'failed';
   /** Why it failed, readable. */
   error: string | null;
+  /** The id of the message it answers, kept for a retry. */
+  reply_to?: number | null;
 }
 
 /**
@@ -77,7 +79,13 @@ export function mergeMessages(store: RoomMessages, incoming: readonly Message[])
 }
 
 function sameMessage(a: Message, b: Message): boolean {
-  return a.body === b.body && a.edited_at === b.edited_at && a.deleted === b.deleted && a.seq === b.seq;
+  return (
+    a.body === b.body &&
+    a.edited_at === b.edited_at &&
+    a.deleted === b.deleted &&
+    a.seq === b.seq &&
+    JSON.stringify(a.reactions ?? []) === JSON.stringify(b.reactions ?? [])
+  );
 }
 
 /** Marks message `id` deleted (`deleted: true`, `body: ""`, contract "Message"); unknown ids change nothing. */

@@ -23,7 +23,9 @@ export function RoomList({ rooms, onNavigate }: { rooms: readonly Room[]; onNavi
   return (
     <ul className="room-list">
       {rooms.map((room) => {
-        const unread = room.unread_count;
+        // A muted room shows no unread badge, but its mentions still count.
+        const unread = room.notification_level === 'muted' ? 0 : room.unread_count;
+        const mentions = room.mention_count ?? 0;
         return (
           <li key={room.id}>
             <NavLink
@@ -51,7 +53,16 @@ export function RoomList({ rooms, onNavigate }: { rooms: readonly Room[]; onNavi
                   <span className={`room-link__preview${room.last_message?.deleted ? ' is-deleted' : ''}`} dir="auto">
                     {preview(room)}
                   </span>
-                  {unread > 0 && (
+                  {mentions > 0 && (
+                    <span
+                      className="badge badge--mention"
+                      data-testid="mention-badge"
+                      aria-label={`${mentions} mentions`}
+                    >
+                      @{mentions > 99 ? '99+' : mentions}
+                    </span>
+                  )}
+                  {unread > 0 && mentions === 0 && (
                     <span className="badge" data-testid="unread-badge">
                       <span aria-hidden="true">{unread > 99 ? '99+' : unread}</span>
                       <span className="visually-hidden">, {unread} unread</span>
