@@ -21,7 +21,7 @@ RESERVED_USERNAMES = frozenset(
     {
         "admin", "administrator", "root", "system", "sysadmin", "moderator", "mod", "staff",
         "support", "help", "helpdesk", "security", "official", "owner", "server", "api",
-        "bot", "chat", "everyone", "here", "null", "undefined", "anonymous", "nobody",
+        "bot", "chat", "everyone", "here", "room", "null", "undefined", "anonymous", "nobody",
         "webmaster", "postmaster", "hostmaster", "abuse", "info", "noreply", "no-reply",
     }
 )  # fmt: skip

@@ -8,6 +8,8 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.errors import NotFound
+from messaging.models import Message
 from rooms import services as room_services
 from rooms.access import room_access_for_reading
 from rooms.serializers import RoomCreateSerializer, UsernameSerializer
@@ -17,7 +19,9 @@ from .selectors import (
     message_history,
     message_history_around,
     message_search,
+    my_reactions,
     public_room_list,
+    reaction_users,
     room_detail_for_user,
     room_list_for_user,
     search_time_limit,
@@ -28,6 +32,9 @@ from .serializers import (
     MessageCreateSerializer,
     MessageSearchQuerySerializer,
     MessageSerializer,
+    NotificationLevelSerializer,
+    ReactionSummarySerializer,
+    ReactionUsersSerializer,
     ReadSerializer,
     RoomSerializer,
     message_to_dict,
@@ -53,14 +60,17 @@ class RoomMessageListCreateApi(APIView):
             )
             return Response(
                 {
-                    "results": messages_to_dicts(messages),
+                    "results": messages_to_dicts(
+                        messages, my_reactions(user=request.user, messages=messages)
+                    ),
                     "has_more": before or after,
                     "has_more_before": before,
                     "has_more_after": after,
                 }
             )
         messages, has_more = message_history(room_id=room_id, **params)
-        return Response({"results": messages_to_dicts(messages), "has_more": has_more})
+        mine = my_reactions(user=request.user, messages=messages)
+        return Response({"results": messages_to_dicts(messages, mine), "has_more": has_more})
 
     @extend_schema(
         request=MessageCreateSerializer, responses={201: MessageSerializer, 200: MessageSerializer}
@@ -74,10 +84,68 @@ class RoomMessageListCreateApi(APIView):
             author=request.user,
             body=data.validated_data["body"],
             client_id=data.validated_data.get("client_id"),
+            reply_to=data.validated_data.get("reply_to"),
         )
         return Response(
             message_to_dict(message), status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
         )
+
+
+def _reactions_answer(request, message_id: int, counts: list[dict]) -> Response:
+    mine = {
+        e
+        for e in Message.objects.filter(pk=message_id, reactions__user=request.user).values_list(
+            "reactions__emoji", flat=True
+        )
+    }
+    reactions = [{"emoji": e["emoji"], "count": e["count"], "me": e["emoji"] in mine} for e in counts]
+    return Response({"message": message_id, "reactions": reactions})
+
+
+class MessageReactionListApi(APIView):
+    """GET: who reacted to the message, per emoji (readers of its room)."""
+
+    @extend_schema(responses=ReactionUsersSerializer(many=True))
+    def get(self, request, message_id: int):
+        room_id = Message.objects.filter(pk=message_id).values_list("room_id", flat=True).first()
+        if room_id is None:
+            raise NotFound("Message not found.")
+        try:
+            room_access_for_reading(user=request.user, room_id=room_id)
+        except NotFound:
+            raise NotFound("Message not found.") from None
+        return Response(reaction_users(message_id=message_id))
+
+
+class MessageReactionApi(APIView):
+    """PUT: add the caller's reaction with EMOJI (idempotent: 201 new, 200 already there).
+    DELETE: take it back (200, also when there was none). Both answer the message's reactions."""
+
+    @extend_schema(request=None, responses={201: ReactionSummarySerializer, 200: ReactionSummarySerializer})
+    def put(self, request, message_id: int, emoji: str):
+        counts, added = services.reaction_add(user=request.user, message_id=message_id, emoji=emoji)
+        answer = _reactions_answer(request, message_id, counts)
+        answer.status_code = status.HTTP_201_CREATED if added else status.HTTP_200_OK
+        return answer
+
+    @extend_schema(request=None, responses=ReactionSummarySerializer)
+    def delete(self, request, message_id: int, emoji: str):
+        counts, _ = services.reaction_remove(user=request.user, message_id=message_id, emoji=emoji)
+        return _reactions_answer(request, message_id, counts)
+
+
+class RoomNotificationsApi(APIView):
+    """PUT `{"level": "all" | "mentions" | "muted"}`: the caller's notification level in the room
+    (members); answers the Room."""
+
+    @extend_schema(request=NotificationLevelSerializer, responses=RoomSerializer)
+    def put(self, request, room_id: int):
+        data = NotificationLevelSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.notification_level_set(
+            user=request.user, room_id=room_id, level=data.validated_data["level"]
+        )
+        return Response(room_to_dict(room_detail_for_user(user=request.user, room_id=room_id)))
 
 
 class RoomReadApi(APIView):

@@ -255,8 +255,11 @@ class ChatConsumer(AsyncWebsocketConsumer):
             raise FrameError("'body' must be a string.")
         if client_id is not None and not isinstance(client_id, str):
             raise FrameError("'client_id' must be a string.")
+        reply_to = frame.get("reply_to")
+        if reply_to is not None:
+            reply_to = _int_field(frame, "reply_to")
         message, created = await in_pool(services.message_create)(
-            room_id=room_id, author=self.user, body=body, client_id=client_id
+            room_id=room_id, author=self.user, body=body, client_id=client_id, reply_to=reply_to
         )
         text = message_new_text(message_to_dict(message))
         if created:
@@ -279,6 +282,18 @@ class ChatConsumer(AsyncWebsocketConsumer):
         room_id, seq = _int_field(frame, "room"), _int_field(frame, "seq")
         await in_pool(services.read_mark)(user=self.user, room_id=room_id, seq=seq)
 
+    async def frame_reaction_add(self, frame: dict) -> None:
+        message_id, emoji = _int_field(frame, "message"), frame.get("emoji")
+        if not isinstance(emoji, str):
+            raise FrameError("'emoji' must be a string.")
+        await in_pool(services.reaction_add)(user=self.user, message_id=message_id, emoji=emoji)
+
+    async def frame_reaction_remove(self, frame: dict) -> None:
+        message_id, emoji = _int_field(frame, "message"), frame.get("emoji")
+        if not isinstance(emoji, str):
+            raise FrameError("'emoji' must be a string.")
+        await in_pool(services.reaction_remove)(user=self.user, message_id=message_id, emoji=emoji)
+
     async def frame_ping(self, frame: dict) -> None:
         await self.send_frame(frames.pong())
 
@@ -286,6 +301,8 @@ class ChatConsumer(AsyncWebsocketConsumer):
         "message.send": frame_message_send,
         "typing": frame_typing,
         "read": frame_read,
+        "reaction.add": frame_reaction_add,
+        "reaction.remove": frame_reaction_remove,
         "ping": frame_ping,
     }
 
@@ -374,7 +391,11 @@ class ChatConsumer(AsyncWebsocketConsumer):
         if self.rooms.pop(room_id, None) is not None:
             self.hub.unfollow(self, [room_id])
             await self.channel_layer.group_discard(room_group(room_id), self.channel_name)
-        await self.send_frame(frames.room_removed(room=room_id))
+        await self.send_frame(
+            frames.room_removed(
+                room=room_id, cause=event.get("cause", "left"), reason=event.get("reason", "")
+            )
+        )
 
     async def chat_room_changed(self, event):
         """Send this user's view of a changed room as `room.updated`."""

@@ -18,9 +18,12 @@ from rooms.access import room_is_hidden
 from rooms.models import Membership, Room
 from rooms.selectors import room_ids_readable_by
 
-from .models import Message
+from .models import Mention, Message, Reaction
 
 SEARCH_CONFIG = "english"
+
+# What message_to_dict reads besides the row: joined in, so a page costs no more queries.
+MESSAGE_RELATIONS = ("author", "reply_to", "reply_to__author")
 
 HISTORY_LIMIT_DEFAULT = 50
 HISTORY_LIMIT_MAX = 200
@@ -42,7 +45,7 @@ def message_history(
     is capped at HISTORY_LIMIT_MAX. One query, on the (room, seq) index.
     """
     limit = max(1, min(limit, HISTORY_LIMIT_MAX))
-    qs = Message.objects.filter(room_id=room_id).select_related("author")
+    qs = Message.objects.filter(room_id=room_id).select_related(*MESSAGE_RELATIONS)
     if before is not None:
         qs = qs.filter(seq__lt=before)
     if after is not None:
@@ -66,7 +69,7 @@ def message_history_around(
     (room, seq) index of at most `limit + 1` rows (docs/messages.md).
     """
     limit = max(1, min(limit, HISTORY_LIMIT_MAX))
-    qs = Message.objects.filter(room_id=room_id).select_related("author")
+    qs = Message.objects.filter(room_id=room_id).select_related(*MESSAGE_RELATIONS)
     older = list(qs.filter(seq__lte=around).order_by("-seq")[: limit + 1])
     newer = list(qs.filter(seq__gt=around).order_by("seq")[: limit + 1])
     take_after = min(len(newer), max(limit // 2, limit - len(older)))
@@ -81,7 +84,7 @@ def messages_between(
     """Messages with `after` < seq < `before`, ascending, at most `limit` (oldest first)."""
     return list(
         Message.objects.filter(room_id=room_id, seq__gt=after, seq__lt=before)
-        .select_related("author")
+        .select_related(*MESSAGE_RELATIONS)
         .order_by("seq")[:limit]
     )
 
@@ -184,7 +187,7 @@ def message_search(*, user, text: str, room_id: int | None = None) -> QuerySet[M
     query_text, _ = search_text_clean(text)
     messages = Message.objects.filter(
         room_id__in=room_ids_readable_by(user=user), deleted_at__isnull=True
-    ).select_related("author")
+    ).select_related(*MESSAGE_RELATIONS)
     if room_id is not None:
         messages = messages.filter(room_id=room_id)
     if connection.vendor != "postgresql":
@@ -211,13 +214,57 @@ def message_search(*, user, text: str, room_id: int | None = None) -> QuerySet[M
     )
     return (
         Message.objects.filter(pk__in=newest)
-        .select_related("author")
+        .select_related(*MESSAGE_RELATIONS)
         .annotate(rank=SearchRank(_search_vector(), query))
         .order_by("-rank", "-created_at", "-pk")
     )
 
 
 # --- The room list's read model: rooms with unread counts and last messages ---
+
+
+def my_reactions(*, user, messages: Iterable[Message]) -> dict[int, set[str]]:
+    """`{message id: the emoji user reacted with}` for the messages that have reactions.
+
+    One query on the reaction unique index, none when no message has one: what
+    makes `me` in a history page (messages_to_dicts' `mine`).
+    """
+    ids = [m.pk for m in messages if m.reaction_counts]
+    mine: dict[int, set[str]] = {}
+    if ids and user.is_authenticated:
+        for message_id, emoji in Reaction.objects.filter(message_id__in=ids, user=user).values_list(
+            "message_id", "emoji"
+        ):
+            mine.setdefault(message_id, set()).add(emoji)
+    return mine
+
+
+REACTION_USERS_MAX = 50
+
+
+def reaction_users(*, message_id: int) -> list[dict]:
+    """Who reacted to a message, per emoji in the summary's order:
+    `[{"emoji", "count", "users": [User, ...]}]`, at most REACTION_USERS_MAX users each, first first.
+
+    One query. The caller checks that the reader may read the message's room.
+    """
+    message = Message.objects.filter(pk=message_id).only("reaction_counts").first()
+    if message is None:
+        raise NotFound("Message not found.")
+    users: dict[str, list[dict]] = {}
+    rows = (
+        Reaction.objects.filter(message_id=message_id)
+        .order_by("created_at", "pk")
+        .values_list("emoji", "user_id", "user__username")
+    )
+    for emoji, user_id, username in rows:
+        listed = users.setdefault(emoji, [])
+        if len(listed) < REACTION_USERS_MAX:
+            listed.append({"id": user_id, "username": username})
+    return [
+        {"emoji": entry["emoji"], "count": entry["count"], "users": users.get(entry["emoji"], [])}
+        for entry in message.reaction_counts
+    ]
 
 
 def _count(queryset: QuerySet) -> Coalesce:
@@ -234,8 +281,9 @@ def room_queryset_for_user(*, user: User) -> QuerySet[Room]:
     """Rooms annotated with the viewer's fields of the contract's Room object.
 
     Adds `my_role` (None for a non-member), `my_last_read_seq`,
-    `member_count`, `unread_count` (messages after the read position, by
-    others, not deleted; 0 for a non-member) and, for direct rooms,
+    `my_notification_level`, `member_count`, `unread_count` (messages after
+    the read position, by others, not deleted; 0 for a non-member),
+    `mention_count` (those of them that name the user or the room) and, for direct rooms,
     `direct_name` (the other member's username). Each is a correlated
     subquery, so a list costs one query however many rooms it holds.
     """
@@ -244,11 +292,25 @@ def room_queryset_for_user(*, user: User) -> QuerySet[Room]:
     return Room.objects.annotate(  # type: ignore[no-redef]
         my_role=Subquery(mine.values("role")[:1]),
         my_last_read_seq=Subquery(mine.values("last_read_seq")[:1]),
+        my_notification_level=Subquery(mine.values("notification_level")[:1]),
         member_count=_count(Membership.objects.filter(room=OuterRef("pk"))),
         unread_count=_count(
             Message.objects.filter(
                 room=OuterRef("pk"),
                 seq__gt=OuterRef("my_last_read_seq"),
+                deleted_at__isnull=True,
+            ).exclude(author=user)
+        ),
+        # Named (Mention rows) and @room mentions after the read position; Mention
+        # explains why no message counts twice.
+        mention_count=_count(
+            Mention.objects.filter(room=OuterRef("pk"), user=user, seq__gt=OuterRef("my_last_read_seq"))
+        )
+        + _count(
+            Message.objects.filter(
+                room=OuterRef("pk"),
+                seq__gt=OuterRef("my_last_read_seq"),
+                mentions_room=True,
                 deleted_at__isnull=True,
             ).exclude(author=user)
         ),
@@ -274,7 +336,9 @@ def attach_last_messages(rooms: Iterable[Room]) -> list[Room]:
     if wanted:
         # One index lookup on (room, seq) per room. Not an OR of (room, seq) pairs: building
         # and compiling that Q cost more than the whole room list's SQL (issue 8 item 7).
-        newest = Message.objects.filter(room_id__in=wanted, seq=F("room__last_seq")).select_related("author")
+        newest = Message.objects.filter(room_id__in=wanted, seq=F("room__last_seq")).select_related(
+            *MESSAGE_RELATIONS
+        )
         for message in newest:
             by_room[message.room_id] = message
     for room in rooms:

@@ -17,22 +17,75 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.serializers import UserSerializer
-from rooms.models import Room
+from rooms.models import Membership, Room
 
 from .models import Message
 
+REPLY_EXCERPT_MAX = 120
+DELETED_EXCERPT = "deleted message"
+
+
+class ReplyToSerializer(serializers.Serializer):
+    """The message a reply answers: `{"id", "seq", "author": User, "excerpt", "deleted"}`."""
+
+    id = serializers.IntegerField()
+    seq = serializers.IntegerField()
+    author = UserSerializer()
+    excerpt = serializers.CharField(
+        help_text=f"The first {REPLY_EXCERPT_MAX} characters of its body, or {DELETED_EXCERPT!r}."
+    )
+    deleted = serializers.BooleanField()
+
+
+class ReactionCountSerializer(serializers.Serializer):
+    """One emoji on a message: `{"emoji", "count", "me"}`."""
+
+    emoji = serializers.CharField()
+    count = serializers.IntegerField(min_value=1)
+    me = serializers.BooleanField(
+        help_text="Whether the caller reacted with it; always false in socket frames, which every "
+        "member's sockets share (a client keeps its own from `reaction` frames)."
+    )
+
 
 class MessageSerializer(serializers.ModelSerializer):
-    """`{"id", "room", "seq", "author": User, "body", "created_at", "edited_at", "deleted", "client_id"}`."""
+    """`{"id", "room", "seq", "author": User, "body", "created_at", "edited_at", "deleted", "client_id",
+    "reply_to": ReplyTo | null, "mentions": [user id], "mentions_room", "reactions": [Reaction]}`."""
 
     room = serializers.IntegerField(source="room_id", read_only=True)
     author = UserSerializer(read_only=True)
     deleted = serializers.BooleanField(read_only=True)
+    reply_to = serializers.SerializerMethodField()
+    mentions = serializers.ListField(child=serializers.IntegerField(), read_only=True)
+    mentions_room = serializers.BooleanField(read_only=True)
+    reactions = serializers.SerializerMethodField()
 
     class Meta:
         model = Message
-        fields = ["id", "room", "seq", "author", "body", "created_at", "edited_at", "deleted", "client_id"]
+        fields = [
+            "id",
+            "room",
+            "seq",
+            "author",
+            "body",
+            "created_at",
+            "edited_at",
+            "deleted",
+            "client_id",
+            "reply_to",
+            "mentions",
+            "mentions_room",
+            "reactions",
+        ]
         read_only_fields = fields
+
+    @extend_schema_field(ReplyToSerializer(allow_null=True))
+    def get_reply_to(self, message: Message) -> dict | None:
+        return reply_to_dict(message)
+
+    @extend_schema_field(ReactionCountSerializer(many=True))
+    def get_reactions(self, message: Message) -> list[dict]:
+        return reactions_for_viewer(message)
 
 
 def iso_datetime(value: datetime | None, tz: tzinfo | None = None) -> str | None:
@@ -52,10 +105,51 @@ def iso_datetime(value: datetime | None, tz: tzinfo | None = None) -> str | None
     return text
 
 
-def message_to_dict(message: Message, tz: tzinfo | None = None) -> dict:
-    """Serialize one message as MessageSerializer does; `message.author` must be loaded (no query here).
+def reply_excerpt(body: str) -> str:
+    """The start of a replied message's body: one line of at most REPLY_EXCERPT_MAX characters."""
+    text = " ".join(body.split())
+    return text if len(text) <= REPLY_EXCERPT_MAX else text[: REPLY_EXCERPT_MAX - 1] + "\u2026"
+
+
+def reply_to_dict(message: Message) -> dict | None:
+    """The `reply_to` of a message: None, or the replied message's id, seq, author and excerpt.
+
+    Reads `message.reply_to` and its author as loaded (select_related); a
+    deleted original reads "deleted message".
+    """
+    if message.reply_to_id is None:
+        return None
+    original = message.reply_to
+    if original is None:
+        return None
+    deleted = original.deleted_at is not None
+    author = original.author
+    return {
+        "id": original.pk,
+        "seq": original.seq,
+        "author": {"id": author.pk, "username": author.username},
+        "excerpt": DELETED_EXCERPT if deleted else reply_excerpt(original.body),
+        "deleted": deleted,
+    }
+
+
+def reactions_for_viewer(message: Message, mine: frozenset[str] | set[str] = frozenset()) -> list[dict]:
+    """`[{"emoji", "count", "me"}]` from the message's summary; `me` when the emoji is in `mine`."""
+    return [
+        {"emoji": entry["emoji"], "count": entry["count"], "me": entry["emoji"] in mine}
+        for entry in message.reaction_counts
+    ]
+
+
+def message_to_dict(
+    message: Message, tz: tzinfo | None = None, mine: frozenset[str] | set[str] = frozenset()
+) -> dict:
+    """Serialize one message as MessageSerializer does, with no query: `message.author` must be
+    loaded, and `message.reply_to` with its author when it has one (select_related).
 
     `tz`: the current time zone, if the caller looked it up (see iso_datetime).
+    `mine`: the emoji the viewer reacted with (`me`); empty in frames every
+    socket shares.
     """
     tz = tz or timezone.get_current_timezone()
     author = message.author
@@ -69,18 +163,49 @@ def message_to_dict(message: Message, tz: tzinfo | None = None) -> dict:
         "edited_at": iso_datetime(message.edited_at, tz),
         "deleted": message.deleted_at is not None,
         "client_id": message.client_id,
+        "reply_to": reply_to_dict(message),
+        "mentions": list(message.mentions),
+        "mentions_room": message.mentions_room,
+        "reactions": reactions_for_viewer(message, mine),
     }
 
 
-def messages_to_dicts(messages: Iterable[Message]) -> list[dict]:
-    """`message_to_dict` of each message, in order (a history page, a gap fill)."""
+def messages_to_dicts(messages: Iterable[Message], mine: dict[int, set[str]] | None = None) -> list[dict]:
+    """`message_to_dict` of each message, in order (a history page, a gap fill).
+
+    `mine`: message id -> the emoji the viewer reacted with
+    (messaging.selectors.my_reactions); None in frames every socket shares.
+    """
     tz = timezone.get_current_timezone()
-    return [message_to_dict(message, tz) for message in messages]
+    mine = mine or {}
+    return [message_to_dict(message, tz, mine.get(message.pk, frozenset())) for message in messages]
 
 
 class MessageCreateSerializer(serializers.Serializer):
     body = serializers.CharField(trim_whitespace=False, allow_blank=True)
     client_id = serializers.CharField(required=False, allow_null=True, max_length=64)
+    reply_to = serializers.IntegerField(
+        required=False, allow_null=True, help_text="The id of a message of this room that this one answers."
+    )
+
+
+class ReactionSummarySerializer(serializers.Serializer):
+    """The answer to adding or taking back a reaction: the message's reactions as the caller sees them."""
+
+    message = serializers.IntegerField()
+    reactions = ReactionCountSerializer(many=True)
+
+
+class ReactionUsersSerializer(serializers.Serializer):
+    """Who reacted with one emoji, first first (at most REACTION_USERS_MAX of them)."""
+
+    emoji = serializers.CharField()
+    count = serializers.IntegerField()
+    users = UserSerializer(many=True)
+
+
+class NotificationLevelSerializer(serializers.Serializer):
+    level = serializers.ChoiceField(choices=Membership.NotificationLevel.choices)
 
 
 class MessageUpdateSerializer(serializers.Serializer):
@@ -150,6 +275,16 @@ class RoomSerializer(serializers.ModelSerializer):
     my_role = serializers.CharField(read_only=True, allow_null=True)
     unread_count = serializers.IntegerField(read_only=True)
     last_message = MessageSerializer(read_only=True, allow_null=True)
+    mention_count = serializers.IntegerField(
+        read_only=True, help_text="Unread messages that mention the viewer (by name or @room)."
+    )
+    notification_level = serializers.ChoiceField(
+        source="my_notification_level",
+        choices=Membership.NotificationLevel.choices,
+        read_only=True,
+        allow_null=True,
+        help_text="The viewer's notification level; null for a non-member.",
+    )
 
     class Meta:
         model = Room
@@ -164,6 +299,9 @@ class RoomSerializer(serializers.ModelSerializer):
             "my_role",
             "unread_count",
             "last_message",
+            "mention_count",
+            "notification_level",
+            "allow_room_mentions",
         ]
         read_only_fields = fields
 
@@ -193,6 +331,9 @@ def room_to_dict(room: Room, tz: tzinfo | None = None) -> dict:
         "my_role": None if my_role is None else str(my_role),
         "unread_count": int(room.unread_count),
         "last_message": None if last_message is None else message_to_dict(last_message, tz),
+        "mention_count": int(room.mention_count),
+        "notification_level": room.my_notification_level,
+        "allow_room_mentions": room.allow_room_mentions,
     }
 
 

@@ -4,20 +4,27 @@ the WebSocket consumer and admin alike (STYLE: "The write path of a message").""
 import re
 import unicodedata
 
+import emoji as emoji_data
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from accounts.serializers import user_to_dict
-from core.errors import ChatError, Invalid
+from core.errors import ChatError, Invalid, NotFound
 from realtime import events, frames
-from realtime.ratelimit import message_rate_give_back, message_rate_take, throttle_acquire, throttle_release
-from rooms.access import room_access_for_member_reads, room_access_for_posting
+from realtime.ratelimit import (
+    action_rate_check,
+    message_rate_give_back,
+    message_rate_take,
+    throttle_acquire,
+    throttle_release,
+)
+from rooms.access import room_access_for_member_reads, room_access_for_posting, room_access_for_reading
 from rooms.models import Membership, Room
 
 from .access import message_access_for_editing
-from .models import Message
+from .models import Mention, Message, Reaction
 from .serializers import message_to_dict
 
 BODY_MAX = 4000
@@ -107,7 +114,118 @@ def _repeat_annotation(client_id: str | None) -> dict | None:
     }
 
 
-def message_create(*, room_id: int, author, body: str, client_id: str | None = None) -> tuple[Message, bool]:
+# `@name` not preceded by a word character (so "bob@example.com" names nobody); the
+# characters of a Django username. Trailing dots, pluses and dashes are tried off too:
+# "thanks @bob." names bob.
+_MENTION = re.compile(r"(?<![\w@])@([\w.+-]+)")
+ROOM_MENTION = "room"
+
+
+def mentions_parse(body: str) -> tuple[list[str], bool]:
+    """The usernames `body` names with `@username`, in order, without repeats, and whether
+    it names `@room` (everyone in the room).
+
+    A name is the run of username characters (letters, digits, `_ . + -`)
+    after an `@` that does not follow a letter or digit; for a run ending in
+    `.`, `+` or `-` the run without them is a candidate too. `@room` is
+    never a username ("room" is reserved, accounts.names). Pure: which names
+    are members is `_mentioned_members`'s question.
+    """
+    names: list[str] = []
+    everyone = False
+    for run in _MENTION.findall(body):
+        for name in dict.fromkeys([run, run.rstrip(".+-")]):
+            if not name:
+                continue
+            if name.casefold() == ROOM_MENTION:
+                everyone = True
+            elif name not in names:
+                names.append(name)
+    return names, everyone
+
+
+def _mentioned_members(*, membership: Membership, body: str) -> tuple[list[int], bool]:
+    """The ids of the room's members `body` names (not the author), and whether it names the room.
+
+    `@room` counts when the room allows it (Room.allow_room_mentions) or the
+    author moderates the room or is staff; otherwise it is plain text. At most
+    CHAT_MENTIONS_MAX members may be named (Invalid past that: `@room` says it
+    to everyone). One query when the body names anyone, none otherwise.
+    """
+    names, everyone = mentions_parse(body)
+    author = membership.user
+    if everyone and not (membership.room.allow_room_mentions or membership.is_moderator or author.is_staff):
+        everyone = False
+    if not names:
+        return [], everyone
+    # Only the first few times the limit are looked up: a body of 2000 "@x" costs one bounded query.
+    names = names[: settings.CHAT_MENTIONS_MAX * 2]
+    found = dict(
+        Membership.objects.filter(room_id=membership.room_id, user__username__in=names)
+        .exclude(user_id=author.pk)
+        .values_list("user__username", "user_id")
+    )
+    ids = list(dict.fromkeys(found[name] for name in names if name in found))
+    if len(ids) > settings.CHAT_MENTIONS_MAX:
+        raise Invalid(
+            f"A message may mention at most {settings.CHAT_MENTIONS_MAX} members; use @room for everyone."
+        )
+    return ids, everyone
+
+
+def _mentions_store(*, message: Message, user_ids: list[int], everyone: bool) -> list[int]:
+    """Write the message's mention fields and its Mention rows; return the ids newly mentioned.
+
+    Newly: not mentioned by the message before (a first send: every id). Rows
+    are kept only when the message does not mention the whole room (Mention).
+    """
+    before = set(message.mentions) | ({0} if message.mentions_room else set())
+    message.mentions, message.mentions_room = user_ids, everyone
+    if before:
+        Mention.objects.filter(message=message).delete()
+    if user_ids and not everyone:
+        Mention.objects.bulk_create(
+            [
+                Mention(message=message, user_id=uid, room_id=message.room_id, seq=message.seq)
+                for uid in user_ids
+            ]
+        )
+    return [uid for uid in user_ids if uid not in before]
+
+
+def _mention_events(*, message: Message, message_dict: dict, user_ids: list[int], everyone: bool) -> None:
+    """`mention` to the sockets of each newly named member (one frame text for all of them),
+    or once to the room, the author's sockets excepted, for a new `@room`."""
+    if not user_ids and not everyone:
+        return
+    payload = frames.mention(room=message.room_id, message=message_dict, everyone=everyone)
+    if everyone:
+        events.room_broadcast(room_id=message.room_id, payload=payload, exclude_user_id=message.author_id)
+    else:
+        events.users_broadcast(user_ids=user_ids, room_id=message.room_id, payload=payload)
+
+
+def _reply_target(*, room_id: int, reply_to) -> Message | None:
+    """The message a new one answers: None, or a message of the same room that is not deleted.
+
+    Raises Invalid for anything else (not an id, another room's message, none
+    such: the same answer, so no one learns of messages elsewhere).
+    """
+    if reply_to is None:
+        return None
+    if not isinstance(reply_to, int) or isinstance(reply_to, bool):
+        raise Invalid("reply_to is the id of a message in this room.")
+    original = Message.objects.select_related("author").filter(pk=reply_to, room_id=room_id).first()
+    if original is None:
+        raise Invalid("reply_to is the id of a message in this room.")
+    if original.deleted:
+        raise Invalid("A deleted message cannot be replied to.")
+    return original
+
+
+def message_create(
+    *, room_id: int, author, body: str, client_id: str | None = None, reply_to: int | None = None
+) -> tuple[Message, bool]:
     """Store a message and broadcast `message.new` after commit; returns (message, created).
 
     In one transaction of three queries: (1) lock the room and the author's
@@ -122,8 +240,15 @@ def message_create(*, room_id: int, author, body: str, client_id: str | None = N
     original is read. Safe to call from several threads at once (each has
     its own connection; nothing here is shared).
 
-    Raises Invalid (body, client_id), NotFound (no such room), Forbidden (not a
-    member, disabled account, muted, locked), RateLimited (realtime.ratelimit).
+    `reply_to`: the id of a message of the same room this one answers (one
+    more query; Invalid for another room's, a missing or a deleted message).
+    The body's `@username` mentions of members and `@room` are stored with it
+    (one more query when it names anyone, one insert of Mention rows), and
+    after commit each named member's sockets get `mention`.
+
+    Raises Invalid (body, client_id, reply_to, too many mentions), NotFound (no
+    such room), Forbidden (not a member, disabled account, muted, locked),
+    RateLimited (realtime.ratelimit).
     """
     body = message_body_clean(body)
     client_id = client_id_clean(client_id)
@@ -135,15 +260,30 @@ def message_create(*, room_id: int, author, body: str, client_id: str | None = N
             )
             existing_id = getattr(membership, "existing_id", None)
             if existing_id is not None:
-                return Message.objects.select_related("author").get(pk=existing_id), False
+                return _with_relations().get(pk=existing_id), False
             counted = message_rate_take(user_id=author.pk)
+            original = _reply_target(room_id=room_id, reply_to=reply_to)
+            mentioned, everyone = _mentioned_members(membership=membership, body=body)
             room, now = membership.room, timezone.now()
             seq = room.last_seq + 1
             Room.objects.filter(pk=room.pk).update(last_seq=seq, last_activity_at=now)
             message = Message.objects.create(
-                room=room, seq=seq, author=membership.user, body=body, client_id=client_id
+                room=room,
+                seq=seq,
+                author=membership.user,
+                body=body,
+                client_id=client_id,
+                reply_to=original,
+                mentions=mentioned,
+                mentions_room=everyone,
             )
-            events.message_new(room_id=room.pk, seq=seq, message=message_to_dict(message))
+            if mentioned and not everyone:
+                Mention.objects.bulk_create(
+                    [Mention(message=message, user_id=uid, room_id=room.pk, seq=seq) for uid in mentioned]
+                )
+            message_dict = message_to_dict(message)
+            events.message_new(room_id=room.pk, seq=seq, message=message_dict)
+            _mention_events(message=message, message_dict=message_dict, user_ids=mentioned, everyone=everyone)
     except IntegrityError:
         # Only a concurrent send with the same client_id can break a constraint here
         # (seq is taken under the room's lock); the rollback undid this one's seq bump.
@@ -162,11 +302,12 @@ def message_create(*, room_id: int, author, body: str, client_id: str | None = N
 def _message_by_client_id(*, room_id: int, author, client_id: str | None) -> Message | None:
     if client_id is None:
         return None
-    return (
-        Message.objects.select_related("author")
-        .filter(room_id=room_id, author=author, client_id=client_id)
-        .first()
-    )
+    return _with_relations().filter(room_id=room_id, author=author, client_id=client_id).first()
+
+
+def _with_relations():
+    """Messages with what message_to_dict reads: the author, and the replied message and its author."""
+    return Message.objects.select_related("author", "reply_to", "reply_to__author")
 
 
 def message_update(*, actor, message_id: int, body: str) -> Message:
@@ -177,7 +318,9 @@ def message_update(*, actor, message_id: int, body: str) -> Message:
     author's rate limit as a new message does (issue 9 item 7); an edit that
     changes nothing (the same body) is no write and does not count. Raises
     NotFound, Forbidden (not the author, no longer a member, muted, locked
-    room), Invalid (body, or the message was deleted), RateLimited.
+    room), Invalid (body, or the message was deleted, or too many mentions),
+    RateLimited. Mentions are parsed again: members named for the first time
+    get `mention`; a member no longer named no longer counts it unread.
     """
     body = message_body_clean(body)
     counted = None
@@ -186,12 +329,23 @@ def message_update(*, actor, message_id: int, body: str) -> Message:
             message = message_access_for_editing(actor=actor, message_id=message_id)
             if message.body != body:
                 counted = message_rate_take(user_id=actor.pk)
+                membership = room_access_for_posting(user=actor, room_id=message.room_id)
+                mentioned, everyone = _mentioned_members(membership=membership, body=body)
+                was_everyone = message.mentions_room
+                fresh = _mentions_store(message=message, user_ids=mentioned, everyone=everyone)
                 message.body = body
                 message.edited_at = timezone.now()
-                message.save(update_fields=["body", "edited_at"])
+                message.save(update_fields=["body", "edited_at", "mentions", "mentions_room"])
+                _load_reply(message)
+                message_dict = message_to_dict(message)
                 events.room_broadcast(
-                    room_id=message.room_id,
-                    payload=frames.message_updated(message=message_to_dict(message)),
+                    room_id=message.room_id, payload=frames.message_updated(message=message_dict)
+                )
+                _mention_events(
+                    message=message,
+                    message_dict=message_dict,
+                    user_ids=[] if everyone else fresh,
+                    everyone=everyone and not was_everyone,
                 )
     except BaseException:
         message_rate_give_back(counted)
@@ -200,10 +354,17 @@ def message_update(*, actor, message_id: int, body: str) -> Message:
 
 
 def message_delete_unchecked(*, message: Message) -> None:
-    """Mark a message deleted and broadcast it; callers have authorized the actor."""
+    """Mark a message deleted and broadcast it; callers have authorized the actor.
+
+    Its body, mentions (no longer counted unread) and reactions go with it;
+    replies to it keep their link and quote it as a deleted message.
+    """
     message.body = ""
     message.deleted_at = timezone.now()
-    message.save(update_fields=["body", "deleted_at"])
+    message.mentions, message.mentions_room, message.reaction_counts = [], False, []
+    message.save(update_fields=["body", "deleted_at", "mentions", "mentions_room", "reaction_counts"])
+    Mention.objects.filter(message=message).delete()
+    Reaction.objects.filter(message=message).delete()
     events.room_broadcast(
         room_id=message.room_id,
         payload=frames.message_deleted(room=message.room_id, id=message.pk, seq=message.seq),
@@ -269,3 +430,148 @@ def presence_announce(*, user_id: int, online: bool) -> None:
             room_id=room_id,
             payload=frames.presence(room=room_id, user=payload_user, online=online),
         )
+
+
+def _load_reply(message: Message) -> None:
+    """Load the replied message and its author on a message read without them (one query if any)."""
+    if message.reply_to_id is not None:
+        message.reply_to = Message.objects.select_related("author").filter(pk=message.reply_to_id).first()
+
+
+# --- Reactions -------------------------------------------------------------------------
+
+
+def emoji_clean(value) -> str:
+    """`value` if it is exactly one emoji, as the `emoji` library's Unicode data knows them.
+
+    One emoji: a single code point, a flag, a keycap, a skin-tone or
+    ZWJ sequence (`emoji.is_emoji`); an unqualified form is made
+    fully qualified (U+FE0F added) so one emoji has one spelling. Raises
+    Invalid for anything else: text, two emoji, an emoji among letters.
+    """
+    if not isinstance(value, str) or not 0 < len(value) <= 32:
+        raise Invalid("A reaction is one emoji.")
+    if not emoji_data.is_emoji(value):
+        qualified = value + "\ufe0f"
+        if not emoji_data.is_emoji(qualified):
+            raise Invalid("A reaction is one emoji.")
+        value = qualified
+    elif not value.endswith("\ufe0f") and emoji_data.is_emoji(value + "\ufe0f"):
+        value += "\ufe0f"
+    return value
+
+
+def _message_for_reacting(*, user, message_id: int) -> tuple[Message, Membership]:
+    """The message, row-locked, if `user` may react to it: as for posting to its room.
+
+    Raises NotFound (no such message, or one in a room the user may not read),
+    Forbidden (not a member, banned, disabled, muted, a locked room and not a
+    moderator: rooms.access.room_access_for_posting), Invalid (deleted).
+    """
+    message = (
+        Message.objects.select_for_update(of=("self",)).select_related("author").filter(pk=message_id).first()
+    )
+    if message is None:
+        raise NotFound("Message not found.")
+    room_access_for_reading(user=user, room_id=message.room_id)
+    membership = room_access_for_posting(user=user, room_id=message.room_id)
+    if message.deleted:
+        raise Invalid("A deleted message cannot be reacted to.")
+    return message, membership
+
+
+def _reaction_event(*, message: Message, user, emoji: str, count: int, added: bool) -> None:
+    events.room_broadcast(
+        room_id=message.room_id,
+        payload=frames.reaction(
+            room=message.room_id,
+            message=message.pk,
+            seq=message.seq,
+            emoji=emoji,
+            count=count,
+            user=user_to_dict(user),
+            added=added,
+        ),
+    )
+
+
+def reaction_add(*, user, message_id: int, emoji: str) -> tuple[list[dict], bool]:
+    """Add `user`'s `emoji` reaction to a message; returns (its reaction summary, added).
+
+    Idempotent: a reaction the user already made changes nothing (added
+    False, no event). A new one is stored (unique per user, message and
+    emoji: a database constraint), counted in `Message.reaction_counts` under
+    the message's row lock, and broadcast after commit as `reaction` to the
+    room. A message holds at most CHAT_REACTIONS_MAX_EMOJI distinct emoji.
+    Raises Invalid (not one emoji, too many distinct emoji, a deleted
+    message), NotFound, Forbidden (as for posting: muted, locked room,
+    not a member), RateLimited (CHAT_RATE_REACTIONS).
+    """
+    emoji = emoji_clean(emoji)
+    with transaction.atomic():
+        message, membership = _message_for_reacting(user=user, message_id=message_id)
+        if Reaction.objects.filter(message=message, user=user, emoji=emoji).exists():
+            return message.reaction_counts, False
+        counts = [dict(entry) for entry in message.reaction_counts]
+        entry = next((e for e in counts if e["emoji"] == emoji), None)
+        if entry is None:
+            if len(counts) >= settings.CHAT_REACTIONS_MAX_EMOJI:
+                raise Invalid(
+                    f"A message holds at most {settings.CHAT_REACTIONS_MAX_EMOJI} different reactions."
+                )
+            entry = {"emoji": emoji, "count": 0}
+            counts.append(entry)
+        action_rate_check(action="reaction", user_id=user.pk)
+        Reaction.objects.create(message=message, user=membership.user, emoji=emoji)
+        entry["count"] += 1
+        message.reaction_counts = counts
+        message.save(update_fields=["reaction_counts"])
+        _reaction_event(message=message, user=membership.user, emoji=emoji, count=entry["count"], added=True)
+    return counts, True
+
+
+def reaction_remove(*, user, message_id: int, emoji: str) -> tuple[list[dict], bool]:
+    """Take back `user`'s `emoji` reaction; returns (the reaction summary, removed).
+
+    Idempotent: no such reaction changes nothing (removed False, no event).
+    Otherwise the count drops (an emoji at 0 leaves the summary) and
+    `reaction` goes to the room after commit. The same rights as adding
+    (a muted member can neither add nor take back). Raises as reaction_add.
+    """
+    emoji = emoji_clean(emoji)
+    with transaction.atomic():
+        message, membership = _message_for_reacting(user=user, message_id=message_id)
+        deleted, _ = Reaction.objects.filter(message=message, user=user, emoji=emoji).delete()
+        if not deleted:
+            return message.reaction_counts, False
+        counts = [dict(entry) for entry in message.reaction_counts]
+        count = 0
+        for entry in counts:
+            if entry["emoji"] == emoji:
+                entry["count"] = count = max(0, entry["count"] - 1)
+        counts = [entry for entry in counts if entry["count"] > 0]
+        message.reaction_counts = counts
+        message.save(update_fields=["reaction_counts"])
+        _reaction_event(message=message, user=membership.user, emoji=emoji, count=count, added=False)
+    return counts, True
+
+
+# --- Notification level -------------------------------------------------------------
+
+
+def notification_level_set(*, user, room_id: int, level: str) -> Membership:
+    """Set the user's notification level in a room: `all`, `mentions` or `muted`.
+
+    The user's other sockets get `room.updated` (the Room carries
+    `notification_level`). Raises Invalid (another level), NotFound or
+    Forbidden (not a member: rooms.access.room_access_for_member_reads).
+    """
+    if level not in Membership.NotificationLevel.values:
+        raise Invalid("The notification level is all, mentions or muted.")
+    with transaction.atomic():
+        membership = room_access_for_member_reads(user=user, room_id=room_id)
+        if membership.notification_level != level:
+            membership.notification_level = level
+            membership.save(update_fields=["notification_level"])
+            events.room_updated_for_user(user_id=user.pk, room_id=room_id)
+    return membership

@@ -9,5 +9,18 @@ urlpatterns = [
     path("direct/", apis.DirectRoomApi.as_view(), name="direct-room"),
     path("rooms/<int:room_id>/messages/", apis.RoomMessageListCreateApi.as_view(), name="room-messages"),
     path("rooms/<int:room_id>/read/", apis.RoomReadApi.as_view(), name="room-read"),
+    path(
+        "rooms/<int:room_id>/notifications/", apis.RoomNotificationsApi.as_view(), name="room-notifications"
+    ),
+    path(
+        "messages/<int:message_id>/reactions/",
+        apis.MessageReactionListApi.as_view(),
+        name="message-reactions",
+    ),
+    path(
+        "messages/<int:message_id>/reactions/<str:emoji>/",
+        apis.MessageReactionApi.as_view(),
+        name="message-reaction",
+    ),
     path("search/", apis.MessageSearchApi.as_view(), name="message-search"),
 ]

@@ -35,8 +35,9 @@ def room_update(
     name: str | None = None,
     topic: str | None = None,
     is_locked: bool | None = None,
+    allow_room_mentions: bool | None = None,
 ) -> Room:
-    """Change a room's name, topic or lock; owners, moderators and staff only.
+    """Change a room's name, topic, lock or `@room` setting; owners, moderators and staff only.
 
     Broadcasts `room.updated` to the members when something changed; a lock
     change is audited (`lock` / `unlock`). A direct room cannot be renamed.
@@ -53,6 +54,8 @@ def room_update(
             changes["topic"] = room_topic_clean(topic)
         if is_locked is not None:
             changes["is_locked"] = bool(is_locked)
+        if allow_room_mentions is not None:
+            changes["allow_room_mentions"] = bool(allow_room_mentions)
         changed = [field for field, value in changes.items() if getattr(room, field) != value]
         for field in changed:
             setattr(room, field, changes[field])
@@ -289,7 +292,9 @@ def room_member_remove(*, actor, room_id: int, user_id: int, reason: str = "") -
             target_user=membership.user,
             reason=reason,
         )
-        membership_removed_events(room_id=room.pk, user=membership.user)
+        membership_removed_events(
+            room_id=room.pk, user=membership.user, cause="removed", reason=_clean_reason(reason)
+        )
 
 
 def room_ban_create(*, actor, room_id: int, username: str, reason: str = "") -> tuple[Ban, bool]:
@@ -323,7 +328,7 @@ def room_ban_create(*, actor, room_id: int, username: str, reason: str = "") -> 
         )
         if membership is not None:
             membership.delete()
-            membership_removed_events(room_id=room.pk, user=user)
+            membership_removed_events(room_id=room.pk, user=user, cause="banned", reason=reason)
         ban = Ban.objects.create(room=room, user=user, reason=reason, banned_by=actor)
         moderation_action_create(
             actor=actor, action=ModerationAction.Action.BAN, room=room, target_user=user, reason=reason

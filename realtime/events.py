@@ -191,20 +191,40 @@ def user_broadcast(*, user_id: int, payload: Mapping[str, object]) -> None:
     _send_on_commit(user_group(user_id), {"type": EVENT_BROADCAST, "text": to_json(payload)})
 
 
+def users_broadcast(*, user_ids: list[int], room_id: int, payload: Mapping[str, object]) -> None:
+    """One server frame of a room, serialized once, to every socket of each user that follows
+    the room (a socket that does not, because the user just left, drops it)."""
+    text = to_json(payload)
+    for user_id in user_ids:
+        _send_on_commit(user_group(user_id), {"type": EVENT_BROADCAST, "room": room_id, "text": text})
+
+
 def room_added(*, user_id: int, room_id: int, seq: int) -> None:
     """The user joined or was added when the room's newest seq was `seq`: their sockets
     follow the room from there and get `room.added`."""
     _send_on_commit(user_group(user_id), {"type": EVENT_FOLLOW, "room": room_id, "seq": seq})
 
 
-def room_removed(*, user_id: int, room_id: int) -> None:
-    """The user left, was removed or banned: their sockets leave the group and get `room.removed`."""
-    _send_on_commit(user_group(user_id), {"type": EVENT_UNFOLLOW, "room": room_id})
+def room_removed(*, user_id: int, room_id: int, cause: str, reason: str = "") -> None:
+    """The user left, was removed or banned: their sockets leave the group and get `room.removed`.
+
+    `cause` is "left", "removed", "banned" or "blocked" (docs/protocol.md); `reason`
+    is the moderator's reason of a removal or ban, "" otherwise.
+    """
+    _send_on_commit(
+        user_group(user_id), {"type": EVENT_UNFOLLOW, "room": room_id, "cause": cause, "reason": reason}
+    )
 
 
 def room_changed(*, room_id: int) -> None:
     """Name, topic or lock changed: each member's socket sends its own view as `room.updated`."""
     _send_on_commit(room_group(room_id), {"type": EVENT_ROOM_CHANGED, "room": room_id})
+
+
+def room_updated_for_user(*, user_id: int, room_id: int) -> None:
+    """Something of the room that only this user sees changed (their notification level):
+    their sockets that follow the room send it as `room.updated`."""
+    _send_on_commit(user_group(user_id), {"type": EVENT_ROOM_CHANGED, "room": room_id})
 
 
 def account_changed(*, user_id: int, reason: str) -> None:

@@ -57,9 +57,14 @@ class RoomFrame(TypedDict):
     room: JSONObject
 
 
+RemovalCause = Literal["left", "removed", "banned", "blocked"]
+
+
 class RoomRemovedFrame(TypedDict):
     type: Literal["room.removed"]
     room: int
+    cause: RemovalCause
+    reason: str
 
 
 class MemberFrame(TypedDict):
@@ -78,6 +83,24 @@ class ReadFrame(TypedDict):
     type: Literal["read"]
     room: int
     seq: int
+
+
+class MentionFrame(TypedDict):
+    type: Literal["mention"]
+    room: int
+    message: JSONObject
+    everyone: bool
+
+
+class ReactionFrame(TypedDict):
+    type: Literal["reaction"]
+    room: int
+    message: int
+    seq: int
+    emoji: str
+    count: int
+    user: JSONObject
+    added: bool
 
 
 class ErrorFrame(TypedDict):
@@ -133,9 +156,14 @@ def room_updated(*, room: JSONObject) -> RoomFrame:
     return {"type": "room.updated", "room": room}
 
 
-def room_removed(*, room: int) -> RoomRemovedFrame:
-    """The user left, was removed or banned: the socket stops following the room."""
-    return {"type": "room.removed", "room": room}
+def room_removed(*, room: int, cause: RemovalCause = "left", reason: str = "") -> RoomRemovedFrame:
+    """The user left, was removed or banned: the socket stops following the room.
+
+    `cause` is "left", "removed", "banned" or "blocked", `reason` the
+    moderator's reason of a removal or ban ("" otherwise); both are
+    additions to the contract's `{"room"}` (docs/protocol.md).
+    """
+    return {"type": "room.removed", "room": room, "cause": cause, "reason": reason}
 
 
 def member_added(*, room: int, member: JSONObject) -> MemberFrame:
@@ -156,6 +184,31 @@ def member_removed(*, room: int, user: JSONObject) -> MemberRemovedFrame:
 def read(*, room: int, seq: int) -> ReadFrame:
     """The user's read position in the room moved to `seq`."""
     return {"type": "read", "room": room, "seq": seq}
+
+
+def mention(*, room: int, message: JSONObject, everyone: bool) -> MentionFrame:
+    """The user was named in a message (`everyone`: by `@room`); sent once per message and user."""
+    return {"type": "mention", "room": room, "message": message, "everyone": everyone}
+
+
+def reaction(
+    *, room: int, message: int, seq: int, emoji: str, count: int, user: JSONObject, added: bool
+) -> ReactionFrame:
+    """`user` added (or took back) `emoji` on the message; `count` is the emoji's new count.
+
+    One frame for every socket of the room, so it carries the actor, not a
+    per-viewer `me`: a client sets its own `me` when `user` is itself.
+    """
+    return {
+        "type": "reaction",
+        "room": room,
+        "message": message,
+        "seq": seq,
+        "emoji": emoji,
+        "count": count,
+        "user": user,
+        "added": added,
+    }
 
 
 def error(
@@ -195,6 +248,36 @@ MESSAGE = {
         "edited_at": {"oneOf": [_TIME, {"type": "null"}]},
         "deleted": {"type": "boolean"},
         "client_id": {"type": ["string", "null"]},
+        "reply_to": {
+            "oneOf": [
+                {"type": "null"},
+                {
+                    "type": "object",
+                    "required": ["id", "seq", "author", "excerpt", "deleted"],
+                    "properties": {
+                        "id": _ID,
+                        "seq": {"type": "integer", "minimum": 1},
+                        "author": USER,
+                        "excerpt": {"type": "string"},
+                        "deleted": {"type": "boolean"},
+                    },
+                },
+            ]
+        },
+        "mentions": {"type": "array", "items": _ID},
+        "mentions_room": {"type": "boolean"},
+        "reactions": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["emoji", "count", "me"],
+                "properties": {
+                    "emoji": {"type": "string"},
+                    "count": {"type": "integer", "minimum": 1},
+                    "me": {"type": "boolean"},
+                },
+            },
+        },
     },
 }
 ROOM = {
@@ -222,6 +305,9 @@ ROOM = {
         "my_role": {"oneOf": [_ROLE, {"type": "null"}]},
         "unread_count": {"type": "integer", "minimum": 0},
         "last_message": {"oneOf": [MESSAGE, {"type": "null"}]},
+        "mention_count": {"type": "integer", "minimum": 0},
+        "notification_level": {"oneOf": [{"enum": ["all", "mentions", "muted"]}, {"type": "null"}]},
+        "allow_room_mentions": {"type": "boolean"},
     },
 }
 MEMBER = {
@@ -260,6 +346,17 @@ SCHEMAS: dict[str, dict] = {
     "member.updated": _frame("member.updated", room=_ID, member=MEMBER),
     "member.removed": _frame("member.removed", room=_ID, user=USER),
     "read": _frame("read", room=_ID, seq=_SEQ),
+    "mention": _frame("mention", room=_ID, message=MESSAGE, everyone={"type": "boolean"}),
+    "reaction": _frame(
+        "reaction",
+        room=_ID,
+        message=_ID,
+        seq={"type": "integer", "minimum": 1},
+        emoji={"type": "string"},
+        count={"type": "integer", "minimum": 0},
+        user=USER,
+        added={"type": "boolean"},
+    ),
     "error": {
         **_frame("error", code={"type": "string"}, detail={"type": "string"}),
         "properties": {

@@ -32,6 +32,7 @@ ACTION_RATES = {
     "member_add": ("CHAT_RATE_MEMBER_ADDS", "member adds"),
     "room_join": ("CHAT_RATE_ROOM_JOINS", "room joins"),
     "direct_open": ("CHAT_RATE_DIRECT_OPENS", "new direct conversations"),
+    "reaction": ("CHAT_RATE_REACTIONS", "reactions"),
 }
 _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _PERIOD_NAMES = {1: "a second", 60: "a minute", 3600: "an hour", 86400: "a day"}

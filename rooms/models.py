@@ -28,6 +28,8 @@ class Room(models.Model):
     name = models.CharField(max_length=100)
     topic = models.CharField(max_length=500, blank=True, default="")
     is_locked = models.BooleanField(default=False)
+    # Whether plain members may write `@room` (everyone); owners and moderators always may.
+    allow_room_mentions = models.BooleanField(default=True)
     last_seq = models.PositiveBigIntegerField(default=0)
     last_activity_at = models.DateTimeField(default=timezone.now)
     direct_key = models.CharField(max_length=50, null=True, blank=True, unique=True, editable=False)
@@ -41,6 +43,8 @@ class Room(models.Model):
     my_role: str | None
     member_count: int
     unread_count: int
+    mention_count: int
+    my_notification_level: str | None
     last_message: "Message | None"
 
     class Meta:
@@ -58,18 +62,29 @@ class Room(models.Model):
 
 
 class Membership(models.Model):
-    """A user's place in a room: role, mute, and read position (`last_read_seq`)."""
+    """A user's place in a room: role, mute, read position (`last_read_seq`) and the
+    notification level the user chose (`notification_level`)."""
 
     class Role(models.TextChoices):
         OWNER = "owner"
         MODERATOR = "moderator"
         MEMBER = "member"
 
+    class NotificationLevel(models.TextChoices):
+        """What the member wants to hear of the room (the UI acts on it; docs/messages.md)."""
+
+        ALL = "all"
+        MENTIONS = "mentions"
+        MUTED = "muted"
+
     room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
     is_muted = models.BooleanField(default=False)
     last_read_seq = models.PositiveBigIntegerField(default=0)
+    notification_level = models.CharField(
+        max_length=10, choices=NotificationLevel.choices, default=NotificationLevel.ALL
+    )
     joined_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -17,6 +17,9 @@ class RoomUpdateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100, required=False)
     topic = serializers.CharField(max_length=500, required=False, allow_blank=True)
     is_locked = serializers.BooleanField(required=False)
+    allow_room_mentions = serializers.BooleanField(
+        required=False, help_text="Whether plain members may write @room (owners and moderators always may)."
+    )
 
 
 class UsernameSerializer(serializers.Serializer):

@@ -1,7 +1,9 @@
-"""Writes about rooms and memberships. Views, the consumer and admin call these; nothing else writes.
+"""Writes about rooms and memberships: create, join, leave, add, direct rooms, blocks.
+Views, the consumer and admin call these; nothing else writes. Moderation (room
+settings, roles, mutes, removals, bans, the audit log) is in moderation.services.
 
 Each function runs in one transaction and registers its events
-(realtime.events) to leave on commit.
+(realtime.events, frames from realtime.frames) to leave on commit.
 """
 
 from collections.abc import Callable, Mapping
@@ -26,6 +28,7 @@ TOPIC_MAX = 500
 
 
 def room_name_clean(name) -> str:
+    """A room's name, stripped: 1 to NAME_MAX characters, as room_text_clean checks. Raises Invalid."""
     if not isinstance(name, str) or not name.strip():
         raise Invalid("A room needs a name.")
     return room_text_clean(name, what="room name", limit=NAME_MAX)
@@ -48,10 +51,12 @@ def room_text_clean(value, *, what: str, limit: int) -> str:
 
 
 def room_topic_clean(topic) -> str:
+    """A room's topic, stripped: at most TOPIC_MAX characters, may be empty. Raises Invalid."""
     return room_text_clean(topic, what="topic", limit=TOPIC_MAX)
 
 
 def user_by_username(username) -> User:
+    """The active user of that exact username; NotFound otherwise."""
     user = get_user_model().objects.filter(username=username, is_active=True).first()
     if user is None:
         raise NotFound("No such user.")
@@ -108,7 +113,7 @@ def room_leave(*, user, room_id: int) -> None:
         deleted, _ = Membership.objects.filter(room_id=room_id, user=user).delete()
         if not deleted:
             raise NotFound("Room not found.")
-        membership_removed_events(room_id=room_id, user=user)
+        membership_removed_events(room_id=room_id, user=user, cause="left")
 
 
 def room_member_add(*, actor, room_id: int, username: str) -> tuple[Membership, bool]:
@@ -209,7 +214,7 @@ def block_create(*, blocker, username: str) -> tuple[Block, bool]:
                 direct = Room.objects.select_for_update().get(pk=direct.pk)
                 deleted, _ = Membership.objects.filter(room=direct, user=target).delete()
                 if deleted:
-                    membership_removed_events(room_id=direct.pk, user=target)
+                    membership_removed_events(room_id=direct.pk, user=target, cause="blocked")
     return block, created
 
 
@@ -229,10 +234,11 @@ def member_event(build: Callable[..., Mapping[str, object]], membership: Members
     events.room_broadcast(room_id=membership.room_id, payload=build(room=membership.room_id, member=member))
 
 
-def membership_removed_events(*, room_id: int, user) -> None:
-    """After a membership is deleted: the user's sockets get `room.removed` and stop
+def membership_removed_events(*, room_id: int, user, cause: str, reason: str = "") -> None:
+    """After a membership is deleted: the user's sockets get `room.removed` (with `cause`:
+    "left", "removed", "banned" or "blocked", and the moderator's `reason`) and stop
     following the room; the remaining members' sockets get `member.removed`."""
-    events.room_removed(user_id=user.pk, room_id=room_id)
+    events.room_removed(user_id=user.pk, room_id=room_id, cause=cause, reason=reason)
     events.room_broadcast(
         room_id=room_id,
         payload=frames.member_removed(room=room_id, user=user_to_dict(user)),

@@ -277,6 +277,8 @@ REST_FRAMEWORK: dict[str, Any] = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
+    # The member's notification level appears in the Room and in its own endpoint's body.
+    "ENUM_NAME_OVERRIDES": {"NotificationLevelEnum": "rooms.models.Membership.NotificationLevel"},
     "TITLE": "Chat API",
     "DESCRIPTION": "Rooms, messages and accounts of the chat server. "
     "The WebSocket protocol is described in docs/protocol.md.",
@@ -300,6 +302,11 @@ CHAT_RATE_ROOM_CREATES = env.str("CHAT_RATE_ROOM_CREATES", default="20/hour")
 CHAT_RATE_MEMBER_ADDS = env.str("CHAT_RATE_MEMBER_ADDS", default="100/hour")
 CHAT_RATE_ROOM_JOINS = env.str("CHAT_RATE_ROOM_JOINS", default="60/hour")
 CHAT_RATE_DIRECT_OPENS = env.str("CHAT_RATE_DIRECT_OPENS", default="30/hour")
+CHAT_RATE_REACTIONS = env.str("CHAT_RATE_REACTIONS", default="60/minute")
+# Members one message may name with @username (more: invalid; @room names everyone), and
+# the distinct emoji one message may carry as reactions (more: invalid).
+CHAT_MENTIONS_MAX = env.int("CHAT_MENTIONS_MAX", default=50)
+CHAT_REACTIONS_MAX_EMOJI = env.int("CHAT_REACTIONS_MAX_EMOJI", default=20)
 # Open sockets one user may hold across every server process (the consumer enforces it).
 CHAT_MAX_SOCKETS_PER_USER = env.int("CHAT_MAX_SOCKETS_PER_USER", default=20)
 

@@ -15,7 +15,7 @@ LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "W
 CHAT_RATE_LIMIT_MESSAGES = 0
 # Likewise the per-user caps; their tests set a rate with the settings fixture.
 CHAT_RATE_WS_TICKETS = CHAT_RATE_ROOM_CREATES = CHAT_RATE_MEMBER_ADDS = "0"
-CHAT_RATE_ROOM_JOINS = CHAT_RATE_DIRECT_OPENS = "0"
+CHAT_RATE_ROOM_JOINS = CHAT_RATE_DIRECT_OPENS = CHAT_RATE_REACTIONS = "0"
 # Admin pages render without collectstatic: the manifest storage would refuse unknown names.
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 # Nothing is collected in tests: WhiteNoise need not look for STATIC_ROOT.

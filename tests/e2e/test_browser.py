@@ -37,7 +37,9 @@ def test_two_people_chat_in_a_room_and_one_to_one(browser, ui_server):
     send(bob, "Thanks Alice <b>not bold</b> https://example.org/x")
     expect_message(alice, "Thanks Alice <b>not bold</b> https://example.org/x")
     # Text stays text; the link is a safe link.
-    link = message(alice, "Thanks Alice <b>not bold</b> https://example.org/x").get_by_role("link")
+    # The body's link (the message's time is its permalink, another link).
+    body = message(alice, "Thanks Alice <b>not bold</b> https://example.org/x").get_by_test_id("message-body")
+    link = body.get_by_role("link")
     expect(link).to_have_attribute("href", "https://example.org/x")
     expect(link).to_have_attribute("rel", re.compile("noopener"))
     assert message(alice, "Thanks Alice <b>not bold</b> https://example.org/x").locator("b").count() == 0

@@ -32,7 +32,7 @@ async def test_a_ban_on_one_server_reaches_the_user_connected_to_another(start_s
         )
         assert (ban["user"]["id"], ban["banned_by"]["id"], ban["reason"]) == (member.id, owner.id, "spam")
         removed = await member_sock.recv_until(lambda f: f["type"] == "room.removed")
-        assert removed == {"type": "room.removed", "room": room["id"]}
+        assert removed == {"type": "room.removed", "room": room["id"], "cause": "banned", "reason": "spam"}
 
         # The room goes on on server one; the banned socket on server two hears none of it.
         await owner_sock.send(

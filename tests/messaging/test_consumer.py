@@ -200,7 +200,12 @@ async def test_joining_and_leaving_take_effect_on_the_live_socket(pair, open_ws)
     await a.send({"type": "message.send", "room": room.pk, "body": "welcome", "client_id": "w"})
     assert (await c.recv_type("message.new"))["message"]["body"] == "welcome"
     await database_sync_to_async(room_services.room_leave)(user=carol, room_id=room.pk)
-    assert await c.recv_type("room.removed") == {"type": "room.removed", "room": room.pk}
+    assert await c.recv_type("room.removed") == {
+        "type": "room.removed",
+        "room": room.pk,
+        "cause": "left",
+        "reason": "",
+    }
     assert (await b.recv_type("message.new"))["message"]["body"] == "welcome"
     left = await b.recv_type("member.removed")
     assert left == {

@@ -9,7 +9,13 @@ from ..factories import UserFactory, room_with_members
 
 pytestmark = pytest.mark.django_db
 
-MESSAGE_KEYS = {"id", "room", "seq", "author", "body", "created_at", "edited_at", "deleted", "client_id"}
+# The contract's fields, and those added beside them (replies, mentions, reactions: issue 11).
+MESSAGE_KEYS = {"id", "room", "seq", "author", "body", "created_at", "edited_at", "deleted", "client_id"} | {
+    "reply_to",
+    "mentions",
+    "mentions_room",
+    "reactions",
+}
 
 
 @pytest.fixture

@@ -47,7 +47,12 @@ async def test_a_banned_user_hears_nothing_more_of_the_room_on_any_socket_and_ca
     )
     assert response.status_code == 201
     for sock in (phone, laptop):
-        assert await sock.recv_type("room.removed") == {"type": "room.removed", "room": room}
+        assert await sock.recv_type("room.removed") == {
+            "type": "room.removed",
+            "room": room,
+            "cause": "banned",
+            "reason": "spam",
+        }
 
     await owner.send(send_frame(room, "after the ban", "o1"))
     assert (await owner.recv_type("message.new"))["message"]["body"] == "after the ban"
@@ -68,7 +73,12 @@ async def test_a_removed_user_gets_room_removed_at_once(crew, side, apis, open_w
     member = await open_ws(crew.member)
     response = await sync_to_async(apis.owner.delete)(f"/api/rooms/{room}/members/{crew.member.pk}/")
     assert response.status_code == 204
-    assert await member.recv_type("room.removed") == {"type": "room.removed", "room": room}
+    assert await member.recv_type("room.removed") == {
+        "type": "room.removed",
+        "room": room,
+        "cause": "removed",
+        "reason": "",
+    }
     await member.send(send_frame(room, "still here?", "m1"))
     assert (await member.recv_type("error"))["code"] == "forbidden"
 
@@ -149,4 +159,9 @@ async def test_an_admin_ban_reaches_the_members_socket(crew, side, admin_client,
         "/admin/rooms/membership/", {"action": "ban_members", "_selected_action": [membership.pk]}
     )
     assert response.status_code == 302
-    assert await member.recv_type("room.removed") == {"type": "room.removed", "room": crew.room.pk}
+    assert await member.recv_type("room.removed") == {
+        "type": "room.removed",
+        "room": crew.room.pk,
+        "cause": "banned",
+        "reason": "",
+    }

@@ -82,6 +82,10 @@ def test_results_are_messages(api, user, rooms):
         "edited_at": None,
         "deleted": False,
         "client_id": None,
+        "reply_to": None,
+        "mentions": [],
+        "mentions_room": False,
+        "reactions": [],
     }
     assert found["created_at"].startswith(str(message.created_at.year))
 

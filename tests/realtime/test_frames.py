@@ -64,6 +64,10 @@ def built_frames(owner, member, room, message) -> list[dict]:
         frames.member_updated(room=room.pk, member=member_dict),
         frames.member_removed(room=room.pk, user=user),
         frames.read(room=room.pk, seq=message.seq),
+        frames.mention(room=room.pk, message=message_dict, everyone=False),
+        frames.reaction(
+            room=room.pk, message=message.pk, seq=message.seq, emoji="👍", count=1, user=user, added=True
+        ),
         frames.error(code="invalid", detail="A message cannot be empty."),
         frames.error(code="rate_limited", detail="Slow down.", client_id="c2", retry_after_ms=1500),
     ]
@@ -92,6 +96,9 @@ def test_every_frame_the_services_broadcast_matches_its_schema(
     with django_capture_on_commit_callbacks(execute=True):
         message_services.message_create(room_id=room.pk, author=owner, body="hello")
         message_services.message_update(actor=member, message_id=message.pk, body="hi again")
+        message_services.message_create(room_id=room.pk, author=member, body=f"@{owner.username} look")
+        message_services.reaction_add(user=owner, message_id=message.pk, emoji="👍")
+        message_services.notification_level_set(user=owner, room_id=room.pk, level="mentions")
         message_services.read_mark(user=member, room_id=room.pk, seq=2)
         message_services.typing_notify(user=member, room_id=room.pk)
         message_services.presence_announce(user_id=member.pk, online=True)
@@ -111,6 +118,8 @@ def test_every_frame_the_services_broadcast_matches_its_schema(
         "presence",
         "member.updated",
         "member.removed",
+        "mention",
+        "reaction",
     }
 
 

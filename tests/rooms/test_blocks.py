@@ -99,7 +99,9 @@ def test_blocking_takes_the_blocked_user_out_of_the_direct_room(
     with django_capture_on_commit_callbacks(execute=True):
         services.block_create(blocker=user, username=other_user.username)
     assert list(room.memberships.values_list("user_id", flat=True)) == [user.pk]
-    assert sent_events.to(user_group(other_user.pk)) == [{"type": "chat.unfollow", "room": room.pk}]
+    assert sent_events.to(user_group(other_user.pk)) == [
+        {"type": "chat.unfollow", "room": room.pk, "cause": "blocked", "reason": ""}
+    ]
     services.block_delete(blocker=user, user_id=other_user.pk)
     again, created = services.direct_room_get_or_create(user=other_user, username=user.username)
     assert (again.pk, created) == (room.pk, False)

@@ -111,7 +111,9 @@ def test_ban_selected_members_removes_them_at_once_and_keeps_them_out(
         (crew.moderator.pk, crew.staff.pk),
     }
     for user in (crew.member, crew.moderator):
-        assert sent_events.to(user_group(user.pk)) == [{"type": "chat.unfollow", "room": crew.room.pk}]
+        assert sent_events.to(user_group(user.pk)) == [
+            {"type": "chat.unfollow", "room": crew.room.pk, "cause": "banned", "reason": ""}
+        ]
     assert sorted(audit_rows()) == sorted(
         [
             (A.BAN, crew.staff.pk, crew.room.pk, crew.member.pk, None),

@@ -300,7 +300,9 @@ def test_a_moderator_removes_a_member_who_gets_room_removed_and_may_rejoin(
         )
     assert response.status_code == 204
     assert role_of(crew.room, crew.member) is None
-    assert sent_events.to(user_group(crew.member.pk)) == [{"type": "chat.unfollow", "room": crew.room.pk}]
+    assert sent_events.to(user_group(crew.member.pk)) == [
+        {"type": "chat.unfollow", "room": crew.room.pk, "cause": "removed", "reason": "off topic"}
+    ]
     assert audit(crew.room) == [(A.REMOVE, crew.moderator.pk, crew.member.pk, None, "off topic", {})]
     assert make_client(crew.member).post(f"/api/rooms/{crew.room.pk}/join/").status_code == 200
 
@@ -338,7 +340,9 @@ def test_a_moderator_bans_a_member_who_leaves_at_once_and_cannot_come_back(
     assert body["reason"] == "spam"
     assert body["created_at"]
     assert role_of(crew.room, crew.member) is None
-    assert sent_events.to(user_group(crew.member.pk)) == [{"type": "chat.unfollow", "room": crew.room.pk}]
+    assert sent_events.to(user_group(crew.member.pk)) == [
+        {"type": "chat.unfollow", "room": crew.room.pk, "cause": "banned", "reason": "spam"}
+    ]
     assert audit(crew.room) == [(A.BAN, crew.moderator.pk, crew.member.pk, None, "spam", {})]
 
     banned = make_client(crew.member)

@@ -21,6 +21,10 @@ ROOM_KEYS = {
     "my_role",
     "unread_count",
     "last_message",
+    # Added beside the contract's fields (issue 11).
+    "mention_count",
+    "notification_level",
+    "allow_room_mentions",
 }
 
 

@@ -43,7 +43,10 @@ def test_join_and_leave_tell_the_other_members(
     with django_capture_on_commit_callbacks(execute=True):
         services.room_leave(user=other_user, room_id=room.pk)
     removed_for_user, removed_for_room = sent_events[-2:]
-    assert removed_for_user == (f"user.{other_user.pk}", {"type": "chat.unfollow", "room": room.pk})
+    assert removed_for_user == (
+        f"user.{other_user.pk}",
+        {"type": "chat.unfollow", "room": room.pk, "cause": "left", "reason": ""},
+    )
     assert removed_for_room[0] == f"room.{room.pk}"
     assert removed_for_room[1]["frame"] == {
         "type": "member.removed",

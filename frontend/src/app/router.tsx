@@ -22,6 +22,7 @@ function RequireAuth() {
 /**
  * Routes: `/login`, `/signup`, `/forgot-password`, `/reset-password/:uid/:token`
  * (the reset email's link), `/` (room list), `/rooms/:roomId`,
+ * `/rooms/:roomId/m/:seq` (a message's permalink),
  * `/search?q=&room=`; anything
  * else goes to `/`. Django serves index.html for every non-API path, so deep
  * links work on reload.
@@ -40,6 +41,7 @@ export function createAppRouter() {
           children: [
             { index: true, element: <HomeRoute /> },
             { path: 'rooms/:roomId', element: <RoomRoute /> },
+            { path: 'rooms/:roomId/m/:seq', element: <RoomRoute /> },
             { path: 'search', element: <SearchRoute /> },
           ],
         },

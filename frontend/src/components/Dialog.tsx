@@ -12,7 +12,9 @@ const FOCUSABLE =
 /**
  * A modal dialog (`role="dialog"`, `aria-modal`, labelled by its title):
  * focuses its first field on open, keeps Tab inside, closes on Escape or a
- * click on the backdrop, and gives focus back to where it was.
+ * click on the backdrop, and gives focus back to where it was. Escape also
+ * closes it when focus has fallen to the page body (the focused button went
+ * away), since the dialog's own key handler no longer hears it then.
  */
 export function Dialog({ title, onClose, children }: DialogProps) {
   const titleId = useId();
@@ -25,6 +27,19 @@ export function Dialog({ title, onClose, children }: DialogProps) {
       panel.current?.querySelector<HTMLElement>(FOCUSABLE);
     first?.focus();
     return () => previous?.focus?.();
+  }, []);
+
+  const closeRef = useRef(onClose);
+  useEffect(() => {
+    closeRef.current = onClose;
+  });
+  useEffect(() => {
+    const onDocumentKey = (event: globalThis.KeyboardEvent) => {
+      const active = document.activeElement;
+      if (event.key === 'Escape' && (active === null || active === document.body)) closeRef.current();
+    };
+    document.addEventListener('keydown', onDocumentKey);
+    return () => document.removeEventListener('keydown', onDocumentKey);
   }, []);
 
   function onKeyDown(event: KeyboardEvent) {

@@ -39,3 +39,12 @@ export function formatShortStamp(iso: string, now: Date = new Date()): string {
 export function sameDay(a: string, b: string): boolean {
   return startOfDay(new Date(a)) === startOfDay(new Date(b));
 }
+
+/**
+ * `text` cut to at most `max` characters (code points), ending in "…" when
+ * cut: for names in places CSS cannot ellipsize, such as a placeholder.
+ */
+export function shorten(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, Math.max(1, max - 1)).join('')}…`;
+}

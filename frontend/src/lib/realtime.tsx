@@ -1,4 +1,5 @@
 import { createContext, useContext, useSyncExternalStore } from 'react';
+import type { ServerEvent } from '@/types/api';
 import type { ConnectionStatus } from './ws-client';
 
 /**
@@ -13,17 +14,30 @@ export interface RealtimeApi {
   /**
    * Sends `body` (already trimmed, 1–4000 chars) to `roomId` as
    * `message.send` with a new client_id; it shows at once as pending, or as
-   * failed when the socket is down. Returns the client_id.
+   * failed when the socket is down; `replyTo`: the id of the message it
+   * answers. Returns the client_id.
    */
-  sendMessage(roomId: number, body: string): string | null;
+  sendMessage(roomId: number, body: string, replyTo?: number | null): string | null;
   /** Re-sends a failed message with the SAME client_id. */
   retryMessage(roomId: number, clientId: string): void;
   /** Forgets a failed message. */
   discardMessage(roomId: number, clientId: string): void;
+  /** Re-sends every failed message of the room, each with its own client_id. */
+  retryAll(roomId: number): void;
+  /** Forgets every failed message of the room. */
+  discardAll(roomId: number): void;
   /** Says "I am typing" in `roomId`, at most once every 2 s. */
   notifyTyping(roomId: number): void;
   /** Moves my read position in `roomId` to `seq` (never backwards) and clears the badge. */
   markRead(roomId: number, seq: number): void;
+  /**
+   * Applies the answer of my own REST call to the cache as the server event it
+   * stands for (`room.added` for a join, `message.updated` for an edit, ...),
+   * through the same reducer as socket events, so the event that follows finds
+   * nothing left to do. `member.*` events apply only while that room's member
+   * list is cached: without it their counts are not idempotent.
+   */
+  applyLocal(event: ServerEvent): void;
 }
 
 /** Provided by the app (app/realtime/RealtimeProvider). */

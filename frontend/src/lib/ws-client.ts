@@ -148,6 +148,14 @@ export class WsClient {
     void this.connect();
   }
 
+  /**
+   * Treats the socket as dead now (the browser said it went offline) and
+   * reconnects after the backoff. No-op without a socket.
+   */
+  drop(): void {
+    this.dropSocket('offline');
+  }
+
   /** Sends `frame` if the socket is open; returns whether it was sent. */
   send(frame: ClientFrame): boolean {
     const socket = this.socket;
@@ -252,19 +260,19 @@ export class WsClient {
       if (!this.send({ type: 'ping' })) return;
       this.pongTimer = setTimeout(() => {
         this.pongTimer = null;
-        this.dropSocket();
+        this.dropSocket('no pong');
       }, this.options.pongTimeoutMs);
     }, this.options.pingIntervalMs);
   }
 
   /** Treats the current socket as dead: close it and reconnect. */
-  private dropSocket(): void {
+  private dropSocket(why: string): void {
     const socket = this.socket;
     if (!socket) return;
     this.detach(socket);
     this.socket = null;
     try {
-      socket.close(4000, 'no pong');
+      socket.close(4000, why);
     } catch {
       // Already closing.
     }

@@ -31,7 +31,33 @@ export interface Message {
   edited_at: string | null;
   deleted: boolean;
   client_id: string | null;
+  /** The message this one answers, or null (older servers: absent). */
+  reply_to?: ReplyTo | null;
+  /** Ids of the members named with @username. */
+  mentions?: number[];
+  /** `@room`: every member but the author is mentioned. */
+  mentions_room?: boolean;
+  /** One entry per emoji; `me` is mine in REST answers, false in socket frames. */
+  reactions?: Reaction[];
 }
+
+/** The quoted message of a reply; a deleted one reads "deleted message". */
+export interface ReplyTo {
+  id: number;
+  seq: number;
+  author: User;
+  excerpt: string;
+  deleted: boolean;
+}
+
+/** One emoji on a message. */
+export interface Reaction {
+  emoji: string;
+  count: number;
+  me: boolean;
+}
+
+export type NotificationLevel = 'all' | 'mentions' | 'muted';
 
 /** A room as seen by the caller; for `direct` rooms `name` is the other member's username. */
 export interface Room {
@@ -45,6 +71,12 @@ export interface Room {
   my_role: RoomRole | null;
   unread_count: number;
   last_message: Message | null;
+  /** Unread messages that mention me (by name or @room). */
+  mention_count?: number;
+  /** My notification level; null when I am not a member. */
+  notification_level?: NotificationLevel | null;
+  /** Whether plain members may write @room. */
+  allow_room_mentions?: boolean;
 }
 
 /** One entry of `GET /api/rooms/{id}/members/`. */
@@ -100,12 +132,23 @@ export type ServerEvent =
   | { type: 'typing'; room: number; user: User }
   | { type: 'presence'; room: number; user: User; online: boolean }
   | { type: 'room.added'; room: Room }
-  | { type: 'room.removed'; room: number }
+  | { type: 'room.removed'; room: number; cause?: string; reason?: string }
   | { type: 'room.updated'; room: Room }
   | { type: 'member.added'; room: number; member: Member }
   | { type: 'member.updated'; room: number; member: Member }
   | { type: 'member.removed'; room: number; user: User }
   | { type: 'read'; room: number; seq: number }
+  | { type: 'mention'; room: number; message: Message; everyone: boolean }
+  | {
+      type: 'reaction';
+      room: number;
+      message: number;
+      seq: number;
+      emoji: string;
+      count: number;
+      user: User;
+      added: boolean;
+    }
   | {
       type: 'error';
       code: WsErrorCode | string;
@@ -116,7 +159,9 @@ export type ServerEvent =
 
 /** Frames the client sends (contract "Client to server"). */
 export type ClientFrame =
-  | { type: 'message.send'; room: number; body: string; client_id: string }
+  | { type: 'message.send'; room: number; body: string; client_id: string; reply_to?: number | null }
+  | { type: 'reaction.add'; message: number; emoji: string }
+  | { type: 'reaction.remove'; message: number; emoji: string }
   | { type: 'typing'; room: number }
   | { type: 'read'; room: number; seq: number }
   | { type: 'ping' };

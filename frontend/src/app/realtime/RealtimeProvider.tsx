@@ -28,9 +28,12 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     sync.start();
     const online = () => sync.reconnectNow();
+    const offline = () => sync.goOffline();
     window.addEventListener('online', online);
+    window.addEventListener('offline', offline);
     return () => {
       window.removeEventListener('online', online);
+      window.removeEventListener('offline', offline);
       sync.stop();
     };
   }, [sync]);

@@ -344,3 +344,27 @@ describe('applyEvent: error, hello, pong', () => {
     );
   });
 });
+
+describe('applyEvent: reaction and mention', () => {
+  it('sets the count on the cached message, and me only for my own reaction', () => {
+    const state = stateWithRoom7();
+    const frame = { type: 'reaction', room: 7, message: state.messages[7]!.items[0]!.id, seq: 1, emoji: '👍' } as const;
+    const byBob = applyEvent(state, { ...frame, count: 1, user: bob, added: true }, ctx);
+    expect(byBob.messages[7]!.items[0]!.reactions).toEqual([{ emoji: '👍', count: 1, me: false }]);
+    const byMe = applyEvent(byBob, { ...frame, count: 2, user: alice, added: true }, ctx);
+    expect(byMe.messages[7]!.items[0]!.reactions).toEqual([{ emoji: '👍', count: 2, me: true }]);
+    const gone = applyEvent(byMe, { ...frame, count: 0, user: bob, added: false }, ctx);
+    expect(gone.messages[7]!.items[0]!.reactions).toEqual([]);
+    // A message that is not cached changes nothing.
+    expect(applyEvent(state, { ...frame, message: 999, count: 1, user: bob, added: true }, ctx)).toBe(state);
+  });
+
+  it('counts a mention on the room, and reading to the end clears it', () => {
+    const state = stateWithRoom7();
+    const message = state.messages[7]!.items[2]!;
+    const mentioned = applyEvent(state, { type: 'mention', room: 7, message, everyone: false }, ctx);
+    expect(mentioned.rooms!.find((r) => r.id === 7)!.mention_count).toBe(1);
+    const read = applyEvent(mentioned, { type: 'read', room: 7, seq: 3 }, ctx);
+    expect(read.rooms!.find((r) => r.id === 7)!.mention_count).toBe(0);
+  });
+});

@@ -14,6 +14,7 @@ import {
   upsertRoom,
   withUnread,
 } from '@/features/rooms/lib/room-list';
+import { keepMyReactions, withReaction } from '@/features/messages/lib/reactions';
 import type { Member, Room, ServerEvent } from '@/types/api';
 
 /**
@@ -112,12 +113,16 @@ function unreadAfterRead(room: Room, seq: number, store: RoomMessages | undefine
  *   preview change; deleted ones keep their seq with `body: ""`.
  * - `typing` (others only) shows for TYPING_TTL_MS; `presence` sets a cached
  *   member's `online`.
- * - `room.added` / `room.updated` upsert (an update keeps my unread and role);
+ * - `room.added` / `room.updated` upsert (an update, and an add of a room
+ *   already listed, keep my unread and role and the newer preview);
  *   `room.removed` drops the room and its cached history, members and typing.
  * - `member.added` / `member.updated` / `member.removed` (docs/protocol.md)
  *   change the room's cached member list and `member_count`, and my
  *   `my_role` when the member is me (see features/rooms/lib/member-list).
- * - `read` recomputes the room's unread count (see unreadAfterRead).
+ * - `read` recomputes the room's unread count (see unreadAfterRead), and clears
+ *   its mention count when read to the newest message.
+ * - `reaction` sets the emoji's count on the cached message (`me` only when
+ *   the actor is me); `mention` counts one more unread mention for the room.
  * - `error` with a client_id marks that send failed with a readable reason.
  * - `hello`, `pong`: no state change.
  */
@@ -139,7 +144,8 @@ export function applyEvent(state: ChatState, event: ServerEvent, ctx: EventConte
       return { ...state, messages, rooms, typing };
     }
     case 'message.updated': {
-      const message = event.message;
+      const cached = state.messages[event.message.room]?.items.find((m) => m.id === event.message.id);
+      const message = keepMyReactions(event.message, cached);
       const store = state.messages[message.room];
       const messages = store ? withSlice(state.messages, message.room, replaceMessage(store, message)) : state.messages;
       const rooms = state.rooms ? roomsWithEditedMessage(state.rooms, message) : state.rooms;
@@ -173,7 +179,9 @@ export function applyEvent(state: ChatState, event: ServerEvent, ctx: EventConte
     }
     case 'room.added': {
       const room = event.room;
-      const rooms = state.rooms ? upsertRoom(state.rooms, room) : state.rooms;
+      // Already in my list (my own REST answer came first): keep its unread count and newer preview.
+      const known = state.rooms?.some((r) => r.id === room.id) ?? false;
+      const rooms = state.rooms ? upsertRoom(state.rooms, room, known) : state.rooms;
       const publicRooms = state.publicRooms?.map((r) =>
         r.id === room.id ? { ...r, my_role: room.my_role ?? 'member', member_count: room.member_count } : r,
       );
@@ -219,8 +227,28 @@ export function applyEvent(state: ChatState, event: ServerEvent, ctx: EventConte
       const room = state.rooms?.find((r) => r.id === event.room);
       if (!state.rooms || !room) return state;
       const unread = unreadAfterRead(room, event.seq, state.messages[event.room], ctx.me);
-      const rooms = withUnread(state.rooms, event.room, unread);
+      let rooms = withUnread(state.rooms, event.room, unread);
+      // Read to the newest message: no mention is left unread.
+      if (event.seq >= (room.last_message?.seq ?? 0) && room.mention_count) {
+        rooms = rooms.map((r) => (r.id === event.room ? { ...r, mention_count: 0 } : r));
+      }
       return rooms === state.rooms ? state : { ...state, rooms };
+    }
+    case 'reaction': {
+      const store = state.messages[event.room];
+      const cached = store?.items.find((m) => m.id === event.message);
+      if (!store || !cached) return state;
+      const reactions = withReaction(cached.reactions, event.emoji, event.count, event.user.id === ctx.me, event.added);
+      const next = replaceMessage(store, { ...cached, reactions });
+      return { ...state, messages: withSlice(state.messages, event.room, next) };
+    }
+    case 'mention': {
+      const room = state.rooms?.find((r) => r.id === event.room);
+      if (!state.rooms || !room) return state;
+      const rooms = state.rooms.map((r) =>
+        r.id === event.room ? { ...r, mention_count: (r.mention_count ?? 0) + 1 } : r,
+      );
+      return { ...state, rooms };
     }
     case 'error': {
       const clientId = event.client_id;

@@ -7,7 +7,7 @@ import { membersQueryKey } from '@/features/rooms/api/get-members';
 import { FakeSocket } from '@/test/fake-socket';
 import { alice, bob, makeMember, makeMessage, makeRoom } from '@/test/factories';
 import type { Message, Room } from '@/types/api';
-import { ChatSync, NOT_CONNECTED } from './chat-sync';
+import { ChatSync } from './chat-sync';
 
 async function flush(): Promise<void> {
   for (let i = 0; i < 10; i += 1) await Promise.resolve();
@@ -86,6 +86,7 @@ beforeEach(() => {
 
 afterEach(() => {
   vi.useRealTimers();
+  window.localStorage.clear();
 });
 
 describe('ChatSync: catch-up on (re)connect', () => {
@@ -279,36 +280,61 @@ describe('ChatSync: sending', () => {
     sync.stop();
   });
 
-  it('a send while the socket is down fails at once; a drop fails in-flight sends; retry after reconnect keeps the client_id', async () => {
+  it('a send while the socket is down, or cut off in flight, stays pending and is re-sent with its client_id after hello', async () => {
     const { queryClient, sync } = setup();
     seedHistory(queryClient, 7, [1]);
     const socket = await connect(sync, [7]);
     const inFlight = sync.sendMessage(7, 'one')!;
     socket.drop();
     const whileDown = sync.sendMessage(7, 'two')!;
-    let store = queryClient.getQueryData<RoomMessages>(messagesQueryKey(7))!;
-    expect(store.pending.map((p) => [p.client_id, p.state, p.error])).toEqual([
-      [inFlight, 'failed', NOT_CONNECTED],
-      [whileDown, 'failed', NOT_CONNECTED],
+    const store = queryClient.getQueryData<RoomMessages>(messagesQueryKey(7))!;
+    expect(store.pending.map((p) => [p.client_id, p.state])).toEqual([
+      [inFlight, 'pending'],
+      [whileDown, 'pending'],
     ]);
-
-    sync.retryMessage(7, whileDown); // still down: stays failed, nothing sent
-    expect(queryClient.getQueryData<RoomMessages>(messagesQueryKey(7))!.pending[1]!.state).toBe('failed');
 
     await vi.advanceTimersByTimeAsync(500);
     FakeSocket.last.open();
     FakeSocket.last.receive({ type: 'hello', user: alice, rooms: [7] });
     await flush();
-    sync.retryMessage(7, whileDown);
     expect(FakeSocket.last.frames.filter((f) => f.type === 'message.send')).toEqual([
+      { type: 'message.send', room: 7, body: 'one', client_id: inFlight },
       { type: 'message.send', room: 7, body: 'two', client_id: whileDown },
     ]);
-    store = queryClient.getQueryData<RoomMessages>(messagesQueryKey(7))!;
-    expect(store.pending.find((p) => p.client_id === whileDown)!.state).toBe('pending');
     sync.stop();
   });
 
-  it('a catch-up that brings a failed send back confirms it', async () => {
+  it('unconfirmed sends survive a reload: saved per user, shown again and re-sent once connected', async () => {
+    const first = setup();
+    seedHistory(first.queryClient, 7, [1]);
+    await connect(first.sync, [7]);
+    FakeSocket.last.drop();
+    const clientId = first.sync.sendMessage(7, 'kept')!;
+    first.sync.stop();
+
+    // A new page: nothing cached, the saved send comes back when the room's history loads.
+    const second = setup();
+    const socket = await connect(second.sync, [7]);
+    expect(socket.frames.filter((f) => f.type === 'message.send')).toEqual([
+      { type: 'message.send', room: 7, body: 'kept', client_id: clientId },
+    ]);
+    await second.queryClient.fetchQuery({
+      queryKey: messagesQueryKey(7),
+      queryFn: () => mergeMessages(emptyRoomMessages(), [makeMessage(7, 1)]),
+    });
+    expect(second.queryClient.getQueryData<RoomMessages>(messagesQueryKey(7))!.pending.map((p) => p.body)).toEqual([
+      'kept',
+    ]);
+    socket.receive({
+      type: 'message.new',
+      message: makeMessage(7, 2, { author: alice, body: 'kept', client_id: clientId }),
+    });
+    expect(second.queryClient.getQueryData<RoomMessages>(messagesQueryKey(7))!.pending).toEqual([]);
+    expect(window.localStorage.getItem(`chat.outbox.${alice.id}`)).toBeNull();
+    second.sync.stop();
+  });
+
+  it('a catch-up that brings a cut-off send back confirms it', async () => {
     const { queryClient, server, sync } = setup();
     seedHistory(queryClient, 7, [1]);
     server.add(makeMessage(7, 1));
@@ -316,7 +342,7 @@ describe('ChatSync: sending', () => {
     const clientId = sync.sendMessage(7, 'made it')!;
     socket.drop(); // the server stored it, but the confirmation was lost
     server.add(makeMessage(7, 2, { author: alice, body: 'made it', client_id: clientId }));
-    expect(queryClient.getQueryData<RoomMessages>(messagesQueryKey(7))!.pending[0]!.state).toBe('failed');
+    expect(queryClient.getQueryData<RoomMessages>(messagesQueryKey(7))!.pending[0]!.state).toBe('pending');
     await vi.advanceTimersByTimeAsync(500);
     FakeSocket.last.open();
     FakeSocket.last.receive({ type: 'hello', user: alice, rooms: [7] });
@@ -384,5 +410,59 @@ describe('ChatSync: typing, read, errors', () => {
     socket.drop();
     sync.stop();
     expect(seen).toEqual(['connecting', 'open', 'reconnecting', 'stopped']);
+  });
+});
+
+describe('ChatSync: applyLocal (my own REST answers go through the event reducer)', () => {
+  it('an edit changes the cached message and the room preview, as message.updated does', () => {
+    const { queryClient, sync } = setup();
+    seedHistory(queryClient, 1, [1, 2]);
+    const last = queryClient.getQueryData<RoomMessages>(messagesQueryKey(1))!.items[1]!;
+    queryClient.setQueryData<Room[]>(roomsQueryKey, [makeRoom(1, { last_message: last })]);
+    const edited = { ...last, body: 'fixed typo', edited_at: '2026-01-01T00:05:00Z' };
+    sync.applyLocal({ type: 'message.updated', message: edited });
+    expect(queryClient.getQueryData<RoomMessages>(messagesQueryKey(1))!.items[1]!.body).toBe('fixed typo');
+    expect(queryClient.getQueryData<Room[]>(roomsQueryKey)![0]!.last_message?.body).toBe('fixed typo');
+  });
+
+  it('a join adds the room; the room.added that follows changes nothing more', () => {
+    const { queryClient, sync } = setup();
+    queryClient.setQueryData<Room[]>(roomsQueryKey, []);
+    const room = makeRoom(7, { my_role: 'member', unread_count: 0 });
+    sync.applyLocal({ type: 'room.added', room });
+    const after = queryClient.getQueryData<Room[]>(roomsQueryKey);
+    expect(after?.map((r) => r.id)).toEqual([7]);
+    sync.handleEvent({ type: 'room.added', room });
+    expect(queryClient.getQueryData<Room[]>(roomsQueryKey)).toEqual(after);
+  });
+
+  it('an add of a room already listed keeps its cached unread count', () => {
+    const { queryClient, sync } = setup();
+    queryClient.setQueryData<Room[]>(roomsQueryKey, [makeRoom(3, { unread_count: 4 })]);
+    sync.applyLocal({ type: 'room.added', room: makeRoom(3, { unread_count: 0 }) });
+    expect(queryClient.getQueryData<Room[]>(roomsQueryKey)![0]!.unread_count).toBe(4);
+  });
+
+  it('a leave drops the room and its cached history', () => {
+    const { queryClient, sync } = setup();
+    queryClient.setQueryData<Room[]>(roomsQueryKey, [makeRoom(1), makeRoom(2)]);
+    seedHistory(queryClient, 1, [1]);
+    sync.applyLocal({ type: 'room.removed', room: 1 });
+    expect(queryClient.getQueryData<Room[]>(roomsQueryKey)!.map((r) => r.id)).toEqual([2]);
+    expect(queryClient.getQueryData(messagesQueryKey(1))).toBeUndefined();
+  });
+
+  it('a removal counts once with the member list cached, and waits for the event without it', () => {
+    const { queryClient, sync } = setup();
+    queryClient.setQueryData<Room[]>(roomsQueryKey, [makeRoom(1, { member_count: 2 })]);
+    sync.applyLocal({ type: 'member.removed', room: 1, user: bob });
+    expect(queryClient.getQueryData<Room[]>(roomsQueryKey)![0]!.member_count).toBe(2);
+    queryClient.setQueryData(membersQueryKey(1), [makeMember(alice), makeMember(bob)]);
+    sync.applyLocal({ type: 'member.removed', room: 1, user: bob });
+    sync.handleEvent({ type: 'member.removed', room: 1, user: bob });
+    expect(queryClient.getQueryData<Room[]>(roomsQueryKey)![0]!.member_count).toBe(1);
+    expect(queryClient.getQueryData<{ user: { id: number } }[]>(membersQueryKey(1))!.map((m) => m.user.id)).toEqual([
+      alice.id,
+    ]);
   });
 });

@@ -1,30 +1,34 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { getMessagesAfter, messagesQueryKey } from '@/features/messages/api/get-messages';
 import { postRead } from '@/features/messages/api/mark-read';
+import { loadOutbox, saveOutbox } from '@/features/messages/lib/outbox';
 import {
   addPending,
   contiguousEnd,
-  failAllPending,
   isSeqGap,
+  type PendingMessage,
   removePending,
   setPendingState,
   type RoomMessages,
 } from '@/features/messages/lib/message-store';
+import { noticeFor } from '@/features/messages/lib/notify';
 import { typingQueryKey, type TypingEntry } from '@/features/messages/lib/typing';
 import { publicRoomsQueryKey } from '@/features/rooms/api/get-public-rooms';
 import { roomsQueryKey } from '@/features/rooms/api/get-rooms';
 import { membersQueryKey } from '@/features/rooms/api/get-members';
+import { describeRoomExit, roomExitOf, roomExitQueryKey } from '@/features/rooms/lib/room-exit';
 import { newClientId } from '@/lib/client-id';
 import type { RealtimeApi } from '@/lib/realtime';
 import { WsClient, type ConnectionStatus, type WsClientOptions } from '@/lib/ws-client';
 import type { Member, Message, Room, ServerEvent, User } from '@/types/api';
-import { applyEvent, describeSocketError, type ChatState } from './apply-event';
+import { applyEvent, describeSocketError, type ChatState, type EventContext } from './apply-event';
 
 /** Minimum time between two `typing` frames for one room (ms). */
 export const TYPING_THROTTLE_MS = 2000;
 
-/** The reason shown on a send that could not reach the server. */
-export const NOT_CONNECTED = 'Not sent: the connection is down. Retry when it is back.';
+/** Silence (ms) after which the socket pings, and how long it waits for any frame after that. */
+export const PING_INTERVAL_MS = 2000;
+export const PONG_TIMEOUT_MS = 3000;
 
 export interface ChatSyncOptions {
   queryClient: QueryClient;
@@ -93,6 +97,25 @@ export function writeChatState(queryClient: QueryClient, prev: ChatState, next: 
   writeSlices(queryClient, prev.typing, next.typing, typingQueryKey);
 }
 
+/** Runs one event through applyEvent on the cache: reads the slices, writes back what changed. */
+export function applyToCache(queryClient: QueryClient, event: ServerEvent, ctx: EventContext): void {
+  const prev = readChatState(queryClient);
+  writeChatState(queryClient, prev, applyEvent(prev, event, ctx));
+}
+
+/**
+ * `RealtimeApi.applyLocal`: my own REST answer, as the event it stands for.
+ * A `member.*` event applies only while the room's member list is cached:
+ * without the list a count change cannot tell it was already applied, so the
+ * server's event alone brings it.
+ */
+export function applyLocalEvent(queryClient: QueryClient, event: ServerEvent, ctx: EventContext): void {
+  const memberEvent =
+    event.type === 'member.added' || event.type === 'member.updated' || event.type === 'member.removed';
+  if (memberEvent && queryClient.getQueryData(membersQueryKey(event.room)) === undefined) return;
+  applyToCache(queryClient, event, ctx);
+}
+
 /**
  * Owns the app's WebSocket and keeps the query cache in step with it
  * (STYLE: one module owns the socket; events go through the pure applyEvent).
@@ -102,8 +125,12 @@ export function writeChatState(queryClient: QueryClient, prev: ChatState, next: 
  * has_more) and refetches the room list and member lists, so nothing sent
  * while it was down is missed. A `message.new` whose seq leaves a hole
  * triggers the same fetch for its room. Sends are shown at once as pending and
- * confirmed by the `message.new` carrying their client_id; a refused send or a
- * dropped socket marks them failed, and a retry re-sends the same client_id.
+ * confirmed by the `message.new` carrying their client_id. A send made while
+ * the socket is down, or not confirmed before it dropped, stays pending and is
+ * re-sent with the same client_id after the next `hello` (the server stores a
+ * client_id once); only a refusal (an `error` frame) marks it failed, and a
+ * retry re-sends the same client_id. Unconfirmed sends are kept in the
+ * browser's storage (lib/outbox), so a reload shows and re-sends them too.
  */
 export class ChatSync implements RealtimeApi {
   private readonly queryClient: QueryClient;
@@ -120,6 +147,8 @@ export class ChatSync implements RealtimeApi {
   /** Rooms whose first history page was loading when a live message came; caught up once it lands. */
   private readonly lateRooms = new Set<number>();
   private unsubscribeCache: (() => void) | null = null;
+  /** My unconfirmed sends as last saved, including rooms whose history is not cached. */
+  private outbox: PendingMessage[] = [];
   private me: User | null = null;
   private status: ConnectionStatus = 'stopped';
 
@@ -131,6 +160,8 @@ export class ChatSync implements RealtimeApi {
     this.now = options.now ?? Date.now;
     this.makeClientId = options.newClientId ?? newClientId;
     this.client = new WsClient({
+      pingIntervalMs: PING_INTERVAL_MS,
+      pongTimeoutMs: PONG_TIMEOUT_MS,
       ...options.socket,
       getTicket: options.getTicket,
       onEvent: (event) => this.handleEvent(event),
@@ -141,11 +172,14 @@ export class ChatSync implements RealtimeApi {
   /** Connects (and keeps reconnecting until stop()). */
   start(): void {
     this.unsubscribeCache ??= this.queryClient.getQueryCache().subscribe((event) => {
-      if (event.type !== 'updated' || event.action.type !== 'success') return;
+      if (event.type !== 'updated') return;
       const [root, roomId] = event.query.queryKey;
-      if (root === ROOT_MESSAGES[0] && typeof roomId === 'number' && this.lateRooms.delete(roomId)) {
-        void this.catchUp(roomId);
+      if (root !== ROOT_MESSAGES[0] || typeof roomId !== 'number') return;
+      if (event.action.type === 'success') {
+        this.restoreOutbox(roomId);
+        if (this.lateRooms.delete(roomId)) void this.catchUp(roomId);
       }
+      this.saveOutbox();
     });
     this.client.start();
   }
@@ -163,9 +197,21 @@ export class ChatSync implements RealtimeApi {
     this.client.reconnectNow();
   }
 
-  /** Who I am (from `GET /api/auth/user/` or `hello`): authors my pending sends, filters my own typing. */
+  /** The browser went offline: drop the socket now instead of waiting for the ping to go unanswered. */
+  goOffline(): void {
+    this.client.drop();
+  }
+
+  /**
+   * Who I am (from `GET /api/auth/user/` or `hello`): authors my pending
+   * sends, filters my own typing; the first time, loads my saved sends.
+   */
   setMe(user: User): void {
+    const first = this.me?.id !== user.id;
     this.me = user;
+    if (!first) return;
+    this.outbox = loadOutbox(user.id);
+    for (const roomId of new Set(this.outbox.map((p) => p.room))) this.restoreOutbox(roomId);
   }
 
   getStatus = (): ConnectionStatus => this.status;
@@ -183,14 +229,30 @@ export class ChatSync implements RealtimeApi {
       return;
     }
     if (event.type === 'message.new') {
+      const confirmed = event.message.client_id;
+      if (confirmed && this.outbox.some((p) => p.client_id === confirmed)) {
+        this.outbox = this.outbox.filter((p) => p.client_id !== confirmed);
+        this.saveOutbox();
+      }
       const store = this.queryClient.getQueryData<RoomMessages>(messagesQueryKey(event.message.room));
       const gap = store !== undefined && isSeqGap(store, event.message);
       if (store === undefined && this.queryClient.isFetching({ queryKey: messagesQueryKey(event.message.room) }) > 0) {
         // The newest page being loaded may predate this message; fetch what follows it once it lands.
         this.lateRooms.add(event.message.room);
       }
+      this.showDesktopNotice(event);
       this.apply(event);
       if (gap) void this.catchUp(event.message.room);
+      return;
+    }
+    if (event.type === 'room.removed') {
+      // Said before the room leaves the list, so its page shows why rather than a Join prompt.
+      const exit = roomExitOf(event);
+      this.queryClient.setQueryData(roomExitQueryKey(event.room), exit);
+      const name = this.queryClient.getQueryData<Room[]>(roomsQueryKey)?.find((r) => r.id === event.room)?.name;
+      const text = describeRoomExit(exit);
+      if (text) this.notify(name ? `${text.replace('this room', `#${name}`)}` : text);
+      this.apply(event);
       return;
     }
     if (event.type === 'error' && !event.client_id) {
@@ -198,24 +260,36 @@ export class ChatSync implements RealtimeApi {
       this.notify(describeSocketError(event));
       return;
     }
+    if (event.type === 'mention') this.showDesktopNotice(event);
     this.apply(event);
   }
 
-  sendMessage = (roomId: number, body: string): string | null => {
+  /** A desktop notification (Notification API) for a mention or a direct message, while the tab is hidden. */
+  private showDesktopNotice(event: ServerEvent): void {
+    if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
+    if (typeof document === 'undefined' || document.visibilityState !== 'hidden') return;
+    const notice = noticeFor(event, this.queryClient.getQueryData<Room[]>(roomsQueryKey), this.me?.id ?? null);
+    if (notice) new Notification(notice.title, { body: notice.body, tag: `room-${notice.room}` });
+  }
+
+  sendMessage = (roomId: number, body: string, replyTo: number | null = null): string | null => {
     const key = messagesQueryKey(roomId);
     const store = this.queryClient.getQueryData<RoomMessages>(key);
     if (!store) return null;
     const clientId = this.makeClientId();
-    const sent = this.client.send({ type: 'message.send', room: roomId, body, client_id: clientId });
+    // Not sent now (the socket is down): it stays pending and goes after the next hello.
+    const frame = { type: 'message.send' as const, room: roomId, body, client_id: clientId };
+    this.client.send(replyTo === null ? frame : { ...frame, reply_to: replyTo });
     this.queryClient.setQueryData<RoomMessages>(key, (current) =>
       addPending(current ?? store, {
         client_id: clientId,
         room: roomId,
         body,
+        reply_to: replyTo,
         author: this.me,
         created_at: new Date(this.now()).toISOString(),
-        state: sent ? 'pending' : 'failed',
-        error: sent ? null : NOT_CONNECTED,
+        state: 'pending',
+        error: null,
       }),
     );
     return clientId;
@@ -225,16 +299,32 @@ export class ChatSync implements RealtimeApi {
     const key = messagesQueryKey(roomId);
     const pending = this.queryClient.getQueryData<RoomMessages>(key)?.pending.find((p) => p.client_id === clientId);
     if (!pending) return;
-    const sent = this.client.send({ type: 'message.send', room: roomId, body: pending.body, client_id: clientId });
+    // Down: it waits as pending and goes after the next hello.
+    const frame = { type: 'message.send' as const, room: roomId, body: pending.body, client_id: clientId };
+    this.client.send(pending.reply_to ? { ...frame, reply_to: pending.reply_to } : frame);
     this.queryClient.setQueryData<RoomMessages>(key, (store) =>
-      store ? setPendingState(store, clientId, sent ? 'pending' : 'failed', sent ? null : NOT_CONNECTED) : store,
+      store ? setPendingState(store, clientId, 'pending', null) : store,
     );
   };
 
+  /** Re-sends every failed send of `roomId` with its own client_id. */
+  retryAll = (roomId: number): void => {
+    const store = this.queryClient.getQueryData<RoomMessages>(messagesQueryKey(roomId));
+    for (const p of store?.pending ?? []) if (p.state === 'failed') this.retryMessage(roomId, p.client_id);
+  };
+
+  /** Forgets every failed send of `roomId`. */
+  discardAll = (roomId: number): void => {
+    const store = this.queryClient.getQueryData<RoomMessages>(messagesQueryKey(roomId));
+    for (const p of store?.pending ?? []) if (p.state === 'failed') this.discardMessage(roomId, p.client_id);
+  };
+
   discardMessage = (roomId: number, clientId: string): void => {
+    this.outbox = this.outbox.filter((p) => p.client_id !== clientId);
     this.queryClient.setQueryData<RoomMessages>(messagesQueryKey(roomId), (store) =>
       store ? removePending(store, clientId) : store,
     );
+    this.saveOutbox();
   };
 
   notifyTyping = (roomId: number): void => {
@@ -256,27 +346,61 @@ export class ChatSync implements RealtimeApi {
     });
   };
 
+  applyLocal = (event: ServerEvent): void => {
+    applyLocalEvent(this.queryClient, event, this.context());
+  };
+
   private apply(event: ServerEvent): void {
-    const prev = readChatState(this.queryClient);
-    const next = applyEvent(prev, event, { now: this.now(), me: this.me?.id ?? null });
-    writeChatState(this.queryClient, prev, next);
+    applyToCache(this.queryClient, event, this.context());
+  }
+
+  private context(): EventContext {
+    return { now: this.now(), me: this.me?.id ?? null };
   }
 
   private handleStatus(status: ConnectionStatus): void {
     const wasOpen = this.status === 'open';
     this.status = status;
-    if (wasOpen && status !== 'open') this.failInFlight();
+    if (wasOpen && status !== 'open') this.lastTyping.clear();
     for (const listener of [...this.statusListeners]) listener();
   }
 
-  /** The socket dropped: sends not yet confirmed may be lost, so they become retryable. */
-  private failInFlight(): void {
-    for (const [key, store] of this.queryClient.getQueriesData<RoomMessages>({ queryKey: ROOT_MESSAGES })) {
-      if (!store) continue;
-      const next = failAllPending(store, NOT_CONNECTED);
-      if (next !== store) this.queryClient.setQueryData(key, next);
+  /** Every unconfirmed send: those of cached histories, then saved ones of rooms not cached. */
+  private allPending(): PendingMessage[] {
+    const histories = keyedSlices<RoomMessages>(this.queryClient, ROOT_MESSAGES);
+    const cached = Object.values(histories).flatMap((store) => store.pending);
+    return [...cached, ...this.outbox.filter((p) => !(p.room in histories))];
+  }
+
+  private saveOutbox(): void {
+    if (!this.me) return;
+    const entries = this.allPending();
+    const same =
+      entries.length === this.outbox.length &&
+      entries.every((p, i) => p === this.outbox[i] || JSON.stringify(p) === JSON.stringify(this.outbox[i]));
+    this.outbox = entries;
+    if (!same) saveOutbox(this.me.id, entries);
+  }
+
+  /** Shows the saved sends of `roomId` in its history, unless it already holds them. */
+  private restoreOutbox(roomId: number): void {
+    const key = messagesQueryKey(roomId);
+    const store = this.queryClient.getQueryData<RoomMessages>(key);
+    if (!store) return;
+    const stored = new Set(store.items.map((m) => m.client_id));
+    let next = store;
+    for (const p of this.outbox) {
+      if (p.room === roomId && !stored.has(p.client_id)) next = addPending(next, p);
     }
-    this.lastTyping.clear();
+    if (next !== store) this.queryClient.setQueryData(key, next);
+  }
+
+  /** After a hello: every pending send goes (again) with its own client_id; the server stores each once. */
+  private resendPending(): void {
+    for (const p of this.allPending()) {
+      if (p.state !== 'pending') continue;
+      this.client.send({ type: 'message.send', room: p.room, body: p.body, client_id: p.client_id });
+    }
   }
 
   /** Runs once per accepted socket, after `hello` (the socket is subscribed to `roomIds`). */
@@ -292,6 +416,7 @@ export class ChatSync implements RealtimeApi {
     void this.queryClient.invalidateQueries({ queryKey: publicRoomsQueryKey, exact: true });
     void this.queryClient.invalidateQueries({ queryKey: ROOT_MEMBERS });
     this.lastRead.clear();
+    this.resendPending();
   }
 
   /**

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
+import { titleCount } from '@/features/messages/lib/notify';
 import { ConnectionBanner } from '@/components/ConnectionBanner';
 import { ChatIcon, MenuIcon } from '@/components/Icons';
 import { useUser } from '@/features/auth/api/get-user';
@@ -67,10 +68,25 @@ export function ChatLayout() {
     return () => document.removeEventListener('keydown', onKey);
   }, [sidebarOpen, setSidebarOpen]);
 
-  const totalUnread = (rooms.data ?? []).reduce((sum, r) => sum + r.unread_count, 0);
+  // Muted rooms count only their mentions (features/messages/lib/notify).
+  const totalUnread = titleCount(rooms.data ?? []);
   useEffect(() => {
     document.title = totalUnread > 0 ? `(${totalUnread}) Chat` : 'Chat';
   }, [totalUnread]);
+  const [notifyPermission, setNotifyPermission] = useState(() =>
+    typeof Notification === 'undefined' ? 'denied' : Notification.permission,
+  );
+  const notificationsButton =
+    notifyPermission === 'default' ? (
+      <button
+        type="button"
+        className="button button--small button--ghost"
+        data-testid="enable-notifications"
+        onClick={() => void Notification.requestPermission().then(setNotifyPermission)}
+      >
+        Enable desktop notifications
+      </button>
+    ) : null;
 
   const sidebarToggle = (
     <button
@@ -137,6 +153,7 @@ export function ChatLayout() {
             <RoomList rooms={rooms.data} onNavigate={closeSidebar} />
           )}
         </nav>
+        {notificationsButton}
         <div className="sidebar__footer">
           <span className="avatar avatar--small" aria-hidden="true">
             {username.slice(0, 1).toUpperCase()}

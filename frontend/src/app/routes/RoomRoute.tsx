@@ -1,9 +1,11 @@
+import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState, type ReactNode } from 'react';
 import { useNavigate, useOutletContext, useParams } from 'react-router';
 import { useUser } from '@/features/auth/api/get-user';
 import { Composer } from '@/features/messages/components/Composer';
 import { useMessages } from '@/features/messages/api/get-messages';
 import { MessageList } from '@/features/messages/components/MessageList';
+import { draftKey } from '@/features/messages/lib/drafts';
 import { TypingIndicator } from '@/features/messages/components/TypingIndicator';
 import { useMembers } from '@/features/rooms/api/get-members';
 import { useRooms } from '@/features/rooms/api/get-rooms';
@@ -14,6 +16,7 @@ import { MembersPanel } from '@/features/rooms/components/MembersPanel';
 import { RoomHeader } from '@/features/rooms/components/RoomHeader';
 import { RoomSettingsDialog } from '@/features/rooms/components/RoomSettingsDialog';
 import { canManageRoom } from '@/features/rooms/lib/permissions';
+import { describeRoomExit, roomExitQueryKey, type RoomExit } from '@/features/rooms/lib/room-exit';
 import { errorMessage } from '@/lib/api-client';
 import { pushNotice } from '@/lib/notices';
 import type { Room } from '@/types/api';
@@ -22,13 +25,27 @@ import { composerBlock } from './composer-block';
 
 const WIDE = '(min-width: 1100px)';
 
-/** `/rooms/:roomId`: the room if it is one of mine, else a Join prompt or "not available". */
+/**
+ * `/rooms/:roomId`: the room if it is one of mine; else, when a moderator
+ * just took me out of it, why ("You were banned from this room (spam)");
+ * else a Join prompt or "not available".
+ */
 export function RoomRoute() {
-  const { roomId: param } = useParams();
+  const { roomId: param, seq: seqParam } = useParams();
   const roomId = Number(param);
+  const seq = seqParam === undefined ? null : Number(seqParam);
+  const focusSeq = seq !== null && Number.isInteger(seq) && seq > 0 ? seq : null;
   const { sidebarToggle } = useOutletContext<ChatLayoutContext>();
   const rooms = useRooms();
   const room = rooms.data?.find((r) => r.id === roomId);
+  // Written by the realtime layer on `room.removed`; never fetched.
+  const exit = useQuery<RoomExit | null>({
+    queryKey: roomExitQueryKey(roomId),
+    queryFn: () => null,
+    enabled: false,
+    staleTime: Infinity,
+  }).data;
+  const exitText = exit ? describeRoomExit(exit) : null;
 
   if (!Number.isInteger(roomId) || roomId <= 0) {
     return (
@@ -36,6 +53,17 @@ export function RoomRoute() {
         <header className="room-header room-header--bare">{sidebarToggle}</header>
         <div className="placeholder">
           <h1>Room not available</h1>
+        </div>
+      </div>
+    );
+  }
+  if (!room && exitText) {
+    return (
+      <div className="room-view">
+        <header className="room-header room-header--bare">{sidebarToggle}</header>
+        <div className="placeholder" role="alert" data-testid="room-exit">
+          <h1>{exitText}</h1>
+          <p>Its messages are no longer shown to you. Pick another room from the list.</p>
         </div>
       </div>
     );
@@ -48,10 +76,18 @@ export function RoomRoute() {
       </div>
     );
   }
-  return <RoomView key={room.id} room={room} sidebarToggle={sidebarToggle} />;
+  return <RoomView key={room.id} room={room} sidebarToggle={sidebarToggle} focusSeq={focusSeq} />;
 }
 
-function RoomView({ room, sidebarToggle }: { room: Room; sidebarToggle: ReactNode }) {
+function RoomView({
+  room,
+  sidebarToggle,
+  focusSeq,
+}: {
+  room: Room;
+  sidebarToggle: ReactNode;
+  focusSeq: number | null;
+}) {
   const user = useUser();
   const navigate = useNavigate();
   const leave = useLeaveRoom();
@@ -102,12 +138,16 @@ function RoomView({ room, sidebarToggle }: { room: Room; sidebarToggle: ReactNod
             meId={meId}
             canModerate={canModerate}
             unreadCount={room.unread_count}
+            focusSeq={focusSeq}
           />
           <TypingIndicator roomId={room.id} />
           <Composer
             roomId={room.id}
             roomName={room.kind === 'direct' ? room.name : `#${room.name}`}
             disabledReason={composerDisabledReason}
+            draftKey={meId === null ? null : draftKey(meId, room.id)}
+            mentionNames={(members.data ?? []).filter((m) => m.user.id !== meId).map((m) => m.user.username)}
+            allowRoomMention={room.kind !== 'direct' && (room.allow_room_mentions !== false || canModerate)}
           />
         </div>
         {membersOpen && (

@@ -94,7 +94,7 @@ export function SearchRoute() {
         </div>
       </header>
       <div className="search-page">
-        <form role="search" className="search-form" onSubmit={onSubmit}>
+        <form role="search" aria-label="Search messages" className="search-form" onSubmit={onSubmit}>
           <div className="field search-form__text">
             <label htmlFor={textId}>Search for</label>
             <input

@@ -26,6 +26,9 @@ describe('LoginForm', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Log in' }));
     expect((await screen.findByRole('alert')).textContent).toBe('Unable to log in with provided credentials.');
     expect(getToken()).toBeNull();
+    // The answer was about what was typed before: editing a field clears it.
+    fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'nope2' } });
+    expect(screen.queryByRole('alert')).toBeNull();
   });
 
   it('stores the token on success', async () => {
@@ -63,6 +66,11 @@ describe('SignupForm', () => {
     expect(document.getElementById(username.getAttribute('aria-describedby')!)!.textContent).toBe(
       'A user with that username already exists.',
     );
+    expect(screen.getByText('This password is too common.')).toBeTruthy();
+    // Changing the username clears its error only.
+    fireEvent.change(username, { target: { value: 'untaken' } });
+    expect(screen.queryByText('A user with that username already exists.')).toBeNull();
+    expect(username.getAttribute('aria-invalid')).not.toBe('true');
     expect(screen.getByText('This password is too common.')).toBeTruthy();
   });
 

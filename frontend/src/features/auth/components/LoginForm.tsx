@@ -1,8 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { FormField } from '@/components/FormField';
-import { ApiError, errorMessage, fieldErrors } from '@/lib/api-client';
+import { ApiError, errorMessage } from '@/lib/api-client';
 import { useLogin } from '../api/login';
+import { useServerErrors } from '../lib/use-server-errors';
 import { AuthCard } from './AuthCard';
 
 /** "Log in": Username + Password; shows the server's field and form errors (400 on bad credentials). */
@@ -11,10 +12,13 @@ export function LoginForm() {
   const [password, setPassword] = useState('');
   const [missing, setMissing] = useState<Record<string, string>>({});
   const loginMutation = useLogin();
-  const errors = { ...fieldErrors(loginMutation.error), ...missing };
+  const server = useServerErrors(loginMutation.error);
+  const errors = { ...server.errors, ...missing };
   const formError =
     errors.non_field_errors ??
-    (loginMutation.error && !(loginMutation.error instanceof ApiError && loginMutation.error.status === 400)
+    (loginMutation.error &&
+    !server.stale &&
+    !(loginMutation.error instanceof ApiError && loginMutation.error.status === 400)
       ? errorMessage(loginMutation.error)
       : undefined);
 
@@ -52,7 +56,10 @@ export function LoginForm() {
           spellCheck={false}
           required
           value={username}
-          onChange={(e) => setUsername(e.target.value)}
+          onChange={(e) => {
+            setUsername(e.target.value);
+            server.edited('username');
+          }}
           error={errors.username}
         />
         <FormField
@@ -62,7 +69,10 @@ export function LoginForm() {
           autoComplete="current-password"
           required
           value={password}
-          onChange={(e) => setPassword(e.target.value)}
+          onChange={(e) => {
+            setPassword(e.target.value);
+            server.edited('password');
+          }}
           error={errors.password}
         />
         <button type="submit" className="button button--primary button--block" disabled={loginMutation.isPending}>

@@ -1,8 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { FormField } from '@/components/FormField';
-import { ApiError, errorMessage, fieldErrors } from '@/lib/api-client';
+import { ApiError, errorMessage } from '@/lib/api-client';
 import { useRegister } from '../api/register';
+import { useServerErrors } from '../lib/use-server-errors';
 import { AuthCard } from './AuthCard';
 
 /**
@@ -17,10 +18,13 @@ export function SignupForm() {
   const [password2, setPassword2] = useState('');
   const [local, setLocal] = useState<Record<string, string>>({});
   const registerMutation = useRegister();
-  const errors = { ...fieldErrors(registerMutation.error), ...local };
+  const server = useServerErrors(registerMutation.error);
+  const errors = { ...server.errors, ...local };
   const formError =
     errors.non_field_errors ??
-    (registerMutation.error && !(registerMutation.error instanceof ApiError && registerMutation.error.status === 400)
+    (registerMutation.error &&
+    !server.stale &&
+    !(registerMutation.error instanceof ApiError && registerMutation.error.status === 400)
       ? errorMessage(registerMutation.error)
       : undefined);
 
@@ -59,7 +63,10 @@ export function SignupForm() {
           spellCheck={false}
           required
           value={username}
-          onChange={(e) => setUsername(e.target.value)}
+          onChange={(e) => {
+            setUsername(e.target.value);
+            server.edited('username');
+          }}
           error={errors.username}
         />
         <FormField
@@ -68,7 +75,10 @@ export function SignupForm() {
           type="email"
           autoComplete="email"
           value={email}
-          onChange={(e) => setEmail(e.target.value)}
+          onChange={(e) => {
+            setEmail(e.target.value);
+            server.edited('email');
+          }}
           error={errors.email}
         />
         <FormField
@@ -78,7 +88,10 @@ export function SignupForm() {
           autoComplete="new-password"
           required
           value={password1}
-          onChange={(e) => setPassword1(e.target.value)}
+          onChange={(e) => {
+            setPassword1(e.target.value);
+            server.edited('password1');
+          }}
           error={errors.password1}
         />
         <FormField
@@ -88,7 +101,10 @@ export function SignupForm() {
           autoComplete="new-password"
           required
           value={password2}
-          onChange={(e) => setPassword2(e.target.value)}
+          onChange={(e) => {
+            setPassword2(e.target.value);
+            server.edited('password2');
+          }}
           error={errors.password2}
         />
         <button type="submit" className="button button--primary button--block" disabled={registerMutation.isPending}>

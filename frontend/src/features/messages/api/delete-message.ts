@@ -1,22 +1,17 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation } from '@tanstack/react-query';
 import { apiRequest } from '@/lib/api-client';
-import { markDeleted, type RoomMessages } from '../lib/message-store';
-import { messagesQueryKey } from './get-messages';
+import { useRealtime } from '@/lib/realtime';
 
 /** `DELETE /api/messages/{id}/` → 204 (author, room owner/moderators, staff); broadcast as `message.deleted`. */
 export function deleteMessage(id: number): Promise<void> {
   return apiRequest<void>(`/api/messages/${id}/`, { method: 'DELETE' });
 }
 
-/** Deletes a message and shows the placeholder at once. */
+/** Deletes a message and shows the placeholder at once (history and room preview), as `message.deleted`. */
 export function useDeleteMessage() {
-  const queryClient = useQueryClient();
+  const realtime = useRealtime();
   return useMutation({
-    mutationFn: ({ id }: { id: number; room: number }) => deleteMessage(id),
-    onSuccess: (_data, { id, room }) => {
-      queryClient.setQueryData<RoomMessages>(messagesQueryKey(room), (store) =>
-        store ? markDeleted(store, id) : store,
-      );
-    },
+    mutationFn: ({ id }: { id: number; room: number; seq: number }) => deleteMessage(id),
+    onSuccess: (_data, { id, room, seq }) => realtime.applyLocal({ type: 'message.deleted', room, id, seq }),
   });
 }

@@ -15,7 +15,7 @@ describe('Composer', () => {
     fireEvent.change(box, { target: { value: '  hello world \n' } });
     fireEvent.keyDown(box, { key: 'Enter' });
     expect(realtime.sendMessage).toHaveBeenCalledTimes(1);
-    expect(realtime.sendMessage).toHaveBeenCalledWith(7, 'hello world');
+    expect(realtime.sendMessage).toHaveBeenCalledWith(7, 'hello world', null);
     expect(box.value).toBe('');
   });
 
@@ -44,7 +44,7 @@ describe('Composer', () => {
 
     fireEvent.change(box, { target: { value: `  ${'y'.repeat(4000)}  ` } });
     fireEvent.click(screen.getByRole('button', { name: 'Send' }));
-    expect(realtime.sendMessage).toHaveBeenCalledWith(7, 'y'.repeat(4000));
+    expect(realtime.sendMessage).toHaveBeenCalledWith(7, 'y'.repeat(4000), null);
   });
 
   it('typing notifies the room', () => {
@@ -72,7 +72,18 @@ describe('Composer before the history is loaded', () => {
     realtime.sendMessage.mockReturnValueOnce(null);
     fireEvent.change(box, { target: { value: 'early bird' } });
     fireEvent.keyDown(box, { key: 'Enter' });
-    expect(realtime.sendMessage).toHaveBeenCalledWith(7, 'early bird');
+    expect(realtime.sendMessage).toHaveBeenCalledWith(7, 'early bird', null);
     expect(box.value).toBe('early bird');
+  });
+
+  it('keeps the unsent text under its draft key and clears it on send', () => {
+    const first = renderWithProviders(<Composer roomId={7} roomName="#general" draftKey="chat.draft.1.7" />);
+    fireEvent.change(screen.getByLabelText('Message'), { target: { value: 'half a thought' } });
+    first.unmount();
+    renderWithProviders(<Composer roomId={7} roomName="#general" draftKey="chat.draft.1.7" />);
+    const box = screen.getByLabelText('Message') as HTMLTextAreaElement;
+    expect(box.value).toBe('half a thought');
+    fireEvent.keyDown(box, { key: 'Enter' });
+    expect(window.localStorage.getItem('chat.draft.1.7')).toBeNull();
   });
 });

@@ -1,6 +1,10 @@
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { shorten } from '@/lib/format';
 import { useRealtime } from '@/lib/realtime';
 import { MAX_BODY_LENGTH } from '@/types/api';
+import { loadDraft, saveDraft } from '../lib/drafts';
+import { insertMention, mentionOptions, mentionQuery } from '../lib/mention-picker';
+import { setReplyTarget, useReplyTarget } from '../lib/reply-target';
 import { validateBody } from '../lib/validate';
 
 interface ComposerProps {
@@ -8,19 +12,59 @@ interface ComposerProps {
   roomName: string;
   /** Why posting is impossible (e.g. a locked room), or null. */
   disabledReason?: string | null;
+  /** Where the unsent text is kept (see lib/drafts); none: not kept. */
+  draftKey?: string | null;
   /** Called after a send, e.g. to scroll to the newest message. */
   onSent?: () => void;
+  /** Usernames `@` offers (the room's other members), and whether `@room` is offered. */
+  mentionNames?: readonly string[];
+  allowRoomMention?: boolean;
 }
 
 /**
  * The message box: Enter sends, Shift+Enter adds a line; the body must have
  * 1–4000 characters after trimming. Typing notifies the room (throttled by
- * the realtime layer to one frame per 2 s).
+ * the realtime layer to one frame per 2 s). The unsent text is saved under
+ * `draftKey` as it is typed and restored when the composer comes back.
  */
-export function Composer({ roomId, roomName, disabledReason = null, onSent }: ComposerProps) {
+export function Composer({
+  roomId,
+  roomName,
+  disabledReason = null,
+  draftKey = null,
+  onSent,
+  mentionNames = [],
+  allowRoomMention = false,
+}: ComposerProps) {
   const realtime = useRealtime();
-  const [draft, setDraft] = useState('');
+  const [draft, setDraftState] = useState(() => (draftKey ? loadDraft(draftKey) : ''));
+  const [loadedKey, setLoadedKey] = useState(draftKey);
+  if (loadedKey !== draftKey) {
+    // The key arrived (or changed) after mounting: show what it holds.
+    setLoadedKey(draftKey);
+    setDraftState(draftKey ? loadDraft(draftKey) : '');
+  }
+  const setDraft = (text: string) => {
+    setDraftState(text);
+    if (draftKey) saveDraft(draftKey, text);
+  };
   const textarea = useRef<HTMLTextAreaElement>(null);
+  const replyTarget = useReplyTarget(roomId);
+  const [caret, setCaret] = useState(0);
+  const [picked, setPicked] = useState(0);
+  const [pickerClosed, setPickerClosed] = useState(false);
+  const query = mentionQuery(draft, caret);
+  const options = query && !pickerClosed ? mentionOptions(mentionNames, query.query, allowRoomMention) : [];
+  const choice = options[Math.min(picked, options.length - 1)];
+
+  function pick(name: string) {
+    if (!query) return;
+    const next = insertMention(draft, query.start, caret, name);
+    setDraft(next.text);
+    setCaret(next.caret);
+    setPicked(0);
+    requestAnimationFrame(() => textarea.current?.setSelectionRange(next.caret, next.caret));
+  }
   const check = validateBody(draft);
   const tooLong = !check.ok && check.reason === 'too_long';
   const length = draft.trim().length;
@@ -42,8 +86,9 @@ export function Composer({ roomId, roomName, disabledReason = null, onSent }: Co
     const result = validateBody(draft);
     if (!result.ok) return;
     // null: the history is not loaded yet, so there is nowhere to show the send; keep the draft.
-    if (realtime.sendMessage(roomId, result.body) === null) return;
+    if (realtime.sendMessage(roomId, result.body, replyTarget?.id ?? null) === null) return;
     setDraft('');
+    setReplyTarget(roomId, null);
     onSent?.();
   }
 
@@ -54,7 +99,28 @@ export function Composer({ roomId, roomName, disabledReason = null, onSent }: Co
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
-    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+    if (options.length > 0 && choice) {
+      if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+        event.preventDefault();
+        const step = event.key === 'ArrowDown' ? 1 : options.length - 1;
+        setPicked((options.indexOf(choice) + step) % options.length);
+        return;
+      }
+      if (event.key === 'Enter' || event.key === 'Tab') {
+        event.preventDefault();
+        pick(choice);
+        return;
+      }
+      if (event.key === 'Escape') {
+        event.preventDefault();
+        setPickerClosed(true);
+        return;
+      }
+    }
+    if (event.key === 'Escape' && replyTarget) {
+      event.preventDefault();
+      setReplyTarget(roomId, null);
+    } else if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       send();
     }
@@ -65,6 +131,21 @@ export function Composer({ roomId, roomName, disabledReason = null, onSent }: Co
       <label htmlFor={`composer-${roomId}`} className="visually-hidden">
         Message
       </label>
+      {replyTarget && (
+        <div className="composer__reply" data-testid="composer-reply">
+          <span>
+            Replying to <strong>{replyTarget.author.username}</strong>: {replyTarget.body.slice(0, 80)}
+          </span>
+          <button
+            type="button"
+            className="button button--small button--ghost"
+            aria-label="Cancel reply"
+            onClick={() => setReplyTarget(roomId, null)}
+          >
+            ×
+          </button>
+        </div>
+      )}
       <div className={`composer__box${tooLong ? ' is-invalid' : ''}`}>
         <textarea
           id={`composer-${roomId}`}
@@ -72,16 +153,42 @@ export function Composer({ roomId, roomName, disabledReason = null, onSent }: Co
           ref={textarea}
           rows={1}
           value={draft}
-          placeholder={disabledReason ?? `Message ${roomName}`}
+          placeholder={disabledReason ?? `Message ${shorten(roomName, 40)}`}
           disabled={Boolean(disabledReason)}
           aria-invalid={tooLong || undefined}
           aria-describedby={`composer-${roomId}-help`}
           onChange={(e) => {
             setDraft(e.target.value);
+            setCaret(e.target.selectionStart ?? e.target.value.length);
+            setPickerClosed(false);
+            setPicked(0);
             if (e.target.value.trim()) realtime.notifyTyping(roomId);
           }}
           onKeyDown={onKeyDown}
+          onSelect={(e) => setCaret(e.currentTarget.selectionStart ?? 0)}
+          aria-controls={options.length > 0 ? `mention-picker-${roomId}` : undefined}
+          aria-activedescendant={choice ? `mention-${roomId}-${choice}` : undefined}
         />
+        {options.length > 0 && (
+          <ul id={`mention-picker-${roomId}`} className="mention-picker" role="listbox" aria-label="Mention">
+            {options.map((name) => (
+              <li
+                key={name}
+                id={`mention-${roomId}-${name}`}
+                role="option"
+                aria-selected={name === choice}
+                className={`mention-picker__item${name === choice ? ' is-active' : ''}`}
+                data-testid="mention-option"
+                onMouseDown={(e) => {
+                  e.preventDefault();
+                  pick(name);
+                }}
+              >
+                @{name}
+              </li>
+            ))}
+          </ul>
+        )}
         <button
           type="submit"
           className="button button--primary composer__send"

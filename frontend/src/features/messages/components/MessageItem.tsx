@@ -1,31 +1,54 @@
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { Link } from 'react-router';
 import { Avatar } from '@/components/Avatar';
 import { LinkifiedText } from '@/components/LinkifiedText';
 import { errorMessage } from '@/lib/api-client';
+import { useConnectionStatus } from '@/lib/realtime';
 import { formatDateTime, formatTime } from '@/lib/format';
 import type { Message } from '@/types/api';
 import { useDeleteMessage } from '../api/delete-message';
 import { useEditMessage } from '../api/edit-message';
 import type { PendingMessage } from '../lib/message-store';
+import { mentionsMe } from '../lib/reactions';
+import { setReplyTarget } from '../lib/reply-target';
 import { validateBody } from '../lib/validate';
+import { Reactions, ReplyQuote } from './MessageExtras';
+
+/** A message's permalink (see app/router): opens the room at that message. */
+export function messagePath(message: { room: number; seq: number }): string {
+  return `/rooms/${message.room}/m/${message.seq}`;
+}
 
 function Meta({
   author,
   createdAt,
   edited,
   compact,
+  permalink = null,
 }: {
   author: string;
   createdAt: string;
   edited: boolean;
   compact: boolean;
+  /** The time links here (not in a compact row, whose hover time carries the link). */
+  permalink?: string | null;
 }) {
   return (
     <div className={`message__meta${compact ? ' visually-hidden' : ''}`}>
-      <span className="message__author">{author}</span>{' '}
-      <time className="message__time" dateTime={createdAt} title={formatDateTime(createdAt)}>
-        {formatTime(createdAt)}
-      </time>
+      <span className="message__author" dir="auto">
+        {author}
+      </span>{' '}
+      {permalink && !compact ? (
+        <Link className="message__time" to={permalink} data-testid="message-permalink">
+          <time dateTime={createdAt} title={formatDateTime(createdAt)}>
+            {formatTime(createdAt)}
+          </time>
+        </Link>
+      ) : (
+        <time className="message__time" dateTime={createdAt} title={formatDateTime(createdAt)}>
+          {formatTime(createdAt)}
+        </time>
+      )}
       {edited && (
         <span className="message__edited" data-testid="message-edited">
           {' '}
@@ -42,6 +65,12 @@ interface MessageItemProps {
   canDelete: boolean;
   /** Same author as the message above, shortly after it: no avatar or name line. */
   compact: boolean;
+  /** The message a permalink opened (`data-highlighted`). */
+  highlighted?: boolean;
+  /** My user id: messages that mention me are highlighted. */
+  meId?: number | null;
+  /** Whether I may post (and so react and reply) here. */
+  canPost?: boolean;
 }
 
 /**
@@ -50,7 +79,15 @@ interface MessageItemProps {
  * messages can be edited (PATCH) and deleted (DELETE) in place; owners and
  * moderators may delete any.
  */
-export function MessageItem({ message, isMine, canDelete, compact }: MessageItemProps) {
+export function MessageItem({
+  message,
+  isMine,
+  canDelete,
+  compact,
+  highlighted = false,
+  meId = null,
+  canPost = true,
+}: MessageItemProps) {
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(message.body);
   const [confirming, setConfirming] = useState(false);
@@ -95,7 +132,9 @@ export function MessageItem({ message, isMine, canDelete, compact }: MessageItem
 
   return (
     <li
-      className={`message${compact ? ' message--compact' : ''}${isMine ? ' message--mine' : ''}${message.deleted ? ' message--deleted' : ''}`}
+      className={`message${compact ? ' message--compact' : ''}${isMine ? ' message--mine' : ''}${message.deleted ? ' message--deleted' : ''}${mentionsMe(message, meId) ? ' message--mentions-me' : ''}${highlighted ? ' message--highlighted' : ''}`}
+      data-highlighted={highlighted || undefined}
+      tabIndex={highlighted ? -1 : undefined}
       data-testid="message"
       data-seq={message.seq}
       data-message-id={message.id}
@@ -105,15 +144,24 @@ export function MessageItem({ message, isMine, canDelete, compact }: MessageItem
     >
       <div className="message__gutter">
         {compact ? (
-          <time className="message__hover-time" dateTime={message.created_at} aria-hidden="true">
-            {formatTime(message.created_at)}
-          </time>
+          <Link className="message__hover-time" to={messagePath(message)} data-testid="message-permalink">
+            <time dateTime={message.created_at} title={formatDateTime(message.created_at)}>
+              {formatTime(message.created_at)}
+            </time>
+          </Link>
         ) : (
           <Avatar name={message.author.username} />
         )}
       </div>
       <div className="message__content">
-        <Meta author={message.author.username} createdAt={message.created_at} edited={edited} compact={compact} />
+        <Meta
+          author={message.author.username}
+          createdAt={message.created_at}
+          edited={edited}
+          compact={compact}
+          permalink={messagePath(message)}
+        />
+        {message.reply_to && <ReplyQuote reply={message.reply_to} />}
         {editing ? (
           <form className="message__edit" onSubmit={save}>
             <label className="visually-hidden" htmlFor={`edit-${message.id}`}>
@@ -151,11 +199,12 @@ export function MessageItem({ message, isMine, canDelete, compact }: MessageItem
             message deleted
           </p>
         ) : (
-          <p className="message__body" data-testid="message-body">
+          <p className="message__body" data-testid="message-body" dir="auto">
             <LinkifiedText text={message.body} />
             {compact && edited && <span className="message__edited"> (edited)</span>}
           </p>
         )}
+        {!message.deleted && <Reactions message={message} canReact={canPost} />}
         {confirming && (
           <div className="message__confirm" role="group" aria-label="Delete this message?">
             <span>Delete this message?</span>
@@ -164,7 +213,10 @@ export function MessageItem({ message, isMine, canDelete, compact }: MessageItem
               className="button button--small button--danger"
               disabled={remove.isPending}
               onClick={() =>
-                remove.mutate({ id: message.id, room: message.room }, { onSuccess: () => setConfirming(false) })
+                remove.mutate(
+                  { id: message.id, room: message.room, seq: message.seq },
+                  { onSuccess: () => setConfirming(false) },
+                )
               }
             >
               Confirm delete
@@ -180,8 +232,19 @@ export function MessageItem({ message, isMine, canDelete, compact }: MessageItem
           </div>
         )}
       </div>
-      {!message.deleted && !editing && !confirming && (isMine || canDelete) && (
+      {!message.deleted && !editing && !confirming && (isMine || canDelete || canPost) && (
         <div className="message__actions">
+          {canPost && (
+            <button
+              type="button"
+              className="button button--small button--ghost"
+              onClick={() => setReplyTarget(message.room, message)}
+              aria-label="Reply"
+              data-testid="reply-button"
+            >
+              Reply
+            </button>
+          )}
           {isMine && (
             <button
               ref={editButton}
@@ -193,14 +256,16 @@ export function MessageItem({ message, isMine, canDelete, compact }: MessageItem
               Edit
             </button>
           )}
-          <button
-            type="button"
-            className="button button--small button--ghost"
-            onClick={() => setConfirming(true)}
-            aria-label="Delete message"
-          >
-            Delete
-          </button>
+          {(isMine || canDelete) && (
+            <button
+              type="button"
+              className="button button--small button--ghost"
+              onClick={() => setConfirming(true)}
+              aria-label="Delete message"
+            >
+              Delete
+            </button>
+          )}
         </div>
       )}
     </li>
@@ -214,11 +279,13 @@ interface PendingItemProps {
 }
 
 /**
- * A send not yet confirmed (`data-state="pending"`) or refused / cut off
+ * A send not yet confirmed (`data-state="pending"`: "Sending…", or "Waiting
+ * for the connection…" while the socket is down) or refused
  * (`data-state="failed"`, with the reason, "Retry" — same client_id — and "Discard").
  */
 export function PendingItem({ pending, onRetry, onDiscard }: PendingItemProps) {
   const failed = pending.state === 'failed';
+  const online = useConnectionStatus() === 'open';
   const author = pending.author?.username ?? 'You';
   return (
     <li
@@ -233,7 +300,7 @@ export function PendingItem({ pending, onRetry, onDiscard }: PendingItemProps) {
       </div>
       <div className="message__content">
         <Meta author={author} createdAt={pending.created_at} edited={false} compact={false} />
-        <p className="message__body" data-testid="message-body">
+        <p className="message__body" data-testid="message-body" dir="auto">
           <LinkifiedText text={pending.body} />
         </p>
         {failed ? (
@@ -247,7 +314,7 @@ export function PendingItem({ pending, onRetry, onDiscard }: PendingItemProps) {
             </button>
           </div>
         ) : (
-          <p className="message__sending">Sending…</p>
+          <p className="message__sending">{online ? 'Sending…' : 'Waiting for the connection…'}</p>
         )}
       </div>
     </li>

@@ -4,8 +4,8 @@ import {
   addPending,
   contiguousEnd,
   emptyRoomMessages,
-  failAllPending,
   firstSeq,
+  firstUnreadSeq,
   isSeqGap,
   lastSeq,
   markDeleted,
@@ -92,17 +92,6 @@ describe('pending sends', () => {
     expect(setPendingState(store, 'unknown', 'failed')).toBe(store);
   });
 
-  it('failAllPending fails only in-flight sends', () => {
-    let store = addPending(emptyRoomMessages(), pending('a'));
-    store = addPending(store, { ...pending('b', 'failed'), error: 'earlier' });
-    const next = failAllPending(store, 'socket down');
-    expect(next.pending.map((p) => [p.client_id, p.state, p.error])).toEqual([
-      ['a', 'failed', 'socket down'],
-      ['b', 'failed', 'earlier'],
-    ]);
-    expect(failAllPending(next, 'again')).toBe(next);
-  });
-
   it('removePending drops one send', () => {
     const store = addPending(addPending(emptyRoomMessages(), pending('a')), pending('b'));
     expect(removePending(store, 'a').pending.map((p) => p.client_id)).toEqual(['b']);
@@ -159,5 +148,22 @@ describe('cursors', () => {
     // A hole left earlier is still seen by the next message.
     const holed = mergeMessages(store, [makeMessage(7, 6)]);
     expect(isSeqGap(holed, makeMessage(7, 7))).toBe(true);
+  });
+});
+
+describe('firstUnreadSeq', () => {
+  it("counts others' messages back from the newest", () => {
+    const items = [
+      makeMessage(7, 1),
+      makeMessage(7, 2),
+      makeMessage(7, 3, { author: alice }),
+      makeMessage(7, 4, { deleted: true, body: '' }),
+      makeMessage(7, 5),
+    ];
+    expect(firstUnreadSeq(items, 2, alice.id)).toBe(2);
+    expect(firstUnreadSeq(items, 1, alice.id)).toBe(5);
+    expect(firstUnreadSeq(items, 0, alice.id)).toBeNull();
+    // More unread than held: older ones must be loaded first.
+    expect(firstUnreadSeq(items, 4, alice.id)).toBeNull();
   });
 });

@@ -15,6 +15,8 @@ export interface PendingMessage {
   state: 'pending' | 'failed';
   /** Why it failed, readable. */
   error: string | null;
+  /** The id of the message it answers, kept for a retry. */
+  reply_to?: number | null;
 }
 
 /**
@@ -77,7 +79,13 @@ export function mergeMessages(store: RoomMessages, incoming: readonly Message[])
 }
 
 function sameMessage(a: Message, b: Message): boolean {
-  return a.body === b.body && a.edited_at === b.edited_at && a.deleted === b.deleted && a.seq === b.seq;
+  return (
+    a.body === b.body &&
+    a.edited_at === b.edited_at &&
+    a.deleted === b.deleted &&
+    a.seq === b.seq &&
+    JSON.stringify(a.reactions ?? []) === JSON.stringify(b.reactions ?? [])
+  );
 }
 
 /** Marks message `id` deleted (`deleted: true`, `body: ""`, contract "Message"); unknown ids change nothing. */
@@ -115,15 +123,6 @@ export function setPendingState(
   const pending = store.pending.slice();
   pending[index] = { ...target, state, error };
   return { ...store, pending };
-}
-
-/** Marks every in-flight send failed with `error` (the socket went down before confirmation). */
-export function failAllPending(store: RoomMessages, error: string): RoomMessages {
-  if (!store.pending.some((p) => p.state === 'pending')) return store;
-  return {
-    ...store,
-    pending: store.pending.map((p) => (p.state === 'pending' ? { ...p, state: 'failed', error } : p)),
-  };
 }
 
 /** Drops the pending send `clientId` (the user discarded it). */
@@ -168,4 +167,22 @@ export function contiguousEnd(store: RoomMessages): number {
  */
 export function isSeqGap(store: RoomMessages, message: Message): boolean {
   return store.items.length > 0 && message.seq > contiguousEnd(store) + 1;
+}
+
+/**
+ * The seq of the first unread message, found from the newest back: the
+ * `unread`-th message counted as unread (someone else's, not deleted;
+ * contract "unread_count"). Null when `unread` is 0 or the held messages are
+ * fewer than that (load older ones first).
+ */
+export function firstUnreadSeq(items: readonly Message[], unread: number, me: number | null): number | null {
+  if (unread <= 0) return null;
+  let counted = 0;
+  for (let i = items.length - 1; i >= 0; i -= 1) {
+    const m = items[i]!;
+    if (m.deleted || m.author.id === me) continue;
+    counted += 1;
+    if (counted === unread) return m.seq;
+  }
+  return null;
 }

@@ -1,9 +1,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { apiRequest } from '@/lib/api-client';
+import { useRealtime } from '@/lib/realtime';
 import type { Ban } from '@/types/api';
-import { memberRemoved } from '../lib/member-list';
 import { bansQueryKey } from './get-bans';
-import { applyMemberChange } from './member-cache';
 
 /** What a ban needs: the user's name and, optionally, why (kept in the ban and the audit log). */
 export interface BanInput {
@@ -23,10 +22,11 @@ export function banUser(roomId: number, input: BanInput): Promise<Ban> {
 /** Bans a user: they leave the cached member list, and the ban list is refetched. */
 export function useBanUser(roomId: number) {
   const queryClient = useQueryClient();
+  const realtime = useRealtime();
   return useMutation({
     mutationFn: (input: BanInput) => banUser(roomId, input),
     onSuccess: (ban) => {
-      applyMemberChange(queryClient, roomId, (s) => memberRemoved(s, roomId, ban.user.id));
+      realtime.applyLocal({ type: 'member.removed', room: roomId, user: ban.user });
       void queryClient.invalidateQueries({ queryKey: bansQueryKey(roomId) });
     },
   });

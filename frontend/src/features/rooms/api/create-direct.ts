@@ -1,8 +1,7 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation } from '@tanstack/react-query';
 import { apiRequest } from '@/lib/api-client';
+import { useRealtime } from '@/lib/realtime';
 import type { Room } from '@/types/api';
-import { upsertRoom } from '../lib/room-list';
-import { roomsQueryKey } from './get-rooms';
 
 /**
  * `POST /api/direct/` `{username}` → 201 new or 200 existing `direct` Room
@@ -12,18 +11,14 @@ export function createDirect(username: string): Promise<Room> {
   return apiRequest<Room>('/api/direct/', { method: 'POST', body: { username } });
 }
 
-/** Opens (or finds) the direct conversation with a user and puts it in my list. */
+/**
+ * Opens (or finds) the direct conversation with a user and puts it in my list
+ * as `room.added`; a conversation already listed keeps its cached unread count.
+ */
 export function useCreateDirect() {
-  const queryClient = useQueryClient();
+  const realtime = useRealtime();
   return useMutation({
     mutationFn: createDirect,
-    onSuccess: (room) => {
-      queryClient.setQueryData<Room[]>(roomsQueryKey, (rooms) => {
-        if (!rooms) return rooms;
-        const existing = rooms.find((r) => r.id === room.id);
-        // An existing conversation keeps its cached unread count and preview.
-        return existing ? rooms : upsertRoom(rooms, room);
-      });
-    },
+    onSuccess: (room) => realtime.applyLocal({ type: 'room.added', room }),
   });
 }

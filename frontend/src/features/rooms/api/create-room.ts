@@ -1,9 +1,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { apiRequest } from '@/lib/api-client';
+import { useRealtime } from '@/lib/realtime';
 import type { Room } from '@/types/api';
-import { upsertRoom } from '../lib/room-list';
 import { publicRoomsQueryKey } from './get-public-rooms';
-import { roomsQueryKey } from './get-rooms';
 
 export interface CreateRoomInput {
   name: string;
@@ -16,13 +15,15 @@ export function createRoom(input: CreateRoomInput): Promise<Room> {
   return apiRequest<Room>('/api/rooms/', { method: 'POST', body: input });
 }
 
-/** Creates a room and puts it in my list at once (the `room.added` event is then a no-op). */
+/** Creates a room and puts it in my list at once as `room.added` (the event is then a no-op). */
 export function useCreateRoom() {
   const queryClient = useQueryClient();
+  const realtime = useRealtime();
   return useMutation({
     mutationFn: createRoom,
     onSuccess: (room) => {
-      queryClient.setQueryData<Room[]>(roomsQueryKey, (rooms) => (rooms ? upsertRoom(rooms, room) : rooms));
+      realtime.applyLocal({ type: 'room.added', room });
+      // The public list does not hold the new room yet: fetch it again.
       if (room.kind === 'public') void queryClient.invalidateQueries({ queryKey: publicRoomsQueryKey });
     },
   });

@@ -1,7 +1,7 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation } from '@tanstack/react-query';
 import { apiRequest } from '@/lib/api-client';
-import { memberRemoved } from '../lib/member-list';
-import { applyMemberChange } from './member-cache';
+import { useRealtime } from '@/lib/realtime';
+import type { User } from '@/types/api';
 
 /**
  * `DELETE /api/rooms/{id}/members/{user_id}/` → 204 (owner, moderators; not
@@ -12,11 +12,11 @@ export function removeMember(roomId: number, userId: number): Promise<void> {
   return apiRequest<void>(`/api/rooms/${roomId}/members/${userId}/`, { method: 'DELETE' });
 }
 
-/** Removes a member; they leave the cached list and the member count at once. */
+/** Removes a member; they leave the cached list and the member count at once, as `member.removed`. */
 export function useRemoveMember(roomId: number) {
-  const queryClient = useQueryClient();
+  const realtime = useRealtime();
   return useMutation({
-    mutationFn: (userId: number) => removeMember(roomId, userId),
-    onSuccess: (_data, userId) => applyMemberChange(queryClient, roomId, (s) => memberRemoved(s, roomId, userId)),
+    mutationFn: (user: User) => removeMember(roomId, user.id),
+    onSuccess: (_data, user) => realtime.applyLocal({ type: 'member.removed', room: roomId, user }),
   });
 }

@@ -1,8 +1,7 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation } from '@tanstack/react-query';
 import { apiRequest } from '@/lib/api-client';
+import { useRealtime } from '@/lib/realtime';
 import type { Member, RoomRole } from '@/types/api';
-import { memberUpdated } from '../lib/member-list';
-import { applyMemberChange } from './member-cache';
 
 /** The body of `PATCH /api/rooms/{id}/members/{user_id}/`: a role, a mute, or both; the reason goes to the audit log. */
 export interface MemberChange {
@@ -20,12 +19,11 @@ export function updateMember(roomId: number, userId: number, change: MemberChang
   return apiRequest<Member>(`/api/rooms/${roomId}/members/${userId}/`, { method: 'PATCH', body: change });
 }
 
-/** Changes a member's role or mute; the answer updates the cached list (the `member.updated` event agrees). */
+/** Changes a member's role or mute; the answer goes through the cache as `member.updated`. */
 export function useUpdateMember(roomId: number) {
-  const queryClient = useQueryClient();
+  const realtime = useRealtime();
   return useMutation({
     mutationFn: ({ userId, change }: { userId: number; change: MemberChange }) => updateMember(roomId, userId, change),
-    // The target is never me (nobody moderates themselves), so my own role is left to the event.
-    onSuccess: (member) => applyMemberChange(queryClient, roomId, (s) => memberUpdated(s, roomId, member, null)),
+    onSuccess: (member) => realtime.applyLocal({ type: 'member.updated', room: roomId, member }),
   });
 }

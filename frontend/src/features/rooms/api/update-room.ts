@@ -1,9 +1,7 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation } from '@tanstack/react-query';
 import { apiRequest } from '@/lib/api-client';
+import { useRealtime } from '@/lib/realtime';
 import type { Room } from '@/types/api';
-import { upsertRoom } from '../lib/room-list';
-import { publicRoomsQueryKey } from './get-public-rooms';
-import { roomsQueryKey } from './get-rooms';
 
 /** The body of `PATCH /api/rooms/{id}/`: any of name, topic and lock. */
 export interface RoomChange {
@@ -21,20 +19,11 @@ export function updateRoom(roomId: number, change: RoomChange): Promise<Room> {
   return apiRequest<Room>(`/api/rooms/${roomId}/`, { method: 'PATCH', body: change });
 }
 
-/** Saves a room's settings and shows them at once, as the `room.updated` event would. */
+/** Saves a room's settings and shows them at once, through the `room.updated` event's path. */
 export function useUpdateRoom(roomId: number) {
-  const queryClient = useQueryClient();
+  const realtime = useRealtime();
   return useMutation({
     mutationFn: (change: RoomChange) => updateRoom(roomId, change),
-    onSuccess: (room) => {
-      queryClient.setQueryData<Room[]>(roomsQueryKey, (rooms) =>
-        rooms?.some((r) => r.id === room.id) ? upsertRoom(rooms, room, true) : rooms,
-      );
-      queryClient.setQueryData<Room[]>(publicRoomsQueryKey, (rooms) =>
-        rooms?.map((r) =>
-          r.id === room.id ? { ...r, name: room.name, topic: room.topic, is_locked: room.is_locked } : r,
-        ),
-      );
-    },
+    onSuccess: (room) => realtime.applyLocal({ type: 'room.updated', room }),
   });
 }

@@ -28,6 +28,8 @@ describe('BansDialog', () => {
 
     fireEvent.click(within(items[0]!).getByRole('button', { name: 'Unban bob' }));
     await vi.waitFor(() => expect(screen.getAllByTestId('ban').map((i) => i.dataset.username)).toEqual(['carol']));
+    // The Unban button is gone; focus stays in the dialog.
+    await vi.waitFor(() => expect(document.activeElement).toBe(screen.getByLabelText('Username to ban')));
     expect(calls.map((c) => [c.method, c.url])).toEqual([
       ['GET', '/api/rooms/7/bans/'],
       ['DELETE', '/api/rooms/7/bans/2/'],
@@ -57,9 +59,19 @@ describe('BansDialog', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Ban user' }));
     expect((await screen.findAllByTestId('ban')).map((i) => i.dataset.username)).toEqual(['carol']);
     expect(screen.getByRole('status').textContent).toBe('carol is banned.');
+    expect(document.activeElement).toBe(screen.getByLabelText('Username to ban'));
     expect(calls.filter((c) => c.method === 'POST').map((c) => c.body)).toEqual([
       { username: 'nobody' },
       { username: 'carol', reason: 'trolling' },
     ]);
+  });
+
+  it('closes on Escape even when focus has left it', () => {
+    stubFetch(() => respond(200, []));
+    const onClose = vi.fn();
+    renderWithProviders(<BansDialog room={makeRoom(7, { my_role: 'owner' })} onClose={onClose} />);
+    (document.activeElement as HTMLElement).blur();
+    fireEvent.keyDown(document.body, { key: 'Escape' });
+    expect(onClose).toHaveBeenCalledTimes(1);
   });
 });

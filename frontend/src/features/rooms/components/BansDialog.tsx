@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent, type RefObject } from 'react';
 import { Dialog } from '@/components/Dialog';
 import { errorMessage } from '@/lib/api-client';
 import { formatDateTime, formatShortStamp } from '@/lib/format';
@@ -8,7 +8,7 @@ import { useBans } from '../api/get-bans';
 import { useUnbanUser } from '../api/unban-user';
 
 /** "Ban a user": by username, with an optional reason (`POST /api/rooms/{id}/bans/`), e.g. someone not in the room yet. */
-function BanByNameForm({ roomId }: { roomId: number }) {
+function BanByNameForm({ roomId, nameRef }: { roomId: number; nameRef: RefObject<HTMLInputElement | null> }) {
   const [username, setUsername] = useState('');
   const [reason, setReason] = useState('');
   const [done, setDone] = useState<string | null>(null);
@@ -27,6 +27,8 @@ function BanByNameForm({ roomId }: { roomId: number }) {
           setDone(name);
           setUsername('');
           setReason('');
+          // The Ban button is disabled with the field empty: focus stays in the dialog.
+          nameRef.current?.focus();
         },
       },
     );
@@ -39,6 +41,7 @@ function BanByNameForm({ roomId }: { roomId: number }) {
           <label htmlFor={`ban-name-${roomId}`}>Username to ban</label>
           <input
             id={`ban-name-${roomId}`}
+            ref={nameRef}
             value={username}
             autoCapitalize="none"
             autoCorrect="off"
@@ -72,15 +75,17 @@ function BanByNameForm({ roomId }: { roomId: number }) {
 /**
  * The room's bans (`GET /api/rooms/{id}/bans/`) for its owner and
  * moderators: who, why, by whom and when, each with "Unban"; and a form to
- * ban someone by name.
+ * ban someone by name. After a ban or an unban (whose button goes away)
+ * focus returns to the username field, so the dialog keeps the keyboard.
  */
 export function BansDialog({ room, onClose }: { room: Room; onClose: () => void }) {
   const bans = useBans(room.id);
   const unban = useUnbanUser(room.id);
+  const nameRef = useRef<HTMLInputElement>(null);
 
   return (
     <Dialog title={`Bans in #${room.name}`} onClose={onClose}>
-      <BanByNameForm roomId={room.id} />
+      <BanByNameForm roomId={room.id} nameRef={nameRef} />
       {unban.error && (
         <div className="form-error" role="alert">
           {errorMessage(unban.error)}
@@ -116,7 +121,7 @@ export function BansDialog({ room, onClose }: { room: Room; onClose: () => void 
                 className="button"
                 aria-label={`Unban ${ban.user.username}`}
                 disabled={unban.isPending && unban.variables === ban.user.id}
-                onClick={() => unban.mutate(ban.user.id)}
+                onClick={() => unban.mutate(ban.user.id, { onSettled: () => nameRef.current?.focus() })}
               >
                 Unban
               </button>

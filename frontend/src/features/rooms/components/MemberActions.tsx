@@ -86,7 +86,7 @@ export function MemberActions({ id, roomId, member, allowed, onClose, onGone }: 
 
   function confirm() {
     if (confirming === 'owner') changeRole('owner');
-    else if (confirming === 'remove') afterSuccess(remove.mutateAsync(member.user.id), onGone);
+    else if (confirming === 'remove') afterSuccess(remove.mutateAsync(member.user), onGone);
     else if (confirming === 'ban') {
       const why = reason.trim();
       afterSuccess(ban.mutateAsync({ username: name, ...(why ? { reason: why } : {}) }), onGone);

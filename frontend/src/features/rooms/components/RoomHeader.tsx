@@ -34,7 +34,9 @@ export function RoomHeader({
       <div className="room-header__title">
         <h1>
           <RoomIcon kind={room.kind} labelled />
-          <span data-testid="room-title">{room.name}</span>
+          <span data-testid="room-title" dir="auto">
+            {room.name}
+          </span>
           {room.is_locked && (
             <span className="lock-tag" data-testid="room-locked" title="Only owners and moderators can post">
               <LockIcon size={11} />
@@ -71,7 +73,7 @@ export function RoomHeader({
           type="button"
           className="button button--ghost"
           aria-pressed={membersOpen}
-          aria-controls="members-panel"
+          aria-controls={membersOpen ? 'members-panel' : undefined}
           onClick={onToggleMembers}
         >
           <UsersIcon />

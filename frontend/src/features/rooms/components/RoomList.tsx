@@ -13,7 +13,8 @@ function preview(room: Room): string {
 
 /**
  * My rooms, newest activity first: name, last-message preview, time and an
- * unread badge. Each is a link named after the room (plus ", N unread").
+ * unread badge. Each link's name is what it shows: the room, the time, the
+ * preview and ", N unread".
  */
 export function RoomList({ rooms, onNavigate }: { rooms: readonly Room[]; onNavigate?: () => void }) {
   if (rooms.length === 0) {
@@ -22,7 +23,9 @@ export function RoomList({ rooms, onNavigate }: { rooms: readonly Room[]; onNavi
   return (
     <ul className="room-list">
       {rooms.map((room) => {
-        const unread = room.unread_count;
+        // A muted room shows no unread badge, but its mentions still count.
+        const unread = room.notification_level === 'muted' ? 0 : room.unread_count;
+        const mentions = room.mention_count ?? 0;
         return (
           <li key={room.id}>
             <NavLink
@@ -30,7 +33,6 @@ export function RoomList({ rooms, onNavigate }: { rooms: readonly Room[]; onNavi
               className={({ isActive }) =>
                 `room-link${isActive ? ' room-link--active' : ''}${unread > 0 ? ' room-link--unread' : ''}`
               }
-              aria-label={unread > 0 ? `${room.name}, ${unread} unread` : room.name}
               data-testid="room-link"
               data-room-id={room.id}
               data-room-name={room.name}
@@ -40,18 +42,30 @@ export function RoomList({ rooms, onNavigate }: { rooms: readonly Room[]; onNavi
               <RoomIcon kind={room.kind} />
               <span className="room-link__main">
                 <span className="room-link__top">
-                  <span className="room-link__name">{room.name}</span>
+                  <span className="room-link__name" dir="auto">
+                    {room.name}
+                  </span>
                   {room.last_message && (
                     <span className="room-link__time">{formatShortStamp(room.last_message.created_at)}</span>
                   )}
                 </span>
                 <span className="room-link__bottom">
-                  <span className={`room-link__preview${room.last_message?.deleted ? ' is-deleted' : ''}`}>
+                  <span className={`room-link__preview${room.last_message?.deleted ? ' is-deleted' : ''}`} dir="auto">
                     {preview(room)}
                   </span>
-                  {unread > 0 && (
+                  {mentions > 0 && (
+                    <span
+                      className="badge badge--mention"
+                      data-testid="mention-badge"
+                      aria-label={`${mentions} mentions`}
+                    >
+                      @{mentions > 99 ? '99+' : mentions}
+                    </span>
+                  )}
+                  {unread > 0 && mentions === 0 && (
                     <span className="badge" data-testid="unread-badge">
-                      {unread > 99 ? '99+' : unread}
+                      <span aria-hidden="true">{unread > 99 ? '99+' : unread}</span>
+                      <span className="visually-hidden">, {unread} unread</span>
                     </span>
                   )}
                 </span>

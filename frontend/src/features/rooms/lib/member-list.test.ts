@@ -57,4 +57,15 @@ describe('member changes applied twice (REST answer, then the event)', () => {
     };
     expect(memberRemoved(empty, 7, bob.id)).toBe(empty);
   });
+
+  it('a new direct room counts its two people once', () => {
+    // The creator's room.added already counts both; the other's member.added follows.
+    const start: MemberSlices = {
+      members: undefined,
+      rooms: [makeRoom(7, { kind: 'direct', member_count: 2 })],
+      publicRooms: undefined,
+    };
+    const after = memberAdded(start, 7, makeMember(bob), alice.id);
+    expect(after.rooms![0]!.member_count).toBe(2);
+  });
 });

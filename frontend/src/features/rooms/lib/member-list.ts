@@ -34,6 +34,9 @@ function mapRoom(
   return next === room ? rooms : rooms.map((r) => (r.id === roomId ? next : r));
 }
 
+/** A direct room never holds more than its two people. */
+const DIRECT_MEMBERS = 2;
+
 function withCountDelta(
   rooms: readonly Room[] | undefined,
   roomId: number,
@@ -41,7 +44,8 @@ function withCountDelta(
 ): readonly Room[] | undefined {
   if (delta === 0) return rooms;
   return mapRoom(rooms, roomId, (room) => {
-    const count = Math.max(0, room.member_count + delta);
+    const grown = Math.max(0, room.member_count + delta);
+    const count = room.kind === 'direct' ? Math.min(DIRECT_MEMBERS, grown) : grown;
     return count === room.member_count ? room : { ...room, member_count: count };
   });
 }
@@ -59,6 +63,8 @@ function same(a: MemberSlices, b: MemberSlices): boolean {
  * (replacing a copy already there) and the room counts one more member.
  * With the list cached, only a member it did not hold counts; without it,
  * any member but me (my own `room.added` already carried the new count).
+ * A direct room counts at most two: its creator's `room.added` already
+ * counts both people, and the other's `member.added` follows it.
  * Returns `slices` itself when nothing changed.
  */
 export function memberAdded(slices: MemberSlices, roomId: number, member: Member, me: number | null): MemberSlices {

@@ -2,14 +2,24 @@ import { useId, useState, type FormEvent } from 'react';
 import { SearchIcon } from '@/components/Icons';
 
 interface SearchBoxProps {
+  /** The search landmark's name; unique on the page. */
+  landmark?: string;
   /** Called with the trimmed text when it is not blank. */
   onSearch: (q: string) => void;
   label?: string;
   className?: string;
 }
 
-/** A search field (`role="search"`): Enter or the button searches messages. */
-export function SearchBox({ onSearch, label = 'Search messages', className = '' }: SearchBoxProps) {
+/**
+ * A search field (`role="search"`, named `landmark` so it differs from the
+ * search page's own form): Enter searches messages.
+ */
+export function SearchBox({
+  onSearch,
+  label = 'Search messages',
+  landmark = 'Quick search',
+  className = '',
+}: SearchBoxProps) {
   const [value, setValue] = useState('');
   const id = useId();
 
@@ -20,7 +30,7 @@ export function SearchBox({ onSearch, label = 'Search messages', className = '' 
   }
 
   return (
-    <form role="search" className={`search-box ${className}`} onSubmit={onSubmit}>
+    <form role="search" aria-label={landmark} className={`search-box ${className}`} onSubmit={onSubmit}>
       <label className="visually-hidden" htmlFor={id}>
         {label}
       </label>
@@ -35,9 +45,6 @@ export function SearchBox({ onSearch, label = 'Search messages', className = '' 
         autoComplete="off"
         onChange={(e) => setValue(e.target.value)}
       />
-      <button type="submit" className="visually-hidden">
-        Search
-      </button>
     </form>
   );
 }

@@ -38,7 +38,11 @@ describe('SearchResults', () => {
       'bob',
       'bob',
     ]);
-    expect(items.map((i) => i.querySelector('a')!.getAttribute('href'))).toEqual(['/rooms/7', '/rooms/9', '/rooms/12']);
+    expect(items.map((i) => i.querySelector('a')!.getAttribute('href'))).toEqual([
+      '/rooms/7/m/3',
+      '/rooms/9/m/1',
+      '/rooms/12/m/4',
+    ]);
     const body = within(items[0]!).getByTestId('search-result-body');
     expect(body.textContent).toBe('ship the <b>search</b> now');
     expect(body.querySelector('b')).toBeNull();

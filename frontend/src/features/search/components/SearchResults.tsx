@@ -28,7 +28,7 @@ function Highlighted({ text, query }: { text: string; query: string }) {
 function ResultItem({ message, query, lookup }: { message: Message; query: string; lookup: RoomLookup }) {
   return (
     <li data-testid="search-result" data-room-id={message.room} data-message-id={message.id}>
-      <Link className="search-result" to={`/rooms/${message.room}`}>
+      <Link className="search-result" to={`/rooms/${message.room}/m/${message.seq}`}>
         <Avatar name={message.author.username} className="avatar--search" />
         <span className="search-result__main">
           <span className="search-result__meta">
@@ -58,7 +58,8 @@ function ResultItem({ message, query, lookup }: { message: Message; query: strin
 /**
  * The messages matching a search (`GET /api/search/`), newest pages loaded
  * on "Show more results": each shows its room, author, time and text (as
- * text, the searched words marked) and opens its room when clicked.
+ * text, the searched words marked) and opens its room at that message
+ * (the permalink `/rooms/{id}/m/{seq}`) when clicked.
  */
 export function SearchResults({ params, lookup }: { params: SearchParams; lookup: RoomLookup }) {
   const search = useSearchMessages(params);
