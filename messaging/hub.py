@@ -78,8 +78,8 @@ def database_executor() -> ThreadPoolExecutor:
     asyncio's default executor has min(32, CPUs + 4) threads, 6 on two cores:
     with each thread waiting on PostgreSQL round trips most of a call, six
     threads capped the whole process's writes. One thread per pooled
-    connection, less two for the thread-sensitive thread (Django's sync views
-    and admin) and the seq watch, lets the pool's connections work at once.
+    connection, less one for the thread-sensitive thread (Django's sync
+    views and admin) and one spare, lets the pool's connections work at once.
     """
     global _executor
     if _executor is None:
