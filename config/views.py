@@ -26,17 +26,21 @@ async def _channel_layer_answers() -> None:
 
 async def healthz(request):
     """200 `{"status": "ok", "database": "ok", "channel_layer": "ok"}`, else 503 with "error" where it failed."""
+    return await _checked(
+        "health",
+        {"database": database_sync_to_async(_database_answers)(), "channel_layer": _channel_layer_answers()},
+    )
+
+
+async def _checked(kind: str, checks: dict) -> JsonResponse:
+    """200 with "ok" for each awaited check that passed, else 503 with "error" where one raised (logged)."""
     body = {"status": "ok"}
-    checks = {
-        "database": database_sync_to_async(_database_answers)(),
-        "channel_layer": _channel_layer_answers(),
-    }
     for name, check in checks.items():
         try:
             await check
             body[name] = "ok"
         except Exception:
-            logger.exception("health check of %s failed", name)
+            logger.exception("%s check of %s failed", kind, name)
             body[name] = "error"
             body["status"] = "error"
     return JsonResponse(body, status=200 if body["status"] == "ok" else 503)
@@ -72,18 +76,9 @@ async def readyz(request):
 
     if draining():
         return JsonResponse({"status": "draining"}, status=503)
-    body = {"status": "ok"}
     checks = {
         "database": database_sync_to_async(_database_answers)(),
         "cache": asyncio.wait_for(asyncio.to_thread(_cache_answers), timeout=2),
         "channel_layer": _channel_layer_answers(),
     }
-    for name, check in checks.items():
-        try:
-            await check
-            body[name] = "ok"
-        except Exception:
-            logger.exception("readiness check of %s failed", name)
-            body[name] = "error"
-            body["status"] = "error"
-    return JsonResponse(body, status=200 if body["status"] == "ok" else 503)
+    return await _checked("readiness", checks)
