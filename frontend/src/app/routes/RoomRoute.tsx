@@ -6,6 +6,7 @@ import { Composer } from '@/features/messages/components/Composer';
 import { useMessages } from '@/features/messages/api/get-messages';
 import { MessageList } from '@/features/messages/components/MessageList';
 import { draftKey } from '@/features/messages/lib/drafts';
+import { lastEditable, setEditTarget } from '@/features/messages/lib/edit-target';
 import { TypingIndicator } from '@/features/messages/components/TypingIndicator';
 import { useMembers } from '@/features/rooms/api/get-members';
 import { useRooms } from '@/features/rooms/api/get-rooms';
@@ -109,6 +110,8 @@ function RoomView({
     historyFailed: history.isError,
   });
 
+  const lastMine = lastEditable(history.data?.items ?? [], meId);
+
   useEffect(() => {
     document.title = `${room.name} · Chat`;
   }, [room.name]);
@@ -148,6 +151,7 @@ function RoomView({
             draftKey={meId === null ? null : draftKey(meId, room.id)}
             mentionNames={(members.data ?? []).filter((m) => m.user.id !== meId).map((m) => m.user.username)}
             allowRoomMention={room.kind !== 'direct' && (room.allow_room_mentions !== false || canModerate)}
+            onEditLast={lastMine ? () => setEditTarget(room.id, lastMine.id) : undefined}
           />
         </div>
         {membersOpen && (

@@ -1,11 +1,13 @@
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { shorten } from '@/lib/format';
+import { markdownToLine } from '@/lib/markdown';
 import { useRealtime } from '@/lib/realtime';
 import { MAX_BODY_LENGTH } from '@/types/api';
 import { loadDraft, saveDraft } from '../lib/drafts';
 import { insertMention, mentionOptions, mentionQuery } from '../lib/mention-picker';
 import { setReplyTarget, useReplyTarget } from '../lib/reply-target';
 import { validateBody } from '../lib/validate';
+import { MessageMarkdown } from './MessageMarkdown';
 
 interface ComposerProps {
   roomId: number;
@@ -19,6 +21,8 @@ interface ComposerProps {
   /** Usernames `@` offers (the room's other members), and whether `@room` is offered. */
   mentionNames?: readonly string[];
   allowRoomMention?: boolean;
+  /** ↑ in the empty composer: opens my last message's editor (lib/edit-target); absent when I have none here. */
+  onEditLast?: () => void;
 }
 
 /**
@@ -26,6 +30,9 @@ interface ComposerProps {
  * 1–4000 characters after trimming. Typing notifies the room (throttled by
  * the realtime layer to one frame per 2 s). The unsent text is saved under
  * `draftKey` as it is typed and restored when the composer comes back.
+ * The body is Markdown (docs/messages.md, "Formatting"): "Preview" shows it
+ * rendered, as the room will see it, while it is typed. ↑ in the empty box
+ * edits my last message (`onEditLast`).
  */
 export function Composer({
   roomId,
@@ -35,7 +42,9 @@ export function Composer({
   onSent,
   mentionNames = [],
   allowRoomMention = false,
+  onEditLast,
 }: ComposerProps) {
+  const [previewing, setPreviewing] = useState(false);
   const realtime = useRealtime();
   const [draft, setDraftState] = useState(() => (draftKey ? loadDraft(draftKey) : ''));
   const [loadedKey, setLoadedKey] = useState(draftKey);
@@ -117,7 +126,18 @@ export function Composer({
         return;
       }
     }
-    if (event.key === 'Escape' && replyTarget) {
+    if (
+      event.key === 'ArrowUp' &&
+      draft === '' &&
+      onEditLast &&
+      !event.shiftKey &&
+      !event.altKey &&
+      !event.ctrlKey &&
+      !event.metaKey
+    ) {
+      event.preventDefault();
+      onEditLast();
+    } else if (event.key === 'Escape' && replyTarget) {
       event.preventDefault();
       setReplyTarget(roomId, null);
     } else if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
@@ -134,7 +154,7 @@ export function Composer({
       {replyTarget && (
         <div className="composer__reply" data-testid="composer-reply">
           <span>
-            Replying to <strong>{replyTarget.author.username}</strong>: {replyTarget.body.slice(0, 80)}
+            Replying to <strong>{replyTarget.author.username}</strong>: {shorten(markdownToLine(replyTarget.body), 80)}
           </span>
           <button
             type="button"
@@ -144,6 +164,18 @@ export function Composer({
           >
             ×
           </button>
+        </div>
+      )}
+      {previewing && (
+        <div
+          id={`composer-${roomId}-preview`}
+          className="composer__preview message__body"
+          data-testid="composer-preview"
+          dir="auto"
+          aria-label="Preview"
+          role="region"
+        >
+          {draft.trim() ? <MessageMarkdown text={draft} /> : <span className="muted">Nothing to preview yet.</span>}
         </div>
       )}
       <div className={`composer__box${tooLong ? ' is-invalid' : ''}`}>
@@ -190,6 +222,17 @@ export function Composer({
           </ul>
         )}
         <button
+          type="button"
+          className="button button--ghost composer__preview-toggle"
+          aria-pressed={previewing}
+          aria-controls={previewing ? `composer-${roomId}-preview` : undefined}
+          onClick={() => setPreviewing((on) => !on)}
+          disabled={Boolean(disabledReason)}
+          data-testid="composer-preview-toggle"
+        >
+          Preview
+        </button>
+        <button
           type="submit"
           className="button button--primary composer__send"
           disabled={!check.ok || Boolean(disabledReason)}
@@ -209,7 +252,9 @@ export function Composer({
         ) : length > MAX_BODY_LENGTH - 500 ? (
           `${length} / ${MAX_BODY_LENGTH}`
         ) : (
-          <span className="composer__keys">Enter to send · Shift+Enter for a new line</span>
+          <span className="composer__keys">
+            Enter to send · Shift+Enter for a new line · **bold** _italic_ `code` · ↑ edits your last message
+          </span>
         )}
       </p>
     </form>

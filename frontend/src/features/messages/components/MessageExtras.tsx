@@ -1,11 +1,14 @@
 import { useState } from 'react';
 import { errorMessage } from '@/lib/api-client';
+import { markdownToLine } from '@/lib/markdown';
 import type { Message, ReplyTo } from '@/types/api';
 import { getReactionUsers, setReaction } from '../api/reactions';
+import { useMessageTabIndex } from '../lib/message-focus';
 import { frequentEmoji, noteEmojiUse } from '../lib/reactions';
 
 /** The quoted message of a reply; clicking scrolls to the original when it is on screen. */
 export function ReplyQuote({ reply }: { reply: ReplyTo }) {
+  const tabIndex = useMessageTabIndex();
   function jump() {
     const target = document.querySelector<HTMLElement>(`[data-testid="message"][data-message-id="${reply.id}"]`);
     if (!target) return;
@@ -14,10 +17,10 @@ export function ReplyQuote({ reply }: { reply: ReplyTo }) {
     window.setTimeout(() => target.classList.remove('message--flash'), 1500);
   }
   return (
-    <button type="button" className="reply-quote" data-testid="reply-quote" onClick={jump}>
+    <button type="button" className="reply-quote" data-testid="reply-quote" tabIndex={tabIndex} onClick={jump}>
       <span className="reply-quote__author">{reply.author.username}</span>{' '}
       <span className={reply.deleted ? 'reply-quote__excerpt is-deleted' : 'reply-quote__excerpt'}>
-        {reply.excerpt}
+        {reply.deleted ? reply.excerpt : markdownToLine(reply.excerpt)}
       </span>
     </button>
   );
@@ -33,6 +36,7 @@ export function Reactions({ message, canReact }: { message: Message; canReact: b
   const [who, setWho] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
   const reactions = message.reactions ?? [];
+  const tabIndex = useMessageTabIndex();
 
   function toggle(emoji: string, on: boolean) {
     setError(null);
@@ -58,6 +62,7 @@ export function Reactions({ message, canReact }: { message: Message; canReact: b
           data-emoji={r.emoji}
           data-count={r.count}
           aria-pressed={r.me}
+          tabIndex={tabIndex}
           title={who[r.emoji] ?? ''}
           onMouseEnter={loadWho}
           onFocus={loadWho}
@@ -73,6 +78,7 @@ export function Reactions({ message, canReact }: { message: Message; canReact: b
           className="reaction reaction--add"
           aria-label="Add reaction"
           aria-expanded={picking}
+          tabIndex={tabIndex}
           data-testid="add-reaction"
           onClick={() => setPicking((p) => !p)}
         >
@@ -87,6 +93,7 @@ export function Reactions({ message, canReact }: { message: Message; canReact: b
               type="button"
               role="menuitem"
               className="emoji-picker__item"
+              tabIndex={tabIndex}
               data-testid="emoji-option"
               onClick={() => {
                 setPicking(false);

@@ -1,3 +1,4 @@
+import { markdownToPlain } from '@/lib/markdown';
 import type { Room, ServerEvent } from '@/types/api';
 
 export interface DesktopNotice {
@@ -10,8 +11,14 @@ export interface DesktopNotice {
  * The desktop notification a frame calls for, or null: a mention of me (by
  * name or @room) unless the room is muted, or a new message of someone else
  * in a direct room whose level is `all`. The caller shows it only while the
- * tab is hidden and the user allowed notifications.
+ * tab is hidden and the user allowed notifications. Its body is the
+ * message's plain text (lib/markdown), at most 200 characters.
  */
+/** The first 200 characters of a body's plain text (no Markdown marks). */
+function noticeText(body: string): string {
+  return markdownToPlain(body).slice(0, 200);
+}
+
 export function noticeFor(
   event: ServerEvent,
   rooms: readonly Room[] | undefined,
@@ -25,10 +32,10 @@ export function noticeFor(
   const level = room.notification_level ?? 'all';
   if (event.type === 'mention') {
     if (level === 'muted') return null;
-    return { title: `${message.author.username} in ${room.name}`, body: message.body.slice(0, 200), room: room.id };
+    return { title: `${message.author.username} in ${room.name}`, body: noticeText(message.body), room: room.id };
   }
   if (room.kind !== 'direct' || level !== 'all') return null;
-  return { title: message.author.username, body: message.body.slice(0, 200), room: room.id };
+  return { title: message.author.username, body: noticeText(message.body), room: room.id };
 }
 
 /** The tab title's count: unread messages of rooms that are not muted, plus mentions in muted ones. */

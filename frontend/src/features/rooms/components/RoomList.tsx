@@ -1,5 +1,6 @@
 import { NavLink } from 'react-router';
 import { formatShortStamp } from '@/lib/format';
+import { markdownToLine } from '@/lib/markdown';
 import type { Room } from '@/types/api';
 import { RoomIcon } from './RoomIcon';
 
@@ -7,7 +8,7 @@ function preview(room: Room): string {
   const message = room.last_message;
   if (!message) return room.kind === 'direct' ? 'Say hello 👋' : room.topic || 'No messages yet';
   if (message.deleted) return 'message deleted';
-  const text = message.body.replace(/\s+/g, ' ');
+  const text = markdownToLine(message.body);
   return room.kind === 'direct' ? text : `${message.author.username}: ${text}`;
 }
 

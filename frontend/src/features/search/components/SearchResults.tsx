@@ -2,6 +2,7 @@ import { Link } from 'react-router';
 import { Avatar } from '@/components/Avatar';
 import { errorMessage } from '@/lib/api-client';
 import { formatDateTime, formatShortStamp } from '@/lib/format';
+import { markdownToLine } from '@/lib/markdown';
 import type { Message, RoomKind } from '@/types/api';
 import { useSearchMessages, type SearchParams } from '../api/search-messages';
 import { highlightParts } from '../lib/highlight';
@@ -46,7 +47,7 @@ function ResultItem({ message, query, lookup }: { message: Message; query: strin
             <span className="search-result__body is-deleted">message deleted</span>
           ) : (
             <span className="search-result__body" data-testid="search-result-body">
-              <Highlighted text={message.body} query={query} />
+              <Highlighted text={markdownToLine(message.body)} query={query} />
             </span>
           )}
         </span>
