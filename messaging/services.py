@@ -24,6 +24,7 @@ from rooms.access import room_access_for_member_reads, room_access_for_posting, 
 from rooms.models import Membership, Room
 
 from .access import message_access_for_editing
+from .markdown import body_prose
 from .models import Mention, Message, Reaction
 from .serializers import message_to_dict
 
@@ -128,12 +129,16 @@ def mentions_parse(body: str) -> tuple[list[str], bool]:
     A name is the run of username characters (letters, digits, `_ . + -`)
     after an `@` that does not follow a letter or digit; for a run ending in
     `.`, `+` or `-` the run without them is a candidate too. `@room` is
-    never a username ("room" is reserved, accounts.names). Pure: which names
-    are members is `_mentioned_members`'s question.
+    never a username ("room" is reserved, accounts.names). Names inside
+    Markdown code (a `code span` or a fenced block) are not read: the body's
+    prose is messaging.markdown.body_prose. Pure: which names are members is
+    `_mentioned_members`'s question.
     """
     names: list[str] = []
     everyone = False
-    for run in _MENTION.findall(body):
+    if "@" not in body and "&" not in body:
+        return names, everyone
+    for run in _MENTION.findall(body_prose(body)):
         for name in dict.fromkeys([run, run.rstrip(".+-")]):
             if not name:
                 continue

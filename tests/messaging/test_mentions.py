@@ -28,6 +28,40 @@ def test_mentions_parse_finds_names_in_order_once_and_the_room():
     assert mentions_parse("@ROOM") == ([], True)
 
 
+def test_names_inside_markdown_code_mention_nobody():
+    assert mentions_parse("run `@bob ls` then ask @carol") == (["carol"], False)
+    assert mentions_parse("``a ` @bob``  and `@room`") == ([], False)
+    assert mentions_parse("see:\n```\n@bob\n@room\n```\nbye @dave") == (["dave"], False)
+    assert mentions_parse("~~~py\n@bob\n~~~") == ([], False)
+    assert mentions_parse("```\nnever closed @bob") == ([], False)
+
+
+def test_names_in_prose_around_markdown_still_mention():
+    # Indented lines, headings and raw HTML are text in the chat's subset (docs/messages.md).
+    assert mentions_parse("    @bob indented") == (["bob"], False)
+    assert mentions_parse("# @carol\n<b>@dave</b>") == (["carol", "dave"], False)
+    assert mentions_parse("**@erin** _@frank_ [@gina](https://x.example) x`y`@hank") == (
+        ["erin", "frank", "gina", "hank"],
+        False,
+    )
+    assert mentions_parse("> quoted @ivan\n\n- listed @judy") == (["ivan", "judy"], False)
+    # An unmatched backtick is text, as it is on screen.
+    assert mentions_parse("a ` b @kim") == (["kim"], False)
+    # Character references decode as the client shows them.
+    assert mentions_parse("&#64;lee &amp; @mo") == (["lee", "mo"], False)
+
+
+@pytest.mark.django_db
+def test_a_message_whose_code_names_a_member_mentions_only_the_prose_names(crew):
+    body = f"try `@{crew.member.username}`\n```\n@room\n```\n@{crew.moderator.username} please"
+    message, _ = message_create(room_id=crew.room.pk, author=crew.owner, body=body)
+    assert message.mentions == [crew.moderator.pk]
+    assert message.mentions_room is False
+    assert list(Mention.objects.filter(message=message).values_list("user_id", flat=True)) == [
+        crew.moderator.pk
+    ]
+
+
 @pytest.mark.django_db
 def test_a_message_mentions_members_by_name_not_strangers_nor_its_author(crew):
     stranger = UserFactory()
