@@ -57,6 +57,12 @@ def test_main_screens_have_no_serious_axe_violations(browser, ui_server, scheme)
     room = owner.call("POST", "/api/rooms/", {"name": f"tour-{suffix}", "kind": "public", "topic": "A tour"})
     for n in range(6):
         owner.call("POST", f"/api/rooms/{room['id']}/messages/", {"body": f"hello number {n}"})
+    # Every element the Markdown subset renders, checked for contrast and names too.
+    formatted = (
+        "**bold** _italic_ ~~strike~~ `code` [docs](https://docs.example) @someone\n\n"
+        "> a quote\n\n- one\n- two\n\n1. first\n\n```\nblock of code\n```"
+    )
+    owner.call("POST", f"/api/rooms/{room['id']}/messages/", {"body": formatted})
     SCREENS.mkdir(parents=True, exist_ok=True)
     found: dict[str, list[str]] = {}
 
@@ -72,9 +78,14 @@ def test_main_screens_have_no_serious_axe_violations(browser, ui_server, scheme)
         page.get_by_test_id("current-user").filter(has_text=owner.username).wait_for(state="attached")
 
         page.goto(f"/rooms/{room['id']}")
-        expect(page.get_by_test_id("message")).to_have_count(6)
+        expect(page.get_by_test_id("message")).to_have_count(7)
         if viewport == "desktop":
+            page.get_by_label("Message", exact=True).fill("**preview** `this`")
+            page.get_by_test_id("composer-preview-toggle").click()
+            expect(page.get_by_test_id("composer-preview").locator("strong")).to_have_text("preview")
             found["room"] = axe_violations(page)
+            page.get_by_test_id("composer-preview-toggle").click()
+            page.get_by_label("Message", exact=True).fill("")
         page.screenshot(path=str(SCREENS / f"room-{viewport}-{scheme}.png"))
 
         page.goto(f"/search?q=number&room={room['id']}")
