@@ -23,6 +23,11 @@ from .models import Message
 
 REPLY_EXCERPT_MAX = 120
 DELETED_EXCERPT = "deleted message"
+BODY_HELP = (
+    "The text as typed, 1-4000 characters. It is Markdown, rendered by the client: bold, italic, "
+    "~~strike~~, `code`, fenced code, quotes, lists and http(s)/mailto links (docs/messages.md, "
+    "Formatting); it travels and is stored as the plain string it is."
+)
 
 
 class ReplyToSerializer(serializers.Serializer):
@@ -32,7 +37,8 @@ class ReplyToSerializer(serializers.Serializer):
     seq = serializers.IntegerField()
     author = UserSerializer()
     excerpt = serializers.CharField(
-        help_text=f"The first {REPLY_EXCERPT_MAX} characters of its body, or {DELETED_EXCERPT!r}."
+        help_text=f"The first {REPLY_EXCERPT_MAX} characters of its body (its Markdown as typed, on one line), "
+        f"or {DELETED_EXCERPT!r}."
     )
     deleted = serializers.BooleanField()
 
@@ -78,6 +84,7 @@ class MessageSerializer(serializers.ModelSerializer):
             "reactions",
         ]
         read_only_fields = fields
+        extra_kwargs = {"body": {"help_text": BODY_HELP}}
 
     @extend_schema_field(ReplyToSerializer(allow_null=True))
     def get_reply_to(self, message: Message) -> dict | None:
@@ -182,7 +189,7 @@ def messages_to_dicts(messages: Iterable[Message], mine: dict[int, set[str]] | N
 
 
 class MessageCreateSerializer(serializers.Serializer):
-    body = serializers.CharField(trim_whitespace=False, allow_blank=True)
+    body = serializers.CharField(trim_whitespace=False, allow_blank=True, help_text=BODY_HELP)
     client_id = serializers.CharField(required=False, allow_null=True, max_length=64)
     reply_to = serializers.IntegerField(
         required=False, allow_null=True, help_text="The id of a message of this room that this one answers."
@@ -209,7 +216,7 @@ class NotificationLevelSerializer(serializers.Serializer):
 
 
 class MessageUpdateSerializer(serializers.Serializer):
-    body = serializers.CharField(trim_whitespace=False, allow_blank=True)
+    body = serializers.CharField(trim_whitespace=False, allow_blank=True, help_text=BODY_HELP)
 
 
 class HistorySerializer(serializers.Serializer):
