@@ -1,5 +1,5 @@
 import { fireEvent, screen } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { renderWithProviders } from '@/test/render';
 import { Composer } from './Composer';
 
@@ -85,5 +85,31 @@ describe('Composer before the history is loaded', () => {
     expect(box.value).toBe('half a thought');
     fireEvent.keyDown(box, { key: 'Enter' });
     expect(window.localStorage.getItem('chat.draft.1.7')).toBeNull();
+  });
+
+  it('↑ in the empty box asks to edit my last message; with text it moves the caret', () => {
+    const onEditLast = vi.fn();
+    renderWithProviders(<Composer roomId={7} roomName="#general" onEditLast={onEditLast} />);
+    const box = screen.getByLabelText('Message') as HTMLTextAreaElement;
+    fireEvent.keyDown(box, { key: 'ArrowUp', shiftKey: true });
+    expect(onEditLast).not.toHaveBeenCalled();
+    fireEvent.keyDown(box, { key: 'ArrowUp' });
+    expect(onEditLast).toHaveBeenCalledTimes(1);
+    fireEvent.change(box, { target: { value: 'draft' } });
+    fireEvent.keyDown(box, { key: 'ArrowUp' });
+    expect(onEditLast).toHaveBeenCalledTimes(1);
+  });
+
+  it('Preview shows the draft rendered, and hides it again', () => {
+    const { box } = setup();
+    fireEvent.change(box, { target: { value: '**bold** [x](javascript:alert(1))' } });
+    const toggle = screen.getByRole('button', { name: 'Preview' });
+    fireEvent.click(toggle);
+    expect(toggle.getAttribute('aria-pressed')).toBe('true');
+    const preview = screen.getByTestId('composer-preview');
+    expect(preview.querySelector('strong')?.textContent).toBe('bold');
+    expect(preview.querySelector('a')).toBeNull();
+    fireEvent.click(toggle);
+    expect(screen.queryByTestId('composer-preview')).toBeNull();
   });
 });

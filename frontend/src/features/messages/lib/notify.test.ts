@@ -26,6 +26,20 @@ describe('noticeFor', () => {
   });
 });
 
+describe('noticeFor text', () => {
+  it('is the plain text of a Markdown body, at most 200 characters', () => {
+    const rooms = [makeRoom(7, { name: 'ops' })];
+    const formatted = makeMessage(7, 2, { author: bob, body: `**@alice** see [the log](https://x.example) \`ok\`` });
+    expect(noticeFor({ type: 'mention', room: 7, message: formatted, everyone: false }, rooms, alice.id)?.body).toBe(
+      '@alice see the log ok',
+    );
+    const long = makeMessage(7, 3, { author: bob, body: `_${'y'.repeat(300)}_` });
+    expect(noticeFor({ type: 'mention', room: 7, message: long, everyone: false }, rooms, alice.id)?.body).toBe(
+      'y'.repeat(200),
+    );
+  });
+});
+
 describe('titleCount', () => {
   it('counts unread, but only mentions of muted rooms', () => {
     const rooms = [
