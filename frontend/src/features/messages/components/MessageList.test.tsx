@@ -87,4 +87,37 @@ describe('MessageList', () => {
     );
     expect(screen.getByRole('button', { name: 'Load older messages' })).toBeTruthy();
   });
+
+  it('gives each message one Tab stop; its controls join the Tab order while focus is inside it', () => {
+    const store = mergeMessages(emptyRoomMessages(), [
+      makeMessage(7, 1, { author: alice, body: 'see [docs](https://docs.example)' }),
+      makeMessage(7, 2, { author: bob, body: 'two' }),
+    ]);
+    renderWithProviders(
+      <MessageList roomId={7} roomName="general" meId={alice.id} canModerate={false} unreadCount={0} />,
+      {
+        queryClient: seeded(store),
+      },
+    );
+    const [first, second] = screen.getAllByTestId('message');
+    const tabbable = (row: HTMLElement) =>
+      [...row.querySelectorAll<HTMLElement>('a, button')].filter((el) => el.tabIndex >= 0).length;
+    expect(first!.tabIndex).toBe(0);
+    expect(second!.tabIndex).toBe(0);
+    expect(tabbable(first!)).toBe(0);
+    expect(tabbable(second!)).toBe(0);
+
+    first!.focus();
+    fireEvent.keyDown(first!, { key: 'ArrowDown' });
+    expect(document.activeElement).toBe(second);
+    fireEvent.keyDown(second!, { key: 'ArrowUp' });
+    expect(document.activeElement).toBe(first);
+    fireEvent.keyDown(first!, { key: 'Enter' });
+    expect(document.activeElement).toBe(within(first!).getByRole('button', { name: 'Reply' }));
+    expect(tabbable(first!)).toBeGreaterThan(3);
+    expect(tabbable(second!)).toBe(0);
+    fireEvent.keyDown(document.activeElement!, { key: 'Escape' });
+    expect(document.activeElement).toBe(first);
+    expect(tabbable(first!)).toBe(0);
+  });
 });
