@@ -37,7 +37,9 @@ def test_starring_sets_the_membership_and_tells_only_the_users_sockets(
         membership = room_star_set(user=user, room_id=room.pk, starred=True)
     assert membership.starred is True and starred_in_db(user, room) is True
     assert starred_in_db(other_user, room) is False
-    assert sent_events.frames() == [(f"user.{user.pk}", {"type": "starred", "room": room.pk, "starred": True})]
+    assert sent_events.frames() == [
+        (f"user.{user.pk}", {"type": "starred", "room": room.pk, "starred": True})
+    ]
 
 
 def test_starring_twice_changes_nothing_and_sends_nothing_the_second_time(
@@ -52,7 +54,9 @@ def test_starring_twice_changes_nothing_and_sends_nothing_the_second_time(
     assert [frame["starred"] for _, frame in sent_events.frames("starred")] == [True, False]
 
 
-def test_unstarring_a_room_never_starred_sends_nothing(user, room, sent_events, django_capture_on_commit_callbacks):
+def test_unstarring_a_room_never_starred_sends_nothing(
+    user, room, sent_events, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         membership = room_star_set(user=user, room_id=room.pk, starred=False)
     assert membership.starred is False and sent_events == []
@@ -140,7 +144,9 @@ def test_the_room_list_with_200_rooms_and_stars_costs_three_queries(
 
 
 @pytest.mark.django_db(transaction=True)
-async def test_starring_over_rest_reaches_every_socket_of_the_user_and_no_one_else(chat, open_ws, make_client):
+async def test_starring_over_rest_reaches_every_socket_of_the_user_and_no_one_else(
+    chat, open_ws, make_client
+):
     alice, bob, room = chat
     tab1, tab2, bob_ws = await open_ws(alice), await open_ws(alice), await open_ws(bob)
     api = await database_sync_to_async(make_client)(alice)

@@ -49,7 +49,7 @@ export function RoomSidebar({ rooms, onNavigate }: { rooms: readonly Room[]; onN
           className="room-filter__input"
           type="search"
           value={query}
-          placeholder="Filter rooms and people…"
+          placeholder="Filter rooms…"
           autoComplete="off"
           data-testid="room-filter"
           onChange={(event) => setQuery(event.target.value)}
@@ -77,16 +77,18 @@ export function RoomSidebar({ rooms, onNavigate }: { rooms: readonly Room[]; onN
       {sections.map((section) => {
         const collapsed = !filtering && prefs.collapsed.includes(section.id);
         const unread = section.rooms.filter(hasUnread).length;
-        const headingId = `${baseId}-${section.id}-heading`;
+        const titleId = `${baseId}-${section.id}-title`;
+        // Heard as "Rooms 190 rooms, 1 unread": the visible text, then what it means.
+        const spoken = ` ${section.rooms.length === 1 ? 'room' : 'rooms'}${unread > 0 ? `, ${unread} unread` : ''}`;
         const listId = `${baseId}-${section.id}-list`;
         return (
           <section
             key={section.id}
             className="room-section"
-            aria-labelledby={headingId}
+            aria-labelledby={titleId}
             data-testid={`section-${section.id}`}
           >
-            <h2 className="room-section__heading" id={headingId}>
+            <h2 className="room-section__heading">
               <button
                 type="button"
                 className="room-section__toggle"
@@ -95,13 +97,12 @@ export function RoomSidebar({ rooms, onNavigate }: { rooms: readonly Room[]; onN
                 onClick={() => toggle(section.id)}
               >
                 <ChevronIcon />
-                <span className="room-section__title">{section.title}</span>
+                <span className="room-section__title" id={titleId}>
+                  {section.title}
+                </span>
                 <span className="room-section__count">
-                  <span aria-hidden="true">{section.rooms.length}</span>
-                  <span className="visually-hidden">
-                    , {section.rooms.length} {section.rooms.length === 1 ? 'room' : 'rooms'}
-                    {unread > 0 ? `, ${unread} unread` : ''}
-                  </span>
+                  {section.rooms.length}
+                  <span className="visually-hidden">{spoken}</span>
                 </span>
                 {collapsed && unread > 0 && (
                   <span className="badge" aria-hidden="true">

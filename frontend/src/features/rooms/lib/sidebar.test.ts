@@ -26,6 +26,14 @@ describe('matchRank', () => {
     expect(matchRank('adesk des', 'des')).toBe(MatchRank.wordStart);
   });
 
+  it('takes spaces and punctuation alike as word breaks, in the query too', () => {
+    expect(matchRank('ops-alerts', 'ops al')).toBe(MatchRank.prefix);
+    expect(matchRank('team_ops-alerts', 'ops al')).toBe(MatchRank.wordStart);
+    expect(matchRank('#lobby', 'lob')).toBe(MatchRank.prefix);
+    expect(matchRank('a.b', '.')).toBe(MatchRank.substring);
+    expect(matchRank('ab', '.')).toBeNull();
+  });
+
   it('ignores case, accents and surrounding spaces; an empty query matches all', () => {
     expect(matchRank('Café Crème', '  creme ')).toBe(MatchRank.wordStart);
     expect(matchRank('ÉQUIPE', 'equ')).toBe(MatchRank.prefix);

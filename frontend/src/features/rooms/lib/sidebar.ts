@@ -34,37 +34,40 @@ export const MatchRank = {
 } as const;
 export type MatchRank = (typeof MatchRank)[keyof typeof MatchRank];
 
-const WORD_CHAR = /[\p{L}\p{N}]/u;
+/** `text` folded, with every run of characters that are not letters or digits as one space. */
+function wordsOf(text: string): string {
+  return foldName(text)
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
 
 /**
  * The rank of `query` in `name` (ignoring case and accents), or null when it
- * does not match. An empty query matches everything as a prefix. A word starts
- * at the name's start or after a character that is not a letter or digit
- * (`dev-ops`, `team_ui`, `#lobby`). `scattered` only with `allowScattered`.
+ * does not match. An empty query matches everything as a prefix. Punctuation
+ * and spaces count alike and only as word breaks, so `ops al` finds
+ * `ops-alerts`; a word starts at the name's start or after such a break
+ * (`dev-ops`, `team_ui`, `#lobby`). A query of punctuation alone is matched
+ * as typed. `scattered` only with `allowScattered`.
  */
 export function matchRank(name: string, query: string, allowScattered = false): MatchRank | null {
-  const q = foldName(query.trim());
-  if (!q) return MatchRank.prefix;
-  const n = foldName(name);
-  if (n.startsWith(q)) return MatchRank.prefix;
-  let at = n.indexOf(q, 1);
-  let found = at >= 0;
-  while (at > 0) {
-    if (!WORD_CHAR.test(n[at - 1]!)) return MatchRank.wordStart;
-    at = n.indexOf(q, at + 1);
+  if (!query.trim()) return MatchRank.prefix;
+  let q = wordsOf(query);
+  let n = wordsOf(name);
+  if (!q) {
+    q = foldName(query.trim());
+    n = foldName(name);
   }
-  if (found) return MatchRank.substring;
+  if (n.startsWith(q)) return MatchRank.prefix;
+  if (n.includes(` ${q}`)) return MatchRank.wordStart;
+  if (n.includes(q)) return MatchRank.substring;
   if (!allowScattered) return null;
-  const wanted = Array.from(q);
+  const wanted = Array.from(q.replaceAll(' ', ''));
   let i = 0;
   for (const ch of n) {
     if (ch === wanted[i]) i += 1;
-    if (i === wanted.length) {
-      found = true;
-      break;
-    }
+    if (i === wanted.length) return MatchRank.scattered;
   }
-  return found ? MatchRank.scattered : null;
+  return null;
 }
 
 /**
