@@ -12,6 +12,9 @@ ALLOWED_HOSTS = ["*"]
 INSTALLED_APPS: list[str] = []
 DATABASES: dict = {}
 USE_TZ = True
+# config.serve starts the metrics listener from these; the baseline has no metrics of ours.
+METRICS_ADDR = "127.0.0.1"
+METRICS_PORT = 0
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",

@@ -9,7 +9,9 @@ presence, throttles) to Redis, which is what lets several server processes
 share rooms. The README lists every variable.
 """
 
+import os
 import secrets
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -27,15 +29,28 @@ if (BASE_DIR / ".env").is_file():
 
 
 def _secret_key() -> str:
-    """The key from DJANGO_SECRET_KEY, else one generated once into var/."""
+    """The key from DJANGO_SECRET_KEY, else the one in var/secret_key, generated on first use.
+
+    Several processes sharing var/ (docker/compose.yaml mounts one volume for
+    all its server processes) share the key: the file is written whole under
+    a temporary name and linked into place, so a process starting at the same
+    moment reads either no file or the whole key, and only one key ever wins.
+    """
     key = env.str("DJANGO_SECRET_KEY", default="")
     if key:
         return key
     path = VAR_DIR / "secret_key"
     if not path.exists():
         VAR_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
+        fd, draft = tempfile.mkstemp(dir=VAR_DIR, prefix=".secret_key.")  # mode 0600
+        try:
+            with os.fdopen(fd, "w") as file:
+                file.write(secrets.token_urlsafe(50))
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(draft)
     return path.read_text().strip()
 
 

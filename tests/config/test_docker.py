@@ -72,6 +72,12 @@ def test_compose_runs_migrate_once_then_two_web_processes_behind_nginx():
     assert "./nginx.conf:/etc/nginx/nginx.conf:ro" in services["nginx"]["volumes"]
     assert services["nginx"]["ports"] == ["8080:8080"]
     assert any(v.startswith("pgdata:") for v in services["db"]["volumes"])
+    # Every server process mounts the one var/ (the generated secret key lives there),
+    # and nothing in the environment insists on a key being set.
+    for name in ("migrate", "web"):
+        assert "var:/app/var" in services[name]["volumes"]
+    assert web["environment"]["DJANGO_SECRET_KEY"] == "${DJANGO_SECRET_KEY:-}"
+    assert "var" in compose()["volumes"]
     # Docker's SIGKILL comes after the drain's bound.
     assert float(web["stop_grace_period"].rstrip("s")) > float(
         re.search(r"-(\d+)", web["environment"]["CHAT_SHUTDOWN_TIMEOUT"]).group(1)
