@@ -148,6 +148,22 @@ class RoomNotificationsApi(APIView):
         return Response(room_to_dict(room_detail_for_user(user=request.user, room_id=room_id)))
 
 
+class RoomStarApi(APIView):
+    """PUT: star the room for the caller; DELETE: unstar it. Members only; both are idempotent
+    and answer the Room (with `starred`). 404 for a hidden room, 403 for a public room the
+    caller has not joined."""
+
+    @extend_schema(request=None, responses=RoomSerializer)
+    def put(self, request, room_id: int):
+        room_services.room_star_set(user=request.user, room_id=room_id, starred=True)
+        return room_response(request, room_id)
+
+    @extend_schema(request=None, responses=RoomSerializer)
+    def delete(self, request, room_id: int):
+        room_services.room_star_set(user=request.user, room_id=room_id, starred=False)
+        return room_response(request, room_id)
+
+
 class RoomReadApi(APIView):
     """POST: move the caller's read position forward to `seq` (204)."""
 

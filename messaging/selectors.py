@@ -281,7 +281,7 @@ def room_queryset_for_user(*, user: User) -> QuerySet[Room]:
     """Rooms annotated with the viewer's fields of the contract's Room object.
 
     Adds `my_role` (None for a non-member), `my_last_read_seq`,
-    `my_notification_level`, `member_count`, `unread_count` (messages after
+    `my_notification_level`, `my_starred` (None for a non-member), `member_count`, `unread_count` (messages after
     the read position, by others, not deleted; 0 for a non-member),
     `mention_count` (those of them that name the user or the room) and, for direct rooms,
     `direct_name` (the other member's username). Each is a correlated
@@ -293,6 +293,7 @@ def room_queryset_for_user(*, user: User) -> QuerySet[Room]:
         my_role=Subquery(mine.values("role")[:1]),
         my_last_read_seq=Subquery(mine.values("last_read_seq")[:1]),
         my_notification_level=Subquery(mine.values("notification_level")[:1]),
+        my_starred=Subquery(mine.values("starred")[:1]),
         member_count=_count(Membership.objects.filter(room=OuterRef("pk"))),
         unread_count=_count(
             Message.objects.filter(

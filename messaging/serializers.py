@@ -292,6 +292,10 @@ class RoomSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text="The viewer's notification level; null for a non-member.",
     )
+    starred = serializers.SerializerMethodField(
+        help_text="Whether the viewer starred the room (a favourite, on all their devices); "
+        "false for a non-member."
+    )
 
     class Meta:
         model = Room
@@ -309,12 +313,16 @@ class RoomSerializer(serializers.ModelSerializer):
             "mention_count",
             "notification_level",
             "allow_room_mentions",
+            "starred",
         ]
         read_only_fields = fields
 
     @extend_schema_field(serializers.CharField())
     def get_name(self, room: Room) -> str:
         return room_display_name(room)
+
+    def get_starred(self, room: Room) -> bool:
+        return bool(room.my_starred)
 
 
 def room_to_dict(room: Room, tz: tzinfo | None = None) -> dict:
@@ -341,6 +349,7 @@ def room_to_dict(room: Room, tz: tzinfo | None = None) -> dict:
         "mention_count": int(room.mention_count),
         "notification_level": room.my_notification_level,
         "allow_room_mentions": room.allow_room_mentions,
+        "starred": bool(room.my_starred),
     }
 
 

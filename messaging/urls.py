@@ -8,6 +8,7 @@ urlpatterns = [
     path("rooms/<int:room_id>/join/", apis.RoomJoinApi.as_view(), name="room-join"),
     path("direct/", apis.DirectRoomApi.as_view(), name="direct-room"),
     path("rooms/<int:room_id>/messages/", apis.RoomMessageListCreateApi.as_view(), name="room-messages"),
+    path("rooms/<int:room_id>/star/", apis.RoomStarApi.as_view(), name="room-star"),
     path("rooms/<int:room_id>/read/", apis.RoomReadApi.as_view(), name="room-read"),
     path(
         "rooms/<int:room_id>/notifications/", apis.RoomNotificationsApi.as_view(), name="room-notifications"

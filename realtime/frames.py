@@ -85,6 +85,12 @@ class ReadFrame(TypedDict):
     seq: int
 
 
+class StarredFrame(TypedDict):
+    type: Literal["starred"]
+    room: int
+    starred: bool
+
+
 class MentionFrame(TypedDict):
     type: Literal["mention"]
     room: int
@@ -184,6 +190,11 @@ def member_removed(*, room: int, user: JSONObject) -> MemberRemovedFrame:
 def read(*, room: int, seq: int) -> ReadFrame:
     """The user's read position in the room moved to `seq`."""
     return {"type": "read", "room": room, "seq": seq}
+
+
+def starred(*, room: int, starred: bool) -> StarredFrame:
+    """The user starred (`starred`: true) or unstarred the room, on any device; to all of their sockets."""
+    return {"type": "starred", "room": room, "starred": starred}
 
 
 def mention(*, room: int, message: JSONObject, everyone: bool) -> MentionFrame:
@@ -308,6 +319,7 @@ ROOM = {
         "mention_count": {"type": "integer", "minimum": 0},
         "notification_level": {"oneOf": [{"enum": ["all", "mentions", "muted"]}, {"type": "null"}]},
         "allow_room_mentions": {"type": "boolean"},
+        "starred": {"type": "boolean"},
     },
 }
 MEMBER = {
@@ -346,6 +358,7 @@ SCHEMAS: dict[str, dict] = {
     "member.updated": _frame("member.updated", room=_ID, member=MEMBER),
     "member.removed": _frame("member.removed", room=_ID, user=USER),
     "read": _frame("read", room=_ID, seq=_SEQ),
+    "starred": _frame("starred", room=_ID, starred={"type": "boolean"}),
     "mention": _frame("mention", room=_ID, message=MESSAGE, everyone={"type": "boolean"}),
     "reaction": _frame(
         "reaction",

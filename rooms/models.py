@@ -45,6 +45,7 @@ class Room(models.Model):
     unread_count: int
     mention_count: int
     my_notification_level: str | None
+    my_starred: bool | None
     last_message: "Message | None"
 
     class Meta:
@@ -62,8 +63,9 @@ class Room(models.Model):
 
 
 class Membership(models.Model):
-    """A user's place in a room: role, mute, read position (`last_read_seq`) and the
-    notification level the user chose (`notification_level`)."""
+    """A user's place in a room: role, mute, read position (`last_read_seq`), the
+    notification level the user chose (`notification_level`) and whether they starred
+    the room (`starred`: a favourite, listed first in their sidebar on every device)."""
 
     class Role(models.TextChoices):
         OWNER = "owner"
@@ -85,6 +87,7 @@ class Membership(models.Model):
     notification_level = models.CharField(
         max_length=10, choices=NotificationLevel.choices, default=NotificationLevel.ALL
     )
+    starred = models.BooleanField(default=False)
     joined_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

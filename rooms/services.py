@@ -1,4 +1,4 @@
-"""Writes about rooms and memberships: create, join, leave, add, direct rooms, blocks.
+"""Writes about rooms and memberships: create, join, leave, add, star, direct rooms, blocks.
 Views, the consumer and admin call these; nothing else writes. Moderation (room
 settings, roles, mutes, removals, bans, the audit log) is in moderation.services.
 
@@ -19,7 +19,7 @@ from realtime import events, frames
 from realtime.presence import online_user_ids
 from realtime.ratelimit import action_rate_check
 
-from .access import room_access_for_joining, room_access_for_moderating
+from .access import room_access_for_joining, room_access_for_member_reads, room_access_for_moderating
 from .models import Ban, Block, Membership, Room
 from .serializers import MemberSerializer
 
@@ -139,6 +139,27 @@ def room_member_add(*, actor, room_id: int, username: str) -> tuple[Membership, 
         if Ban.objects.filter(room=room, user=user).exists():
             raise Forbidden("This user is banned from the room.")
         return _membership_add(room=room, user=user), True
+
+
+def room_star_set(*, user, room_id: int, starred: bool) -> Membership:
+    """Star (`starred=True`) or unstar the room for `user`; returns the membership, as it is now.
+
+    A star is the member's own favourite, kept on the membership so it follows
+    them to every device (docs/messages.md, "Starred rooms"). Setting the value
+    it already has changes nothing and sends nothing; a change sends
+    `{"type": "starred", "room", "starred"}` to every socket of the user.
+    Raises NotFound for a missing or hidden room, Forbidden for a public room
+    the user has not joined (rooms.access.room_access_for_member_reads).
+    """
+    with transaction.atomic():
+        membership = room_access_for_member_reads(user=user, room_id=room_id)
+        # A conditional UPDATE, not a read then a save: of two concurrent calls with the
+        # same value, the second waits on the row lock, then matches no row and stays silent.
+        changed = Membership.objects.filter(pk=membership.pk).exclude(starred=starred).update(starred=starred)
+        membership.starred = starred
+        if changed:
+            events.user_broadcast(user_id=user.pk, payload=frames.starred(room=room_id, starred=starred))
+    return membership
 
 
 def _direct_key(a: int, b: int) -> str:

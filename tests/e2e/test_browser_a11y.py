@@ -1,7 +1,7 @@
 """Accessibility and screenshots of the main screens, in Debian's Chromium.
 
 axe-core (the npm dev dependency, injected into the page) checks the login,
-room, search and room settings screens in the light and the dark scheme:
+room, search, room settings and quick switcher (Ctrl+K) screens in the light and the dark scheme:
 no critical and no serious violations. The same run writes a screenshot of
 each screen, desktop and phone, light and dark, to test-artifacts/screens/,
 and the violations found to axe-SCHEME.json beside them.
@@ -100,7 +100,18 @@ def test_main_screens_have_no_serious_axe_violations(browser, ui_server, scheme)
         if viewport == "desktop":
             found["settings"] = axe_violations(page)
         page.screenshot(path=str(SCREENS / f"settings-{viewport}-{scheme}.png"))
+        page.keyboard.press("Escape")
+        expect(page.get_by_role("dialog")).to_have_count(0)
+
+        page.keyboard.press("Control+k")
+        switcher = page.get_by_role("dialog", name="Jump to a room")
+        expect(switcher).to_be_visible()
+        switcher.get_by_role("combobox").fill("tour")
+        expect(switcher.get_by_role("option")).to_have_count(1)
+        if viewport == "desktop":
+            found["switcher"] = axe_violations(page)
+        page.screenshot(path=str(SCREENS / f"switcher-{viewport}-{scheme}.png"))
         page.context.close()
 
     (SCREENS / f"axe-{scheme}.json").write_text(json.dumps(found, indent=1))
-    assert found == {"login": [], "room": [], "search": [], "settings": []}
+    assert found == {"login": [], "room": [], "search": [], "settings": [], "switcher": []}

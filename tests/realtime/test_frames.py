@@ -64,6 +64,7 @@ def built_frames(owner, member, room, message) -> list[dict]:
         frames.member_updated(room=room.pk, member=member_dict),
         frames.member_removed(room=room.pk, user=user),
         frames.read(room=room.pk, seq=message.seq),
+        frames.starred(room=room.pk, starred=True),
         frames.mention(room=room.pk, message=message_dict, everyone=False),
         frames.reaction(
             room=room.pk, message=message.pk, seq=message.seq, emoji="👍", count=1, user=user, added=True
@@ -100,6 +101,7 @@ def test_every_frame_the_services_broadcast_matches_its_schema(
         message_services.reaction_add(user=owner, message_id=message.pk, emoji="👍")
         message_services.notification_level_set(user=owner, room_id=room.pk, level="mentions")
         message_services.read_mark(user=member, room_id=room.pk, seq=2)
+        room_services.room_star_set(user=member, room_id=room.pk, starred=True)
         message_services.typing_notify(user=member, room_id=room.pk)
         message_services.presence_announce(user_id=member.pk, online=True)
         moderation_services.room_update(actor=owner, room_id=room.pk, topic="news")
@@ -114,6 +116,7 @@ def test_every_frame_the_services_broadcast_matches_its_schema(
         "message.updated",
         "message.deleted",
         "read",
+        "starred",
         "typing",
         "presence",
         "member.updated",

@@ -25,6 +25,8 @@ ROOM_KEYS = {
     "mention_count",
     "notification_level",
     "allow_room_mentions",
+    # Issue 10: the viewer's star.
+    "starred",
 }
 
 

@@ -84,3 +84,27 @@ export function MoreIcon({ size = 18 }: IconProps) {
     </svg>
   );
 }
+
+/** A star, outlined or filled: starred rooms. */
+export function StarIcon({ size = 16, filled = false }: IconProps & { filled?: boolean }) {
+  return (
+    <svg width={size} height={size} viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+      <path
+        fill={filled ? 'currentColor' : 'none'}
+        stroke="currentColor"
+        strokeWidth="2"
+        strokeLinejoin="round"
+        d="m12 3 2.7 5.6 6.1.9-4.4 4.3 1 6.1L12 17l-5.4 2.9 1-6.1-4.4-4.3 6.1-.9L12 3Z"
+      />
+    </svg>
+  );
+}
+
+/** A chevron pointing right (rotated by CSS when its section is open). */
+export function ChevronIcon({ size = 14 }: IconProps) {
+  return (
+    <svg width={size} height={size} viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+      <path fill="currentColor" d="m9 5 7 7-7 7-1.4-1.4 5.6-5.6-5.6-5.6L9 5Z" />
+    </svg>
+  );
+}

@@ -77,6 +77,8 @@ export interface Room {
   notification_level?: NotificationLevel | null;
   /** Whether plain members may write @room. */
   allow_room_mentions?: boolean;
+  /** Whether I starred the room (kept on the server, so on all my devices); false when not a member. */
+  starred?: boolean;
 }
 
 /** One entry of `GET /api/rooms/{id}/members/`. */
@@ -138,6 +140,7 @@ export type ServerEvent =
   | { type: 'member.updated'; room: number; member: Member }
   | { type: 'member.removed'; room: number; user: User }
   | { type: 'read'; room: number; seq: number }
+  | { type: 'starred'; room: number; starred: boolean }
   | { type: 'mention'; room: number; message: Message; everyone: boolean }
   | {
       type: 'reaction';
@@ -164,6 +167,7 @@ export type ClientFrame =
   | { type: 'reaction.remove'; message: number; emoji: string }
   | { type: 'typing'; room: number }
   | { type: 'read'; room: number; seq: number }
+  | { type: 'starred'; room: number; starred: boolean }
   | { type: 'ping' };
 
 /** The longest body the server accepts, counted after stripping white space. */

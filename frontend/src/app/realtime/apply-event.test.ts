@@ -368,3 +368,15 @@ describe('applyEvent: reaction and mention', () => {
     expect(read.rooms!.find((r) => r.id === 7)!.mention_count).toBe(0);
   });
 });
+
+describe('applyEvent: starred', () => {
+  it("sets the room's star, and returns the same state when nothing changes", () => {
+    const state = stateWithRoom7();
+    const starred = applyEvent(state, { type: 'starred', room: 7, starred: true }, ctx);
+    expect(starred.rooms!.find((r) => r.id === 7)!.starred).toBe(true);
+    expect(applyEvent(starred, { type: 'starred', room: 7, starred: true }, ctx)).toBe(starred);
+    const unstarred = applyEvent(starred, { type: 'starred', room: 7, starred: false }, ctx);
+    expect(unstarred.rooms!.find((r) => r.id === 7)!.starred).toBe(false);
+    expect(applyEvent(state, { type: 'starred', room: 99, starred: true }, ctx)).toBe(state);
+  });
+});

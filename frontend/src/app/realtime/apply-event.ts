@@ -121,6 +121,7 @@ function unreadAfterRead(room: Room, seq: number, store: RoomMessages | undefine
  *   `my_role` when the member is me (see features/rooms/lib/member-list).
  * - `read` recomputes the room's unread count (see unreadAfterRead), and clears
  *   its mention count when read to the newest message.
+ * - `starred` sets the room's `starred` (the sidebar moves it to or from Starred).
  * - `reaction` sets the emoji's count on the cached message (`me` only when
  *   the actor is me); `mention` counts one more unread mention for the room.
  * - `error` with a client_id marks that send failed with a readable reason.
@@ -233,6 +234,12 @@ export function applyEvent(state: ChatState, event: ServerEvent, ctx: EventConte
         rooms = rooms.map((r) => (r.id === event.room ? { ...r, mention_count: 0 } : r));
       }
       return rooms === state.rooms ? state : { ...state, rooms };
+    }
+    case 'starred': {
+      const room = state.rooms?.find((r) => r.id === event.room);
+      if (!state.rooms || !room || (room.starred ?? false) === event.starred) return state;
+      const rooms = state.rooms.map((r) => (r.id === event.room ? { ...r, starred: event.starred } : r));
+      return { ...state, rooms };
     }
     case 'reaction': {
       const store = state.messages[event.room];

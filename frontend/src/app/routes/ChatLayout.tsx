@@ -9,7 +9,9 @@ import { useRooms } from '@/features/rooms/api/get-rooms';
 import { BrowseRoomsDialog } from '@/features/rooms/components/BrowseRoomsDialog';
 import { CreateRoomDialog } from '@/features/rooms/components/CreateRoomDialog';
 import { DirectMessageDialog } from '@/features/rooms/components/DirectMessageDialog';
-import { RoomList } from '@/features/rooms/components/RoomList';
+import { QuickSwitcher } from '@/features/rooms/components/QuickSwitcher';
+import { RoomSidebar } from '@/features/rooms/components/RoomSidebar';
+import { isSwitcherShortcut } from '@/features/rooms/lib/sidebar';
 import { SearchBox } from '@/features/search/components/SearchBox';
 import { errorMessage } from '@/lib/api-client';
 
@@ -19,13 +21,15 @@ export interface ChatLayoutContext {
   sidebarToggle: ReactNode;
 }
 
-type DialogName = 'create' | 'browse' | 'direct' | null;
+type DialogName = 'create' | 'browse' | 'direct' | 'switcher' | null;
+const ON_MAC = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
 
 /**
  * The logged-in shell: the sidebar (New room / Browse rooms / New message,
- * a message search box, my rooms, who I am, Log out), the connection
- * banner, and the page. On narrow screens the sidebar slides in from a
- * "Show rooms" button.
+ * a message search box, "Jump to…", my rooms in sections, who I am, Log
+ * out), the connection banner, and the page. On narrow screens the sidebar
+ * slides in from a "Show rooms" button. Ctrl+K (Cmd+K) anywhere opens the
+ * quick switcher.
  */
 export function ChatLayout() {
   const rooms = useRooms();
@@ -67,6 +71,17 @@ export function ChatLayout() {
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
   }, [sidebarOpen, setSidebarOpen]);
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (!isSwitcherShortcut(event) || event.repeat) return;
+      // The browser's own Ctrl+K (focus its search bar) gives way inside the app.
+      event.preventDefault();
+      setDialog('switcher');
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
 
   // Muted rooms count only their mentions (features/messages/lib/notify).
   const totalUnread = titleCount(rooms.data ?? []);
@@ -139,6 +154,16 @@ export function ChatLayout() {
           className="sidebar__search"
           onSearch={(q) => void navigate(`/search?${new URLSearchParams({ q })}`)}
         />
+        <button
+          type="button"
+          className="sidebar__jump"
+          aria-keyshortcuts="Control+K Meta+K"
+          data-testid="open-switcher"
+          onClick={() => setDialog('switcher')}
+        >
+          <span>Jump to…</span>
+          <kbd aria-hidden="true">{ON_MAC ? '⌘K' : 'Ctrl K'}</kbd>
+        </button>
         <nav className="sidebar__rooms" aria-label="Your rooms">
           {rooms.isPending ? (
             <p className="sidebar__empty">Loading rooms…</p>
@@ -150,7 +175,7 @@ export function ChatLayout() {
               </button>
             </div>
           ) : (
-            <RoomList rooms={rooms.data} onNavigate={closeSidebar} />
+            <RoomSidebar rooms={rooms.data} onNavigate={closeSidebar} />
           )}
         </nav>
         {notificationsButton}
@@ -182,6 +207,9 @@ export function ChatLayout() {
         <CreateRoomDialog onClose={() => setDialog(null)} onCreated={(room) => openRoom(room.id)} />
       )}
       {dialog === 'browse' && <BrowseRoomsDialog onClose={() => setDialog(null)} onOpen={openRoom} />}
+      {dialog === 'switcher' && (
+        <QuickSwitcher rooms={rooms.data ?? []} onClose={() => setDialog(null)} onOpen={openRoom} />
+      )}
       {dialog === 'direct' && (
         <DirectMessageDialog onClose={() => setDialog(null)} onOpened={(room) => openRoom(room.id)} />
       )}

@@ -1,4 +1,5 @@
 import { NavLink } from 'react-router';
+import { StarIcon } from '@/components/Icons';
 import { formatShortStamp } from '@/lib/format';
 import { markdownToLine } from '@/lib/markdown';
 import type { Room } from '@/types/api';
@@ -12,23 +13,30 @@ function preview(room: Room): string {
   return room.kind === 'direct' ? text : `${message.author.username}: ${text}`;
 }
 
+interface RoomListProps {
+  rooms: readonly Room[];
+  onNavigate?: () => void;
+  /** Shows a star toggle beside each room. */
+  onStar?: (room: Room, starred: boolean) => void;
+  id?: string;
+}
+
 /**
- * My rooms, newest activity first: name, last-message preview, time and an
- * unread badge. Each link's name is what it shows: the room, the time, the
- * preview and ", N unread".
+ * Rooms as links: name, last-message preview, time and an unread badge. Each
+ * link's name is what it shows: the room, the time, the preview and ", N
+ * unread". With `onStar`, a toggle button (`aria-pressed`) beside each link
+ * stars or unstars the room.
  */
-export function RoomList({ rooms, onNavigate }: { rooms: readonly Room[]; onNavigate?: () => void }) {
-  if (rooms.length === 0) {
-    return <p className="sidebar__empty">No rooms yet. Create one or browse public rooms.</p>;
-  }
+export function RoomList({ rooms, onNavigate, onStar, id }: RoomListProps) {
   return (
-    <ul className="room-list">
+    <ul className="room-list" id={id}>
       {rooms.map((room) => {
         // A muted room shows no unread badge, but its mentions still count.
         const unread = room.notification_level === 'muted' ? 0 : room.unread_count;
         const mentions = room.mention_count ?? 0;
+        const starred = room.starred ?? false;
         return (
-          <li key={room.id}>
+          <li key={room.id} className="room-list__item">
             <NavLink
               to={`/rooms/${room.id}`}
               className={({ isActive }) =>
@@ -38,6 +46,7 @@ export function RoomList({ rooms, onNavigate }: { rooms: readonly Room[]; onNavi
               data-room-id={room.id}
               data-room-name={room.name}
               data-unread={unread}
+              data-starred={starred}
               onClick={onNavigate}
             >
               <RoomIcon kind={room.kind} />
@@ -72,6 +81,19 @@ export function RoomList({ rooms, onNavigate }: { rooms: readonly Room[]; onNavi
                 </span>
               </span>
             </NavLink>
+            {onStar && (
+              <button
+                type="button"
+                className={`star-button${starred ? ' is-starred' : ''}`}
+                aria-pressed={starred}
+                aria-label={`Star ${room.name}`}
+                title={starred ? 'Unstar' : 'Star'}
+                data-testid="star-button"
+                onClick={() => onStar(room, !starred)}
+              >
+                <StarIcon filled={starred} />
+              </button>
+            )}
           </li>
         );
       })}
