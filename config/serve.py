@@ -1,4 +1,4 @@
-"""`python -m config.serve ARGS`: daphne's command line, with eight fixes for a public chat server.
+"""`python -m config.serve ARGS`: daphne's command line, with nine fixes for a public chat server.
 
 1. Frames over the size limit close with 1009. Daphne enforces
    `--websocket-max-message-size` / `--websocket-max-frame-size` through
@@ -39,14 +39,25 @@
    application send 1000 and 3000-4999 only, and raised on the protocol's
    1011 (server error), 1012 (service restart) and 1013 (try again later),
    which docs/protocol.md promises; those are sent as close frames as is.
+9. A text frame can be sent without a trip through the application's send.
+   Every WebSocket scope gets the extension `chat.send_text`:
+   `{"send": send_text(text) -> bool}`, which frames `text` and writes it to
+   the socket now, with fix 4's bound, and says False when the socket is
+   closing or gone. The channel layer uses it to hand a group event straight
+   to an idle socket (messaging.consumers, `deliver_now`). A group event
+   reaches every local socket as the same `str`, so the frame of the last
+   text sent is kept and reused for the next socket (autobahn's prepared
+   messages): one encoding and framing per event and process, not per socket.
 """
 
 import asyncio
+import functools
 import logging
 import os
 import sys
 
 from autobahn.twisted.websocket import WebSocketServerFactory
+from autobahn.websocket.protocol import PreparedMessage
 from daphne.access import AccessLogGenerator
 from daphne.cli import CommandLineInterface
 from daphne.http_protocol import HTTPFactory
@@ -84,6 +95,10 @@ def _server_send_bounded(self, content, binary=False):
     if getattr(self, "too_slow", False) or self.state not in (self.STATE_OPEN, self.STATE_CONNECTING):
         return
     _server_send(self, content, binary)
+    _close_if_over_bound(self)
+
+
+def _close_if_over_bound(self) -> None:
     from django.conf import settings
 
     bound = getattr(settings, "CHAT_SOCKET_BUFFER_BYTES", None)  # None: not the chat's settings
@@ -96,6 +111,40 @@ def _server_send_bounded(self, content, binary=False):
             "closing a WebSocket that does not read: %d bytes unsent", unsent_bytes(self.transport)
         )
         self.sendClose(code=CLOSE_TOO_SLOW, reason="too slow: reconnect and catch up")
+
+
+SEND_TEXT_EXTENSION = "chat.send_text"  # messaging.consumers reads it under the same name
+# The last text framed by _send_text_now, kept by identity: (text, its frame).
+_last_frame: tuple[str, PreparedMessage] | None = None
+
+
+def _send_text_now(server, protocol, text: str) -> bool:
+    """Fix 9: send `text` as one text frame now; False if the socket is closing or gone."""
+    global _last_frame
+    connection = server.connections.get(protocol)
+    if (
+        connection is None
+        or connection.get("disconnected")
+        or getattr(protocol, "too_slow", False)
+        or protocol.state != protocol.STATE_OPEN
+    ):
+        return False
+    if _last_frame is None or _last_frame[0] is not text:
+        _last_frame = (text, PreparedMessage(text.encode("utf-8"), False, False, False))
+    protocol.sendPreparedMessage(_last_frame[1])
+    _close_if_over_bound(protocol)
+    return True
+
+
+_create_application = Server.create_application
+
+
+def _create_application_with_send_text(self, protocol, scope):
+    if scope.get("type") == "websocket":
+        scope.setdefault("extensions", {})[SEND_TEXT_EXTENSION] = {
+            "send": functools.partial(_send_text_now, self, protocol)
+        }
+    return _create_application(self, protocol, scope)
 
 
 # Close codes RFC 6455 (7.4.1) and IANA's registry give a server, beyond autobahn's 1000 and 3000-4999.
@@ -218,6 +267,7 @@ def _install(request_timeout: int) -> None:
     Server.listen_success = _listen_success_keeping_the_port
     Server.kill_all_applications = _drain_then_kill
     Server.run = _run_with_metrics
+    Server.create_application = _create_application_with_send_text
     if os.environ.get("LOG_FORMAT") == "json":
         AccessLogGenerator.write_entry = _write_entry_as_log
     _factory_init = HTTPFactory.__init__

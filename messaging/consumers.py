@@ -8,13 +8,18 @@ arrival order, so a socket's frames take effect in the order they were sent.
 However a socket ends (the client closes, a handler fails, the server shuts
 down, the socket is closed as too slow), `__call__`'s `finally` runs the same
 cleanup: out of every group, off the process's hub, presence entry removed.
+
+Most group events never reach a handler: when the server gives the socket a
+synchronous send (`config.serve`, the `chat.send_text` extension), the
+channel layer offers each event to `deliver_now` first, which sends what can
+go out at once and in order, and leaves the rest to the queue (realtime.layers).
 """
 
 import asyncio
 import json
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import redis
@@ -40,6 +45,8 @@ from .serializers import message_to_dict, room_to_dict
 logger = logging.getLogger(__name__)
 
 MAX_FRAME_BYTES = 64 * 1024
+# The ASGI scope extension of config.serve: {"send": send_text(text) -> bool}, a synchronous send.
+SEND_TEXT_EXTENSION = "chat.send_text"
 
 # Close codes (docs/protocol.md): 4001 the session ended, 4008 too slow, 4029 too many sockets,
 # 1011 a server bug, 1012 the server process restarts (reconnect elsewhere), 1013 a dependency is
@@ -102,6 +109,10 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     user: Any = None  # the ticket's User once connected
     ending = False
+    # Handlers running now, and channel-layer events handed to dispatch so far (deliver_now).
+    busy = 0
+    dispatched = 0
+    _send_text: Callable[[str], bool]
 
     async def __call__(self, scope, receive, send):
         self.rooms: dict[int, int] = {}
@@ -120,8 +131,11 @@ class ChatConsumer(AsyncWebsocketConsumer):
         handler = getattr(self, get_handler_name(message), None)
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
+        if not message["type"].startswith("websocket."):
+            self.dispatched += 1
         if self.ending and message["type"] != "websocket.disconnect":
             return  # closing (4001, 4008, ...): nothing more is served or forwarded
+        self.busy += 1
         try:
             await handler(message)
         except UNAVAILABLE:
@@ -134,6 +148,39 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 raise
             logger.exception("closing a socket: handling %s failed", message["type"])
             await self._close(CLOSE_SERVER_ERROR)
+        finally:
+            self.busy -= 1
+
+    def deliver_now(self, event: dict, taken: int) -> bool:
+        """Send a group event at once if nothing may come before it; False to have it queued.
+
+        Called by the channel layer (realtime.layers, `set_direct`) for an event
+        arriving while this socket's queue is empty; `taken` is how many events
+        the consumer has received from that queue. Sends `chat.message` when its
+        seq is the room's next for this socket, and `chat.broadcast`, as their
+        handlers would; declines while a handler runs, while a received event
+        awaits its handler (taken > dispatched), while the socket ends, on a seq
+        gap or duplicate, and when the send fails: the queued event then takes
+        the handlers' path, which fills gaps and drops duplicates.
+        """
+        if self.busy or taken != self.dispatched or self.ending:
+            return False
+        kind = event.get("type")
+        if kind == "chat.message":
+            room_id, seq = event["room"], event["seq"]
+            if self.rooms.get(room_id) != seq - 1 or not self._send_text(event["text"]):
+                return False
+            self.rooms[room_id] = seq
+            if "committed_at" in event:
+                metrics.DELIVERY_LAG.observe(max(0.0, time.time() - event["committed_at"]))
+            return True
+        if kind == "chat.broadcast":
+            room_id = event.get("room")
+            followed = room_id is None or room_id in self.rooms
+            if not followed or event.get("exclude_user") == self.user.pk:
+                return True  # not for this socket: the handler would drop it too
+            return self._send_text(event["text"])
+        return False
 
     async def connect(self):
         """Refuse without a ticket's user (HTTP 403); else join the groups, say hello, go online."""
@@ -161,6 +208,10 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.hub.follow(self, rooms)
         await self.accept()
         await self.send_frame(frames.hello(user=user_to_dict(user), rooms=list(rooms)))
+        send_text = self.scope.get("extensions", {}).get(SEND_TEXT_EXTENSION, {}).get("send")
+        if send_text is not None and hasattr(self.channel_layer, "set_direct"):
+            self._send_text = send_text
+            self.channel_layer.set_direct(self.channel_name, self.deliver_now)
         await self.hub.socket_opened(self)
         logger.debug("socket open: user %s in %d rooms", user.pk, len(rooms))
 

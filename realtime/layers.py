@@ -21,12 +21,20 @@ Every local channel has a bounded queue (`queue_frames`). A socket whose queue
 is full is not dropped from silently: its queue is emptied and it receives one
 `chat.overflow` event, on which the consumer closes it with 4008 ("too slow:
 reconnect and catch up", docs/protocol.md); nothing more is queued for it.
+
+A channel may also have a direct handler (`set_direct`): an event for a
+channel whose queue is empty is offered to it first, synchronously, in the
+task that delivers it. The consumer takes the events it can send at once
+(`ChatConsumer.deliver_now`) and so skips the queue, the wake-up of its own
+task and Channels' dispatch, which is most of a delivery's cost; whatever it
+declines is queued as before. Nothing overtakes a queued event, since only
+an empty queue offers.
 """
 
 import asyncio
 import logging
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from channels.layers import BaseChannelLayer
 from channels_redis.pubsub import RedisPubSubChannelLayer, RedisPubSubLoopLayer, RedisSingleShardConnection
@@ -41,9 +49,16 @@ OVERFLOW = {"type": EVENT_OVERFLOW}
 
 
 class _ChannelQueue(asyncio.Queue):
-    """A local channel's queue; `overflowed` once it passed its bound (then it takes nothing more)."""
+    """A local channel's queue; `overflowed` once it passed its bound (then it takes nothing more).
+
+    `taken` counts the events its consumer has received from it, so the consumer
+    can tell an event received but not yet handled; `direct` is the channel's
+    direct handler (`LocalChannels.set_direct`) or None.
+    """
 
     overflowed = False
+    taken = 0
+    direct: Callable[[dict, int], bool] | None = None
 
 
 class LocalChannels:
@@ -64,11 +79,29 @@ class LocalChannels:
         self.channels[name] = _ChannelQueue()
         self.channel_groups[name] = set()
 
+    def set_direct(self, channel: str, handler: Callable[[dict, int], bool] | None) -> None:
+        """Offer `channel`'s events to `handler(event, taken)` while its queue is empty.
+
+        `taken` is the number of events received from the queue so far. The
+        handler returns True when it has handled the event, False to have it
+        queued; it must not await (it runs inside the delivering task).
+        """
+        queue = self.channels.get(channel)
+        if queue is not None:
+            queue.direct = handler
+
     def deliver(self, channel: str, message: dict) -> None:
-        """Queue `message` for a local channel, or overflow it (see the module docstring)."""
+        """Hand `message` to a local channel: directly, queued, or overflowed (module docstring)."""
         queue = self.channels.get(channel)
         if queue is None or queue.overflowed:
             return
+        if queue.direct is not None and not queue.qsize():
+            try:
+                if queue.direct(message, queue.taken):
+                    return
+            except Exception:
+                # One socket's failure must not cost the other sockets of the group their event.
+                logger.exception("the direct handler of %s failed: the event is queued", channel)
         if queue.qsize() >= self.queue_frames:
             while not queue.empty():
                 queue.get_nowait()
@@ -125,7 +158,9 @@ class LocalChannels:
         queue = self.channels.get(channel)
         if queue is None:
             raise RuntimeError(f"{channel} is not a channel of this process.")
-        return await queue.get()
+        message = await queue.get()
+        queue.taken += 1
+        return message
 
 
 class _Shard(RedisSingleShardConnection):
@@ -192,6 +227,10 @@ class _RedisLoopLayer(RedisPubSubLoopLayer):
         channel = f"{self.prefix}{prefix}{uuid.uuid4().hex}"
         self.local.open_channel(channel)
         return channel
+
+    def set_direct(self, channel: str, handler: Callable[[dict, int], bool] | None) -> None:
+        """See LocalChannels.set_direct."""
+        self.local.set_direct(channel, handler)
 
     async def send(self, channel, message):
         """To a channel of this process: queued directly (no Redis). Others' channels are not reachable."""
@@ -302,6 +341,10 @@ class ChatInMemoryChannelLayer(BaseChannelLayer):
         channel = f"{prefix}{uuid.uuid4().hex}"
         self.local.open_channel(channel)
         return channel
+
+    def set_direct(self, channel: str, handler: Callable[[dict, int], bool] | None) -> None:
+        """See LocalChannels.set_direct."""
+        self.local.set_direct(channel, handler)
 
     async def send(self, channel, message):
         self.local.deliver(channel, message)

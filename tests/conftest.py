@@ -196,7 +196,7 @@ def sent_events(monkeypatch):
 async def open_ws():
     """`await open_ws(user, **options)`: a connected `tests.sockets.Socket` through the real ASGI stack.
 
-    Options as `Socket` takes them (`origin`, `skippable`). Every socket opened is
+    Options as `Socket` takes them (`origin`, `skippable`, `direct`). Every socket opened is
     disconnected after the test, failed or not.
     """
     from .sockets import Socket

@@ -12,6 +12,7 @@ the communicator cancels the application and fails the test, so tests wait for
 a frame they expect (a barrier such as `ping`) instead of for the absence of one.
 """
 
+import json
 from collections.abc import Callable, Collection
 
 from asgiref.testing import ApplicationCommunicator
@@ -20,6 +21,7 @@ from channels.testing import WebsocketCommunicator as ChannelsWebsocketCommunica
 
 from accounts.services import ws_ticket_create
 from config.asgi import application
+from messaging.consumers import SEND_TEXT_EXTENSION
 
 TIMEOUT = 5
 
@@ -51,13 +53,24 @@ class Socket:
     `origin`: the Origin header of the handshake, None for none (a client that
     is not a browser: the ticket alone decides). `skippable`: the frame types
     `recv_type` may pass over; any other frame before the one asked for fails
-    the test. None lets any frame pass.
+    the test. None lets any frame pass. `direct`: give the scope config.serve's
+    `chat.send_text` extension, as daphne's sockets have it, so group events
+    can skip the consumer's queue (`direct_sent`: the types of the frames sent that way).
     """
 
-    def __init__(self, user, *, origin: bytes | None = ORIGIN, skippable: Collection[str] | None = None):
+    def __init__(
+        self,
+        user,
+        *,
+        origin: bytes | None = ORIGIN,
+        skippable: Collection[str] | None = None,
+        direct: bool = False,
+    ):
         self.user = user
         self.origin = origin
         self.skippable = skippable
+        self.direct = direct
+        self.direct_sent: list[str] = []
         self.communicator: WebsocketCommunicator | None = None
         self.hello: dict = {}
         self.skipped: list[dict] = []
@@ -68,11 +81,21 @@ class Socket:
         ticket = await database_sync_to_async(ws_ticket_create)(user_id=self.user.pk)
         headers = [(b"origin", self.origin)] if self.origin is not None else []
         self.communicator = WebsocketCommunicator(application, f"/ws/chat/?ticket={ticket}", headers=headers)
+        if self.direct:
+            self.communicator.scope["extensions"] = {SEND_TEXT_EXTENSION: {"send": self._send_text_now}}
         connected, _ = await self.communicator.connect(timeout=TIMEOUT)
         assert connected
         self.hello = await self.recv()
         assert self.hello["type"] == "hello", self.hello
         return self
+
+    def _send_text_now(self, text: str) -> bool:
+        # As config.serve's: into the same output as the consumer's own sends, at once.
+        if self.closed:
+            return False
+        self.direct_sent.append(json.loads(text)["type"])
+        self.communicator.output_queue.put_nowait({"type": "websocket.send", "text": text})
+        return True
 
     async def send(self, frame: dict) -> None:
         await self.communicator.send_json_to(frame)
