@@ -4,6 +4,7 @@ and the room list's read model (rooms with the viewer's unread count and last me
 import re
 from collections.abc import Iterable
 from contextlib import contextmanager
+from typing import Any
 
 import psycopg
 from django.conf import settings
@@ -371,3 +372,105 @@ def room_detail_for_user(*, user: User, room_id: int) -> Room:
     if room is None or room_is_hidden(user=user, kind=room.kind, role=room.my_role, staff_see=True):
         raise NotFound("Room not found.")
     return attach_last_messages([room])[0]
+
+
+_Converters = list[tuple[int, list, object]]
+_POSTING_SQL: dict[tuple[str, bool], tuple[str, _Converters]] = {}
+_POSTING_MODELS = (Membership, Room, User)
+
+
+def _posting_fields(model) -> list:
+    return [field for field in model._meta.concrete_fields if field.column is not None]
+
+
+def _posting_sql(*, vendor: str, with_client_id: bool) -> tuple[str, _Converters]:
+    """The statement of membership_for_posting and its columns' converters, built once per
+    database vendor and shape.
+
+    Its columns are every concrete field of Membership, Room and User, in
+    `_meta` order, then `existing_id`: so a field added to a model is read
+    here too, with no list to keep in step. The converters are
+    `(column index, converters, column)` for the columns whose database
+    value needs one (SQLite's datetimes and booleans, JSON), found as the
+    ORM's compiler finds them (`SQLCompiler.get_converters`).
+    """
+    key = (vendor, with_client_id)
+    cached = _POSTING_SQL.get(key)
+    if cached is not None:
+        return cached
+    q = connection.ops.quote_name
+    columns: list[str] = []
+    converters: _Converters = []
+    for model in _POSTING_MODELS:
+        table = model._meta.db_table
+        for field in _posting_fields(model):
+            col = field.get_col(table)
+            found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+            if found:
+                converters.append((len(columns), found, col))
+            columns.append(f"{q(table)}.{q(field.column)}")
+    m, r, u, msg = (q(model._meta.db_table) for model in (*_POSTING_MODELS, Message))
+    existing = (
+        f"(SELECT {msg}.{q('id')} FROM {msg} WHERE {msg}.{q('room_id')} = {m}.{q('room_id')}"
+        f" AND {msg}.{q('author_id')} = {m}.{q('user_id')} AND {msg}.{q('client_id')} = %s LIMIT 1)"
+        if with_client_id
+        else "NULL"
+    )
+    sql = (
+        f"SELECT {', '.join(columns)}, {existing} FROM {m}"
+        f" INNER JOIN {r} ON {r}.{q('id')} = {m}.{q('room_id')}"
+        f" INNER JOIN {u} ON {u}.{q('id')} = {m}.{q('user_id')}"
+        f" WHERE {m}.{q('room_id')} = %s AND {m}.{q('user_id')} = %s"
+    )
+    if connection.features.has_select_for_update_of:
+        sql += f" FOR UPDATE OF {r}, {m}"
+    _POSTING_SQL[key] = (sql, converters)
+    return sql, converters
+
+
+def membership_for_posting(
+    *, user_id: int, room_id: int, client_id: str | None
+) -> tuple[Membership | None, int | None]:
+    """`(membership, existing_id)` for message_create, in one statement, row-locked.
+
+    The membership has `room` and `user` loaded from the same statement (the
+    rows as they are now: rooms.access.posting_check decides from them);
+    `existing_id` is the id of the author's message with `client_id` in the
+    room, or None. The statement is `SELECT ... FOR UPDATE OF room,
+    membership` (inside a transaction; SQLite has no FOR UPDATE and
+    serializes writers instead), in the lock order of
+    rooms.access.room_access_for_posting, whose answers it gives: a statement
+    that waited for either lock sees the membership's and the room's newest
+    committed version (a ban's deletion, a mute, the last seq), while
+    `existing_id` keeps the statement's snapshot (message_create's unique
+    constraint covers a send committed meanwhile). (None, None) when the user
+    is no member of the room.
+
+    Written as SQL, not a QuerySet: it runs for every message sent, and the
+    ORM's compilation of the joined, locked, annotated query cost more CPU
+    than the rest of message_create (issue 8, bench/RESULTS.md). The values
+    go through the same converters the ORM would apply, then `Model.from_db`.
+    """
+    sql, converters = _posting_sql(vendor=connection.vendor, with_client_id=client_id is not None)
+    params: list[str | int] = [room_id, user_id] if client_id is None else [client_id, room_id, user_id]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchone()
+    if fetched is None:
+        return None, None
+    row = list(fetched)
+    for index, found, col in converters:
+        value = row[index]
+        for convert in found:
+            value = convert(value, col, connection)
+        row[index] = value
+    built: list[Any] = []
+    at = 0
+    for model in _POSTING_MODELS:
+        fields = _posting_fields(model)
+        names = [field.attname for field in fields]
+        built.append(model.from_db(connection.alias, names, row[at : at + len(fields)]))
+        at += len(fields)
+    membership: Membership = built[0]
+    membership.room, membership.user = built[1], built[2]
+    return membership, row[at]

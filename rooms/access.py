@@ -140,9 +140,23 @@ def _check_may_post(membership: Membership) -> None:
         raise Forbidden("This room is locked: only its owner and moderators may post.")
 
 
-def room_access_for_posting(
-    *, user, room_id: int, lock: bool = False, annotations: dict | None = None
-) -> Membership:
+def posting_check(*, membership: Membership | None, room_id: int) -> Membership:
+    """The membership if its user may post to room `room_id` now, as room_access_for_posting
+    answers for a membership read with its `room` and `user` (None: no membership).
+
+    For callers that read the membership their own way (messaging.selectors.
+    membership_for_posting). Raises NotFound (no such room: one more query,
+    on this failure path only) or Forbidden, with room_access_for_posting's rules.
+    """
+    if membership is None:
+        if not Room.objects.filter(pk=room_id).exists():
+            raise NotFound("Room not found.")
+        raise Forbidden("You are not a member of this room.")
+    _check_may_post(membership)
+    return membership
+
+
+def room_access_for_posting(*, user, room_id: int, lock: bool = False) -> Membership:
     """The membership through which `user` posts to the room, with `room` and `user` loaded.
 
     One query. With `lock` (inside a transaction) it is `SELECT ... FOR
@@ -152,8 +166,6 @@ def room_access_for_posting(
     version when the other transaction committed (PostgreSQL's EvalPlanQual):
     a membership deleted by a ban or removal drops out, a mute shows
     `is_muted`, and a send that waited behind another sees its `last_seq`.
-    `annotations` go on the membership (message_create asks for its repeated
-    client_id there); they keep the statement's snapshot and are not re-read.
     SQLite ignores FOR UPDATE: its IMMEDIATE transactions serialize writers.
 
     Raises NotFound when the room does not exist, Forbidden when the user is
@@ -165,15 +177,7 @@ def room_access_for_posting(
     rows = Membership.objects.select_related("room", "user").filter(room_id=room_id, user=user)
     if lock:
         rows = rows.select_for_update(of=("room", "self"))
-    if annotations:
-        rows = rows.annotate(**annotations)
-    membership = rows.first()
-    if membership is None:
-        if not Room.objects.filter(pk=room_id).exists():
-            raise NotFound("Room not found.")
-        raise Forbidden("You are not a member of this room.")
-    _check_may_post(membership)
-    return membership
+    return posting_check(membership=rows.first(), room_id=room_id)
 
 
 def room_access_for_moderating(*, user, room_id: int, lock: bool = True) -> RoomAccess:

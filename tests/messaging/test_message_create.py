@@ -31,6 +31,19 @@ def test_seq_counts_up_per_room_and_the_room_remembers_it(user, room):
 
 
 @pytest.mark.django_db
+def test_the_room_s_last_activity_is_the_time_of_its_newest_message(user, room):
+    before = Room.objects.get(pk=room.pk).last_activity_at
+    message, _ = message_create(room_id=room.pk, author=user, body="now")
+    stored = Room.objects.get(pk=room.pk).last_activity_at
+    # As the ORM stores it (SQLite: naive UTC text), so ordering by it compares like with like.
+    assert stored is not None and stored.tzinfo is not None
+    assert (before is None or stored >= before) and abs((stored - message.created_at).total_seconds()) < 1
+    assert Room.objects.filter(
+        pk=room.pk, last_activity_at__gte=message.created_at.replace(microsecond=0)
+    ).exists()
+
+
+@pytest.mark.django_db
 def test_body_is_stored_stripped(user, room):
     message, created = message_create(room_id=room.pk, author=user, body="  hello \n")
     assert created and message.body == "hello"

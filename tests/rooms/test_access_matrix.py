@@ -15,8 +15,10 @@ from django.db import transaction
 
 from core.errors import ChatError
 from messaging.access import message_access_for_deleting, message_access_for_editing
-from messaging.selectors import room_detail_for_user
+from messaging.models import Message
+from messaging.selectors import membership_for_posting, room_detail_for_user
 from rooms.access import (
+    posting_check,
     room_access_for_joining,
     room_access_for_member_reads,
     room_access_for_moderating,
@@ -121,6 +123,53 @@ def test_access(kind, action, role, expected):
     else:
         outcome = "ok"
     assert outcome == expected
+
+
+def _post_by_statement(user, room, message):
+    """message_create's own read of the same rule: membership_for_posting, then posting_check."""
+    found, existing_id = membership_for_posting(user_id=user.pk, room_id=room.pk, client_id="c1")
+    membership = posting_check(membership=found, room_id=room.pk)
+    assert membership.room.pk == room.pk and membership.user.pk == user.pk
+    assert membership.user.username == user.username and membership.room.kind == room.kind
+    assert existing_id is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("kind", "role", "expected"),
+    [pytest.param(k, r, e, id=f"{k}-{r}") for k, a, r, e in (c.values for c in _cases()) if a == "post"],
+)
+def test_message_create_s_own_read_answers_as_the_post_row(kind, role, expected):
+    room, message, users = _room_of(kind)
+    try:
+        with transaction.atomic():
+            _post_by_statement(users[role], room, message)
+    except ChatError as exc:
+        outcome = exc.code
+    else:
+        outcome = "ok"
+    assert outcome == expected
+
+
+@pytest.mark.django_db
+def test_message_create_s_own_read_finds_the_repeated_client_id_and_every_column():
+    room, message, users = _room_of("public")
+    member = users["member"]
+    Message.objects.filter(pk=message.pk).update(client_id="again")
+    found, existing_id = membership_for_posting(user_id=member.pk, room_id=room.pk, client_id="again")
+    assert existing_id == message.pk
+    ours = Membership.objects.select_related("room", "user").get(room=room, user=member)
+    for read, orm in ((found, ours), (found.room, ours.room), (found.user, ours.user)):
+        assert {f.attname: getattr(read, f.attname) for f in type(orm)._meta.concrete_fields} == {
+            f.attname: getattr(orm, f.attname) for f in type(orm)._meta.concrete_fields
+        }
+    assert membership_for_posting(user_id=users["outsider"].pk, room_id=room.pk, client_id=None) == (
+        None,
+        None,
+    )
+    with pytest.raises(ChatError) as raised:
+        posting_check(membership=None, room_id=room.pk + 1000)
+    assert raised.value.code == "not_found"
 
 
 def test_the_matrix_covers_every_action_for_every_kind():
