@@ -62,8 +62,12 @@ def browser(built_frontend, transactional_db, request):
     """Chromium for one test. Playwright's sync API runs an event loop in this thread, so it
     must stop before the database flush that ends the test (Django refuses sync ORM calls
     beside a running loop): depending on transactional_db orders the teardowns that way."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # Playwright's 5 s default for expect() is close to what a loaded 2-core CI machine
+    # takes for sign-up, join and first delivery in a fresh server; what a test waits for
+    # still has to happen, only the bound is wider.
+    expect.set_options(timeout=10_000)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=CHROMIUM,
