@@ -23,7 +23,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "scenarios", nargs="*", metavar="SCENARIO",
         help="a: fan-out sweep, b: ingest sweep, c: one room of 1,000 sockets, d: 5,000 idle sockets, "
-        "e: REST reads (default: all)",
+        "e: REST reads, f: (a) plain against replies and reactions mixed in (default: all)",
     )  # fmt: skip
     parser.add_argument("--quick", action="store_true", help="every scenario small (under ~2 minutes in all)")
     parser.add_argument("--output", type=Path, help="also write the report (markdown) to this file")
@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     unknown = set(wanted) - {"all", *scenarios.SCENARIOS}
     if unknown:
         print(
-            f"unknown scenario(s): {', '.join(sorted(unknown))} (choose from all, a, b, c, d, e)",
+            f"unknown scenario(s): {', '.join(sorted(unknown))} (choose from all, a, b, c, d, e, f)",
             file=sys.stderr,
         )
         return 2

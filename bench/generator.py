@@ -28,6 +28,8 @@ from .server import Server
 from .users import BenchRoom, BenchUser, TicketClient
 
 BODY_PAD = "x" * 64
+MIX_EVERY = 10  # scenario (f): one send in ten is a reply or brings a reaction (issue 11's load criterion)
+MIX_EMOJI = "\U0001f44d"
 
 
 class OurConnector:
@@ -53,7 +55,7 @@ class BaselineConnector:
 class Socket:
     """One user's socket: the rooms it follows and the last seq it saw in each."""
 
-    __slots__ = ("index", "user", "rooms", "ws", "is_open", "was_open", "last_seq", "reader")
+    __slots__ = ("index", "user", "rooms", "ws", "is_open", "was_open", "last_seq", "last_id", "reader")
 
     def __init__(self, index: int, user: BenchUser, rooms: tuple[int, ...]):
         self.index, self.user, self.rooms = index, user, rooms
@@ -61,6 +63,7 @@ class Socket:
         self.is_open = False
         self.was_open = False
         self.last_seq: dict[int, int] = {}
+        self.last_id: dict[int, int] = {}  # room -> id of the newest message.new (scenario f's targets)
         self.reader: asyncio.Task | None = None
 
 
@@ -93,6 +96,8 @@ class Step:
     errors: Counter = field(default_factory=Counter)
     closed: Counter = field(default_factory=Counter)
     send_failed: int = 0
+    replies: int = 0
+    reactions: int = 0
 
 
 @dataclass
@@ -125,6 +130,8 @@ class StepResult:
     server_peak_rss_kib: int | None
     persisted_per_s: float | None = None
     stored: int | None = None
+    replies: int = 0  # scenario (f): sends that replied, and reactions added beside sends
+    reactions: int = 0
 
     @property
     def missing_share(self) -> float:
@@ -164,6 +171,9 @@ class Load:
         self.connect_failures: Counter = Counter()
         self.closed_outside_steps: Counter = Counter()
         self.idle_cpu_share: float | None = None
+        # Scenario (f): every MIX_EVERY-th send of a step is a reply to, or comes with a
+        # reaction to, the newest message its socket has; off (plain sends) when False.
+        self.mix = False
 
     # --- sockets ---------------------------------------------------------
 
@@ -266,6 +276,7 @@ class Load:
                 step.out_of_order += 1
             else:
                 sock.last_seq[room] = seq
+                sock.last_id[room] = message["id"]
         elif kind == "error":
             step.errors[frame.get("code")] += 1
 
@@ -289,10 +300,17 @@ class Load:
             cid = f"{tag}.{sock.index}.{k}"
             step.sent[cid] = Sent(due, room, sock)
             step.expected += sum(1 for p in peers if p.is_open)
+            target = sock.last_id.get(room) if self.mix and k % MIX_EVERY == MIX_EVERY - 1 else None
+            reply = f',"reply_to":{target}' if target is not None and (k // MIX_EVERY) % 2 == 0 else ""
             try:
                 await sock.ws.send(
-                    f'{{"type":"message.send","room":{room},"body":"bench {cid} {BODY_PAD}","client_id":"{cid}"}}'
+                    f'{{"type":"message.send","room":{room},"body":"bench {cid} {BODY_PAD}","client_id":"{cid}"{reply}}}'
                 )
+                if target is not None and not reply:
+                    step.reactions += 1
+                    await sock.ws.send(f'{{"type":"reaction.add","message":{target},"emoji":"{MIX_EMOJI}"}}')
+                elif reply:
+                    step.replies += 1
             except ConnectionClosed:
                 del step.sent[cid]
                 step.send_failed += len(times) - k
@@ -401,6 +419,8 @@ class Load:
             server_peak_rss_kib=self.server.meter.peak_rss_kib(),
             persisted_per_s=(window[0] - before) / duration if window else None,
             stored=(after - before) if after is not None else None,
+            replies=step.replies,
+            reactions=step.reactions,
         )
 
 

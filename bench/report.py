@@ -234,4 +234,60 @@ def _timing_source(rows: list[dict]) -> str:
     )
 
 
-SECTIONS = {"a": fanout, "b": ingest, "c": big_room, "d": idle_sockets, "e": rest_reads}
+MIX_TOLERANCE = 1.10  # issue 11: the mixed figures within 10 % of the plain ones
+
+
+def feature_mix(outcome: Outcome) -> str:
+    """(f): plain and mixed steps per offered load, their ratio, and the verdict of issue 11's rule.
+
+    The rule is judged at the loads the plain steps kept up with (nothing
+    missing, no socket closed, no error, p99 under 200 ms): there, mixed
+    CPU per delivery and p99 may be at most 10 % above plain, and mixed must
+    deliver everything too. Past the plain knee both are overloaded and the
+    ratio says little.
+    """
+    headers = ["offered deliveries/s", "sends", "replies", "reactions", "delivered/s", "p50", "p99",
+               "missing after drain", "closed by server", "errors", "server CPU µs/delivery"]  # fmt: skip
+    rows, verdicts = [], []
+    for plain, mixed in zip(outcome.steps.get("plain", []), outcome.steps.get("mixed", []), strict=True):
+        for name, r in (("plain", plain), ("mixed", mixed)):
+            rows.append([num(plain.offered_deliveries), name, str(r.replies), str(r.reactions),
+                         num(r.delivered_per_s), ms(r.latency.p50), ms(r.latency.p99), missing(r), closed(r),
+                         _errors(r), num(r.server_cpu_us_per_delivery)])  # fmt: skip
+        cpu = ratio(mixed.server_cpu_us_per_delivery, plain.server_cpu_us_per_delivery)
+        p99 = ratio(mixed.latency.p99, plain.latency.p99)
+        rows.append([num(plain.offered_deliveries), "**mixed ÷ plain**", "", "", "", times(ratio(mixed.latency.p50, plain.latency.p50)),
+                     times(p99), "", "", "", times(cpu)])  # fmt: skip
+        point = plain.sweep_point()
+        if point.missing or point.closed or point.errors or point.p99 is None or point.p99 >= 0.2:
+            continue
+        ok = (
+            cpu is not None and cpu <= MIX_TOLERANCE and p99 is not None
+            and (p99 <= MIX_TOLERANCE or (mixed.latency.p99 or 0) < 0.2)
+            and not mixed.missing and not mixed.errors and not mixed.closed
+        )  # fmt: skip
+        verdicts.append(f"{num(plain.offered_deliveries)}/s {'PASS' if ok else 'FAIL'}")
+    rule = (
+        "Verdict (mixed CPU per delivery at most ×1.10 of plain, p99 at most ×1.10 or under 200 ms, nothing "
+        "missing, at the loads plain kept up with): "
+        + ("; ".join(verdicts) or "no load where plain kept up")
+        + "."
+    )
+    return "\n\n".join(
+        [
+            f"### (f) Feature mix: {outcome.rooms} rooms × 20 sockets, one send in ten a reply or with a reaction",
+            table(headers, rows),
+            rule,
+            _connects(outcome),
+        ]
+    )
+
+
+SECTIONS = {
+    "a": fanout,
+    "b": ingest,
+    "c": big_room,
+    "d": idle_sockets,
+    "e": rest_reads,
+    "f": feature_mix,
+}

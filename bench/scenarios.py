@@ -4,7 +4,8 @@
 (b) ingest: 100 rooms x 2 sockets, 1 sender a room, persisted messages/s;
 (c) one room of 1,000 sockets at 2 messages/s, the last recipient's latency;
 (d) 5,000 idle authenticated sockets, server RSS per socket;
-(e) REST reads (ours only): history pages at depth in a 1M-message room, the room list.
+(e) REST reads (ours only): history pages at depth in a 1M-message room, the room list;
+(f) (a) on ours alone, plain against one send in ten a reply or with a reaction (issue 11).
 
 Every scenario builds its users and rooms through the ORM first, then runs
 one server at a time (never both at once: they share the machine's 2 cores).
@@ -393,4 +394,43 @@ def _server_timing(header: str | None) -> float | None:
     return durations.get("total", max(durations.values())) / 1000
 
 
-SCENARIOS = {"a": fanout, "b": ingest, "c": big_room, "d": idle_sockets, "e": rest_reads}
+def feature_mix(target: Target, sizes: Sizes) -> Outcome:
+    """(f) scenario (a) on our server alone, each rate twice: plain sends, then with one send in
+    ten a reply or followed by a reaction (issue 11: within 10 % of the plain figures).
+
+    Plain and mixed steps alternate on the same server and sockets, so both
+    see the same machine load; `outcome.steps` has "plain" and "mixed".
+    """
+    outcome = Outcome("f", rooms=sizes.a_rooms)
+    rooms = users.rooms_of_users(tag="f", rooms=sizes.a_rooms, size=20)
+    with target.server("ours") as server:
+
+        async def body(load: Load, seconds: float):
+            outcome.figures["ours"] = _connect_figures(load, seconds)
+            senders = [(load.by_room[r.id][i], r.id) for r in rooms for i in range(2)]
+            plain: list[StepResult] = []
+            mixed: list[StepResult] = []
+            for deliveries in sizes.a_rates:
+                for mix, results in ((False, plain), (True, mixed)):
+                    load.mix = mix
+                    results.append(
+                        await load.run_step(
+                            label=f"{deliveries}{' mix' if mix else ''}", senders=senders,
+                            rate=deliveries / 20, duration=sizes.a_duration, drain=sizes.drain,
+                        )
+                    )  # fmt: skip
+            return plain, mixed
+
+        plain, mixed = asyncio.run(_with_load(server, rooms, body, connect_limit=sizes.connect_limit))
+    outcome.steps = {"plain": plain, "mixed": mixed}
+    return outcome
+
+
+SCENARIOS = {
+    "a": fanout,
+    "b": ingest,
+    "c": big_room,
+    "d": idle_sockets,
+    "e": rest_reads,
+    "f": feature_mix,
+}

@@ -117,3 +117,44 @@ class TestServerTiming:
     def test_no_duration(self):
         assert _server_timing(None) is None
         assert _server_timing("miss, cdn;desc=hit") is None
+
+
+def _step(*, cpu: float, p99: float, missing: int = 0, replies: int = 0, reactions: int = 0):
+    from bench.generator import StepResult
+
+    latency = summarize([p99 / 2] * 98 + [p99] * 2)
+    return StepResult(
+        label="x", server="ours", duration=2, sockets=80, offered_messages=20, offered_deliveries=400,
+        sent=40, delivered_per_s=400, latency=latency, ack=latency, last_recipient=latency, missing=missing,
+        expected=800, duplicates=0, out_of_order=0, stale=0, errors={}, closed={}, send_failed=0,
+        server_cpu_us_per_delivery=cpu, server_cpu_us_per_message=cpu * 20, server_cpu_share=0.1,
+        generator_cpu_share=0.02, server_peak_rss_kib=1024, replies=replies, reactions=reactions,
+    )  # fmt: skip
+
+
+class TestFeatureMixVerdict:
+    """Scenario (f)'s rule (issue 11): mixed within 10 % of plain where plain kept up."""
+
+    def _section(self, plain, mixed) -> str:
+        from bench.report import feature_mix
+        from bench.scenarios import Outcome
+
+        return feature_mix(Outcome("f", rooms=4, steps={"plain": [plain], "mixed": [mixed]}))
+
+    def test_within_ten_percent_passes_and_the_table_shows_the_ratio(self):
+        section = self._section(_step(cpu=200, p99=0.010), _step(cpu=215, p99=0.011, replies=2, reactions=2))
+        assert "400/s PASS" in section
+        assert "| 400 | **mixed ÷ plain** |  |  |  | ×1.10 | ×1.10 |  |  |  | ×1.07 |" in section
+        assert "| 400 | mixed | 2 | 2 |" in section
+
+    def test_more_cpu_or_anything_missing_fails(self):
+        assert "400/s FAIL" in self._section(_step(cpu=200, p99=0.010), _step(cpu=240, p99=0.010))
+        assert "400/s FAIL" in self._section(_step(cpu=200, p99=0.010), _step(cpu=200, p99=0.010, missing=3))
+
+    def test_a_p99_ratio_over_the_bound_passes_only_while_under_the_limit(self):
+        assert "PASS" in self._section(_step(cpu=200, p99=0.010), _step(cpu=200, p99=0.030))
+        assert "FAIL" in self._section(_step(cpu=200, p99=0.150), _step(cpu=200, p99=0.250))
+
+    def test_loads_plain_did_not_keep_up_with_are_not_judged(self):
+        section = self._section(_step(cpu=200, p99=0.5), _step(cpu=400, p99=0.9))
+        assert "no load where plain kept up" in section
