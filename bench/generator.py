@@ -300,8 +300,10 @@ class Load:
             cid = f"{tag}.{sock.index}.{k}"
             step.sent[cid] = Sent(due, room, sock)
             step.expected += sum(1 for p in peers if p.is_open)
-            target = sock.last_id.get(room) if self.mix and k % MIX_EVERY == MIX_EVERY - 1 else None
-            reply = f',"reply_to":{target}' if target is not None and (k // MIX_EVERY) % 2 == 0 else ""
+            # Offset by the socket, so one send in MIX_EVERY is mixed even when each sends few.
+            turn = sock.index + k
+            target = sock.last_id.get(room) if self.mix and turn % MIX_EVERY == 0 else None
+            reply = f',"reply_to":{target}' if target is not None and (turn // MIX_EVERY) % 2 == 0 else ""
             try:
                 await sock.ws.send(
                     f'{{"type":"message.send","room":{room},"body":"bench {cid} {BODY_PAD}","client_id":"{cid}"{reply}}}'
