@@ -1,7 +1,7 @@
 """The one WebSocket of a client, `/ws/chat/` (contract: "The WebSocket").
 
 The consumer parses frames, calls the services on the thread pool (and so on
-the database connection pool, `messaging.hub.in_pool`), and forwards group
+the database connection pool, `core.db.in_pool`), and forwards group
 events to its socket. Channels runs one consumer's handlers one at a time, in
 arrival order, so a socket's frames take effect in the order they were sent.
 
@@ -30,6 +30,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError
 
 from accounts.serializers import user_to_dict
 from core import metrics
+from core.db import in_pool
 from core.errors import ChatError, RateLimited
 from core.logs import new_socket_id
 from realtime import frames
@@ -38,7 +39,7 @@ from realtime.presence import presence_store
 from rooms.selectors import room_seqs_for_user
 
 from . import services
-from .hub import GAP_FILL_MAX, hub, in_pool
+from .hub import GAP_FILL_MAX, hub
 from .selectors import room_detail_for_user
 from .serializers import message_to_dict, room_to_dict
 
@@ -94,6 +95,13 @@ def _room_view(user, room_id: int) -> tuple[dict, int] | None:
     if room.my_role is None:
         return None
     return room_to_dict(room), room.last_seq
+
+
+@in_pool
+def _open_reads(user_id: int) -> tuple[int, dict[int, int]]:
+    """What a connect needs, in one trip to the pool: the user's open sockets
+    (presence) and the last seq of each of their rooms (`room_seqs_for_user`)."""
+    return presence_store().sockets_of(user_id), room_seqs_for_user(user_id=user_id)
 
 
 class ChatConsumer(AsyncWebsocketConsumer):
@@ -189,14 +197,11 @@ class ChatConsumer(AsyncWebsocketConsumer):
             await self.close()
             return
         try:
-            if (
-                await asyncio.to_thread(presence_store().sockets_of, user.pk)
-                >= settings.CHAT_MAX_SOCKETS_PER_USER
-            ):
+            open_sockets, rooms = await _open_reads(user.pk)
+            if open_sockets >= settings.CHAT_MAX_SOCKETS_PER_USER:
                 await self.accept()
                 await self.close(code=CLOSE_TOO_MANY_SOCKETS)
                 return
-            rooms = await in_pool(room_seqs_for_user)(user_id=user.pk)
             groups = [user_group(user.pk), *(room_group(r) for r in rooms)]
             await self.channel_layer.group_add_many(groups, self.channel_name)
         except UNAVAILABLE:

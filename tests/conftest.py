@@ -60,7 +60,7 @@ def pytest_collection_modifyitems(config, items):
 def _close_database_pool(django_db_setup):
     """Hand the pool's connections back before the test database is dropped.
 
-    Services run on the thread pool (messaging.hub.in_pool); the connections of
+    Services run on the thread pool (core.db.in_pool); the connections of
     those threads go back to psycopg's pool, which keeps them open.
     """
     yield

@@ -115,6 +115,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Sync-only: everything above runs on one thread instead of hopping per method (core/middleware.py).
+    "core.middleware.SyncChainMiddleware",
     # Last, as django-axes asks: it turns a lockout of /admin/login/ into its answer.
     "axes.middleware.AxesMiddleware",
 ]
@@ -196,7 +198,7 @@ if REDIS_URL:
     }
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.SharedPoolRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_PREFIX", default="chat"),
         }
