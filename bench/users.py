@@ -88,18 +88,33 @@ def messages_insert(*, room_id: int, author_id: int, count: int) -> None:
     """Append `count` messages to a room in one `INSERT ... SELECT generate_series`, moving its last_seq.
 
     Seqs continue from the room's last_seq, gapless; the room's row is
-    locked for the statement, as the message service locks it.
+    locked for the statement, as the message service locks it. The first
+    message is stored through the ORM and the rest copy its other columns,
+    so fields added to Message later (with Django-side defaults) need no
+    change here.
     """
     from django.db import connection, transaction
+
+    from messaging.models import Message
 
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT last_seq FROM rooms_room WHERE id = %s FOR UPDATE", [room_id])
         (last,) = cursor.fetchone()
+        first = Message.objects.create(
+            room_id=room_id, seq=last + 1, author_id=author_id, body="bench history message number 1"
+        )
+        varying = {
+            "seq": "g",
+            "body": "'bench history message number ' || g",
+            "created_at": "now() - make_interval(secs => %s - g)",
+        }
+        columns = [f.column for f in Message._meta.concrete_fields if not f.primary_key]
+        chosen = [varying.get(c, f"t.{connection.ops.quote_name(c)}") for c in columns]
+        quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
         cursor.execute(
-            "INSERT INTO messaging_message (room_id, seq, author_id, body, client_id, created_at) "
-            "SELECT %s, g, %s, 'bench history message number ' || g, NULL, "
-            "now() - make_interval(secs => %s - g) FROM generate_series(%s, %s) AS g",
-            [room_id, author_id, last + count, last + 1, last + count],
+            f"INSERT INTO messaging_message ({quoted}) SELECT {', '.join(chosen)} "
+            "FROM generate_series(%s, %s) AS g, messaging_message AS t WHERE t.id = %s",
+            [last + count, last + 2, last + count, first.pk],
         )
         cursor.execute(
             "UPDATE rooms_room SET last_seq = %s, last_activity_at = now() WHERE id = %s",
