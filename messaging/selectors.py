@@ -20,6 +20,7 @@ from rooms.models import Membership, Room
 from rooms.selectors import room_ids_readable_by
 
 from .models import Mention, Message, Reaction
+from .serializers import MESSAGE_FIELDS
 
 SEARCH_CONFIG = "english"
 
@@ -36,8 +37,9 @@ def message_history(
     before: int | None = None,
     after: int | None = None,
     limit: int = HISTORY_LIMIT_DEFAULT,
-) -> tuple[list[Message], bool]:
-    """One page of a room's history, ascending by seq, and whether more remain.
+) -> tuple[list[dict], bool]:
+    """One page of a room's history, ascending by seq, and whether more remain; the page as
+    MESSAGE_FIELDS rows (messaging.serializers.messages_to_dicts), not Message instances.
 
     No cursor: the newest `limit` messages. `before`: the newest `limit` with
     a smaller seq. `after`: the oldest `limit` with a larger seq (also below
@@ -46,7 +48,7 @@ def message_history(
     is capped at HISTORY_LIMIT_MAX. One query, on the (room, seq) index.
     """
     limit = max(1, min(limit, HISTORY_LIMIT_MAX))
-    qs = Message.objects.filter(room_id=room_id).select_related(*MESSAGE_RELATIONS)
+    qs = Message.objects.filter(room_id=room_id).values(*MESSAGE_FIELDS)
     if before is not None:
         qs = qs.filter(seq__lt=before)
     if after is not None:
@@ -59,7 +61,7 @@ def message_history(
 
 def message_history_around(
     *, room_id: int, around: int, limit: int = HISTORY_LIMIT_DEFAULT
-) -> tuple[list[Message], bool, bool]:
+) -> tuple[list[dict], bool, bool]:
     """The page of `limit` messages centred on seq `around`, ascending; and whether older
     and newer messages remain beyond it: `(page, has_more_before, has_more_after)`.
 
@@ -70,7 +72,7 @@ def message_history_around(
     (room, seq) index of at most `limit + 1` rows (docs/messages.md).
     """
     limit = max(1, min(limit, HISTORY_LIMIT_MAX))
-    qs = Message.objects.filter(room_id=room_id).select_related(*MESSAGE_RELATIONS)
+    qs = Message.objects.filter(room_id=room_id).values(*MESSAGE_FIELDS)
     older = list(qs.filter(seq__lte=around).order_by("-seq")[: limit + 1])
     newer = list(qs.filter(seq__gt=around).order_by("seq")[: limit + 1])
     take_after = min(len(newer), max(limit // 2, limit - len(older)))
@@ -79,13 +81,12 @@ def message_history_around(
     return page, len(older) > take_before, len(newer) > take_after
 
 
-def messages_between(
-    *, room_id: int, after: int, before: int, limit: int = HISTORY_LIMIT_MAX
-) -> list[Message]:
-    """Messages with `after` < seq < `before`, ascending, at most `limit` (oldest first)."""
+def messages_between(*, room_id: int, after: int, before: int, limit: int = HISTORY_LIMIT_MAX) -> list[dict]:
+    """Messages with `after` < seq < `before`, ascending, at most `limit` (oldest first), as
+    MESSAGE_FIELDS rows (messaging.serializers.messages_to_dicts)."""
     return list(
         Message.objects.filter(room_id=room_id, seq__gt=after, seq__lt=before)
-        .select_related(*MESSAGE_RELATIONS)
+        .values(*MESSAGE_FIELDS)
         .order_by("seq")[:limit]
     )
 
@@ -224,13 +225,13 @@ def message_search(*, user, text: str, room_id: int | None = None) -> QuerySet[M
 # --- The room list's read model: rooms with unread counts and last messages ---
 
 
-def my_reactions(*, user, messages: Iterable[Message]) -> dict[int, set[str]]:
+def my_reactions(*, user, messages: Iterable[dict]) -> dict[int, set[str]]:
     """`{message id: the emoji user reacted with}` for the messages that have reactions.
 
     One query on the reaction unique index, none when no message has one: what
     makes `me` in a history page (messages_to_dicts' `mine`).
     """
-    ids = [m.pk for m in messages if m.reaction_counts]
+    ids = [m["id"] for m in messages if m["reaction_counts"]]
     mine: dict[int, set[str]] = {}
     if ids and user.is_authenticated:
         for message_id, emoji in Reaction.objects.filter(message_id__in=ids, user=user).values_list(

@@ -10,15 +10,17 @@ from rest_framework.renderers import JSONRenderer
 from messaging.models import Message
 from messaging.selectors import public_room_list, room_detail_for_user, room_list_for_user
 from messaging.serializers import (
+    MESSAGE_FIELDS,
     MessageSerializer,
     RoomSerializer,
     iso_datetime,
+    message_row,
     message_to_dict,
     messages_to_dicts,
     room_to_dict,
     rooms_to_dicts,
 )
-from messaging.services import message_create, message_update
+from messaging.services import message_create, message_update, reaction_add
 from moderation.services import message_delete
 from rooms.models import Room
 from rooms.services import direct_room_get_or_create
@@ -53,7 +55,9 @@ def test_message_to_dict_renders_the_same_bytes_as_the_serializer(messages):
     assert kinds == [(False, False, False), (True, False, False), (True, True, False), (False, False, True)]
     for message in messages:
         assert rendered(message_to_dict(message)) == rendered(MessageSerializer(message).data)
-    page = {"results": messages_to_dicts(messages), "has_more": False}
+    rows = Message.objects.filter(pk__in=[m.pk for m in messages]).values(*MESSAGE_FIELDS).order_by("seq")
+    assert [message_row(m) for m in messages] == list(rows)  # an instance and a values() row agree
+    page = {"results": messages_to_dicts(rows), "has_more": False}
     drf_page = {"results": MessageSerializer(messages, many=True).data, "has_more": False}
     assert rendered(page) == rendered(drf_page)
     assert message_to_dict(messages[0])["created_at"] == "2026-01-02T03:04:05Z"
@@ -91,3 +95,23 @@ def test_room_to_dict_renders_the_same_bytes_as_the_serializer(user, other_user)
     seen = room_detail_for_user(user=stranger, room_id=busy.pk)
     assert room_to_dict(seen)["my_role"] is None
     assert rendered(room_to_dict(seen)) == rendered(RoomSerializer(seen).data)
+
+
+def test_a_reply_and_a_reaction_read_as_rows_render_as_the_serializer_does(user, other_user):
+    room = room_with_members(owner=user, members=[other_user])
+    original, _ = message_create(room_id=room.pk, author=user, body="the  question\nof the day")
+    reply, _ = message_create(room_id=room.pk, author=other_user, body="an answer", reply_to=original.pk)
+    reaction_add(user=user, message_id=reply.pk, emoji="👍")
+    loaded = Message.objects.select_related("author", "reply_to", "reply_to__author").get(pk=reply.pk)
+    (row,) = Message.objects.filter(pk=reply.pk).values(*MESSAGE_FIELDS)
+    assert message_row(loaded) == row
+    (as_row,) = messages_to_dicts([row])
+    assert rendered(as_row) == rendered(MessageSerializer(loaded).data)
+    assert as_row["reply_to"] == {
+        "id": original.pk,
+        "seq": original.seq,
+        "author": {"id": user.pk, "username": user.username},
+        "excerpt": "the question of the day",
+        "deleted": False,
+    }
+    assert as_row["reactions"] == [{"emoji": "👍", "count": 1, "me": False}]
