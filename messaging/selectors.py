@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from core.errors import Invalid, NotFound
+from realtime.presence import online_user_ids
 from rooms.access import room_is_hidden
 from rooms.models import Membership, Room
 from rooms.selectors import room_ids_readable_by
@@ -328,7 +329,29 @@ def room_queryset_for_user(*, user: User) -> QuerySet[Room]:
             ),
             default=Value(None),
         ),
+        direct_peer_id=Case(
+            When(
+                kind=Room.Kind.DIRECT,
+                then=Subquery(
+                    Membership.objects.filter(room=OuterRef("pk")).exclude(user=user).values("user_id")[:1]
+                ),
+            ),
+            default=Value(None),
+        ),
     )
+
+
+def attach_peer_presence(rooms: list[Room]) -> list[Room]:
+    """Set `room.peer_online` on each room: for a direct room whether its other member has
+    a socket open anywhere in the deployment (presence), None for other rooms. One
+    presence read for the whole list (realtime.presence.online_user_ids), none
+    when the list has no direct room with a peer."""
+    peers = [peer for room in rooms if (peer := getattr(room, "direct_peer_id", None)) is not None]
+    online = online_user_ids(peers) if peers else set()
+    for room in rooms:
+        peer = getattr(room, "direct_peer_id", None)
+        room.peer_online = None if room.kind != Room.Kind.DIRECT or peer is None else peer in online
+    return rooms
 
 
 def attach_last_messages(rooms: Iterable[Room]) -> list[Room]:
@@ -350,17 +373,18 @@ def attach_last_messages(rooms: Iterable[Room]) -> list[Room]:
 
 
 def room_list_for_user(*, user) -> list[Room]:
-    """The rooms the user is a member of, most recent activity first (two queries)."""
+    """The rooms the user is a member of, most recent activity first (two queries, and one
+    presence read when the list has direct rooms)."""
     rooms = (
         room_queryset_for_user(user=user).filter(memberships__user=user).order_by("-last_activity_at", "-pk")
     )
-    return attach_last_messages(rooms)
+    return attach_peer_presence(attach_last_messages(rooms))
 
 
 def public_room_list(*, user) -> list[Room]:
     """Every public room, joined or not, most recent activity first (two queries)."""
     rooms = room_queryset_for_user(user=user).filter(kind=Room.Kind.PUBLIC)
-    return attach_last_messages(rooms.order_by("-last_activity_at", "-pk"))
+    return attach_peer_presence(attach_last_messages(rooms.order_by("-last_activity_at", "-pk")))
 
 
 def room_detail_for_user(*, user: User, room_id: int) -> Room:
@@ -372,7 +396,7 @@ def room_detail_for_user(*, user: User, room_id: int) -> Room:
     room = room_queryset_for_user(user=user).filter(pk=room_id).first()
     if room is None or room_is_hidden(user=user, kind=room.kind, role=room.my_role, staff_see=True):
         raise NotFound("Room not found.")
-    return attach_last_messages([room])[0]
+    return attach_peer_presence(attach_last_messages([room]))[0]
 
 
 _Converters = list[tuple[int, list, object]]

@@ -355,6 +355,10 @@ class RoomSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text="The viewer's notification level; null for a non-member.",
     )
+    peer_online = serializers.SerializerMethodField(
+        help_text="For a direct room: whether the other member has a socket open (presence); "
+        "null for other rooms. Kept current by `presence` frames."
+    )
     starred = serializers.SerializerMethodField(
         help_text="Whether the viewer starred the room (a favourite, on all their devices); "
         "false for a non-member."
@@ -377,8 +381,13 @@ class RoomSerializer(serializers.ModelSerializer):
             "notification_level",
             "allow_room_mentions",
             "starred",
+            "peer_online",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.BooleanField(allow_null=True))
+    def get_peer_online(self, room: Room) -> bool | None:
+        return getattr(room, "peer_online", None)
 
     @extend_schema_field(serializers.CharField())
     def get_name(self, room: Room) -> str:
@@ -413,6 +422,7 @@ def room_to_dict(room: Room, tz: tzinfo | None = None) -> dict:
         "notification_level": room.my_notification_level,
         "allow_room_mentions": room.allow_room_mentions,
         "starred": bool(room.my_starred),
+        "peer_online": getattr(room, "peer_online", None),
     }
 
 

@@ -320,6 +320,7 @@ ROOM = {
         "notification_level": {"oneOf": [{"enum": ["all", "mentions", "muted"]}, {"type": "null"}]},
         "allow_room_mentions": {"type": "boolean"},
         "starred": {"type": "boolean"},
+        "peer_online": {"type": ["boolean", "null"]},
     },
 }
 MEMBER = {

@@ -46,6 +46,8 @@ class Room(models.Model):
     mention_count: int
     my_notification_level: str | None
     my_starred: bool | None
+    direct_peer_id: int | None
+    peer_online: bool | None
     last_message: "Message | None"
 
     class Meta:

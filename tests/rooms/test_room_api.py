@@ -27,6 +27,8 @@ ROOM_KEYS = {
     "allow_room_mentions",
     # Issue 10: the viewer's star.
     "starred",
+    # Issue 11: a direct room's other member online (null for other rooms).
+    "peer_online",
 }
 
 

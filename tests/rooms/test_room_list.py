@@ -82,3 +82,30 @@ def test_a_deleted_newest_message_is_the_last_message_as_a_placeholder(api, make
     assert (entry["last_message"]["seq"], entry["last_message"]["deleted"]) == (2, True)
     assert entry["last_message"]["body"] == ""
     assert entry["unread_count"] == 1
+
+
+def test_a_direct_room_says_whether_its_other_member_is_online_in_one_presence_read(
+    api, user, monkeypatch, django_assert_num_queries
+):
+    from realtime import presence
+
+    online_friend, offline_friend = UserFactory(), UserFactory()
+    direct_on, _ = direct_room_get_or_create(user=user, username=online_friend.username)
+    direct_off, _ = direct_room_get_or_create(user=user, username=offline_friend.username)
+    group = room_with_members(owner=online_friend, members=[user], kind=Room.Kind.PRIVATE, name="group")
+    post(direct_on, online_friend, "hi")
+    presence.presence_store().connect(online_friend.pk, "socket-1", ttl=60)
+    reads = []
+    real_online = presence.online_user_ids
+    monkeypatch.setattr(
+        "messaging.selectors.online_user_ids", lambda ids: reads.append(sorted(ids)) or real_online(ids)
+    )
+    with django_assert_num_queries(ROOM_LIST_QUERIES):
+        listed = {room["id"]: room for room in api.get("/api/rooms/").json()}
+    assert listed[direct_on.pk]["peer_online"] is True
+    assert listed[direct_off.pk]["peer_online"] is False
+    assert listed[group.pk]["peer_online"] is None
+    assert reads == [sorted([online_friend.pk, offline_friend.pk])]
+
+    presence.presence_store().disconnect(online_friend.pk, "socket-1")
+    assert api.get(f"/api/rooms/{direct_on.pk}/").json()["peer_online"] is False

@@ -79,6 +79,8 @@ export interface Room {
   allow_room_mentions?: boolean;
   /** Whether I starred the room (kept on the server, so on all my devices); false when not a member. */
   starred?: boolean;
+  /** A direct room: whether the other member is online (kept current by `presence`); null for other rooms. */
+  peer_online?: boolean | null;
 }
 
 /** One entry of `GET /api/rooms/{id}/members/`. */

@@ -124,6 +124,20 @@ describe('applyEvent: typing and presence', () => {
     expect(off.members[7]!.map((m) => m.online)).toEqual([false, true]);
     expect(applyEvent(state, { type: 'presence', room: 99, user: bob, online: true }, ctx)).toBe(state);
   });
+
+  it("sets a direct room's peer_online from its other member's presence, not from mine", () => {
+    const state: ChatState = {
+      ...emptyChatState(),
+      rooms: [makeRoom(5, { kind: 'direct', name: 'bob', peer_online: false }), makeRoom(6, { peer_online: null })],
+    };
+    const on = applyEvent(state, { type: 'presence', room: 5, user: bob, online: true }, ctx);
+    expect(on.rooms!.map((r) => r.peer_online)).toEqual([true, null]);
+    expect(applyEvent(on, { type: 'presence', room: 5, user: bob, online: true }, ctx)).toBe(on);
+    expect(applyEvent(on, { type: 'presence', room: 5, user: alice, online: false }, ctx)).toBe(on);
+    expect(applyEvent(on, { type: 'presence', room: 6, user: bob, online: true }, ctx)).toBe(on);
+    const off = applyEvent(on, { type: 'presence', room: 5, user: bob, online: false }, ctx);
+    expect(off.rooms![0]!.peer_online).toBe(false);
+  });
 });
 
 describe('applyEvent: rooms', () => {

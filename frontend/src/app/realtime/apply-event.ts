@@ -100,6 +100,23 @@ function unreadAfterRead(room: Room, seq: number, store: RoomMessages | undefine
   return after.filter((m) => !m.deleted && m.author.id !== me).length;
 }
 
+/** The room list with a direct room's `peer_online` set from a `presence` frame of its other member. */
+function peerPresence(
+  rooms: readonly Room[] | undefined,
+  roomId: number,
+  userId: number,
+  online: boolean,
+  me: number | null,
+): readonly Room[] | undefined {
+  if (!rooms || userId === me) return rooms;
+  const index = rooms.findIndex((r) => r.id === roomId);
+  const room = rooms[index];
+  if (!room || room.kind !== 'direct' || room.peer_online === online) return rooms;
+  const next = rooms.slice();
+  next[index] = { ...room, peer_online: online };
+  return next;
+}
+
 /**
  * The state after one server frame (contract "Server to client"). Pure:
  * unchanged slices keep their identity, and `state` itself comes back when
@@ -112,7 +129,7 @@ function unreadAfterRead(room: Room, seq: number, store: RoomMessages | undefine
  * - `message.updated` / `message.deleted`: the cached copy and the room's
  *   preview change; deleted ones keep their seq with `body: ""`.
  * - `typing` (others only) shows for TYPING_TTL_MS; `presence` sets a cached
- *   member's `online`.
+ *   member's `online`, and a direct room's `peer_online` when it is the other member's.
  * - `room.added` / `room.updated` upsert (an update, and an add of a room
  *   already listed, keep my unread and role and the newer preview);
  *   `room.removed` drops the room and its cached history, members and typing.
@@ -170,13 +187,16 @@ export function applyEvent(state: ChatState, event: ServerEvent, ctx: EventConte
       return { ...state, typing: withSlice(state.typing, event.room, addTyping(list, event.user, ctx.now)) };
     }
     case 'presence': {
+      const rooms = peerPresence(state.rooms, event.room, event.user.id, event.online, ctx.me);
       const members = state.members[event.room];
       const index = members ? members.findIndex((m) => m.user.id === event.user.id) : -1;
       const member = members?.[index];
-      if (!members || !member || member.online === event.online) return state;
+      if (!members || !member || member.online === event.online) {
+        return rooms === state.rooms ? state : { ...state, rooms };
+      }
       const next = members.slice();
       next[index] = { ...member, online: event.online };
-      return { ...state, members: withSlice(state.members, event.room, next) };
+      return { ...state, rooms, members: withSlice(state.members, event.room, next) };
     }
     case 'room.added': {
       const room = event.room;

@@ -22,9 +22,10 @@ interface RoomListProps {
 }
 
 /**
- * Rooms as links: name, last-message preview, time and an unread badge. Each
- * link's name is what it shows: the room, the time, the preview and ", N
- * unread". With `onStar`, a toggle button (`aria-pressed`) beside each link
+ * Rooms as links: name, last-message preview, time and an unread badge; a
+ * direct room's other member shows a presence dot. Each link's name is what
+ * it shows: the room, "(online)" or "(offline)" for a direct room, the time,
+ * the preview and ", N unread". With `onStar`, a toggle button (`aria-pressed`) beside each link
  * stars or unstars the room.
  */
 export function RoomList({ rooms, onNavigate, onStar, id }: RoomListProps) {
@@ -52,9 +53,20 @@ export function RoomList({ rooms, onNavigate, onStar, id }: RoomListProps) {
               <RoomIcon kind={room.kind} />
               <span className="room-link__main">
                 <span className="room-link__top">
+                  {room.kind === 'direct' && room.peer_online != null && (
+                    <span
+                      className={`presence-dot${room.peer_online ? ' is-online' : ''}`}
+                      data-testid="peer-presence"
+                      data-online={room.peer_online}
+                      aria-hidden="true"
+                    />
+                  )}
                   <span className="room-link__name" dir="auto">
                     {room.name}
                   </span>
+                  {room.kind === 'direct' && room.peer_online != null && (
+                    <span className="visually-hidden">{room.peer_online ? ' (online)' : ' (offline)'}</span>
+                  )}
                   {room.last_message && (
                     <span className="room-link__time">{formatShortStamp(room.last_message.created_at)}</span>
                   )}
