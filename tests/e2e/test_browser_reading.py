@@ -3,7 +3,7 @@
 Alice reads in the browser; Bob is a REST client who writes. A room with 80
 unread messages opens at the first of them under "New messages" and marks
 read only what was on screen; a search hit opens its message by permalink; a
-draft and a send made offline survive a reload, and the send is stored once
+reply's quote opens an original two pages back; a draft and a send made offline survive a reload, and the send is stored once
 after the socket comes back; going offline shows the banner within 5 s; a ban
 tells Alice why. Screenshots go to test-artifacts/screens/.
 """
@@ -107,6 +107,33 @@ def test_a_search_result_opens_its_message_by_permalink(browser, ui_server):
     # Each message links to itself.
     href = message(alice, "hay 6").get_by_test_id("message-permalink").get_attribute("href")
     assert href == f"/rooms/{room['id']}/m/6"
+    alice.context.close()
+
+
+def test_a_reply_quote_opens_an_original_that_is_not_loaded(browser, ui_server):
+    from playwright.sync_api import expect
+
+    suffix = uuid.uuid4().hex[:6]
+    bob = ChatClient(ui_server, f"bob{suffix}")
+    room = public_room(bob, f"long-{suffix}")
+    original = post(bob, room["id"], f"the original question {suffix}")
+    for n in range(2, 131):
+        post(bob, room["id"], f"chatter {n}")
+    bob.call(
+        "POST", f"/api/rooms/{room['id']}/messages/", {"body": "the late answer", "reply_to": original["id"]}
+    )
+    # Alice comes after: the room opens at its newest page, 80 messages after the original.
+    alice = sign_up(browser, ui_server.url, f"alice{suffix}")
+    join_room(alice, room["name"])
+
+    answer = message(alice, "the late answer")
+    expect(answer).to_have_count(1)
+    expect(message(alice, f"the original question {suffix}")).to_have_count(0)  # two pages back
+    answer.get_by_test_id("reply-quote").click()
+    expect(alice).to_have_url(re.compile(rf"/rooms/{room['id']}/m/1$"))
+    hit = message(alice, f"the original question {suffix}")
+    expect(hit).to_have_attribute("data-highlighted", "true")
+    expect(hit).to_be_in_viewport()
     alice.context.close()
 
 

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { useNavigate } from 'react-router';
 import { errorMessage } from '@/lib/api-client';
 import { markdownToLine } from '@/lib/markdown';
 import type { Message, ReplyTo } from '@/types/api';
@@ -6,22 +7,39 @@ import { getReactionUsers, setReaction } from '../api/reactions';
 import { useMessageTabIndex } from '../lib/message-focus';
 import { frequentEmoji, noteEmojiUse } from '../lib/reactions';
 
-/** The quoted message of a reply; clicking scrolls to the original when it is on screen. */
-export function ReplyQuote({ reply }: { reply: ReplyTo }) {
+/**
+ * The quoted message of a reply. Clicking it shows the original: scrolled to
+ * and flashed when it is loaded, else through its permalink
+ * (`/rooms/{room}/m/{seq}`), which loads the history around it and
+ * highlights it, as a search result does.
+ */
+export function ReplyQuote({ reply, roomId }: { reply: ReplyTo; roomId: number }) {
   const tabIndex = useMessageTabIndex();
+  const navigate = useNavigate();
   function jump() {
     const target = document.querySelector<HTMLElement>(`[data-testid="message"][data-message-id="${reply.id}"]`);
-    if (!target) return;
+    if (!target) {
+      void navigate(`/rooms/${roomId}/m/${reply.seq}`);
+      return;
+    }
     target.scrollIntoView({ block: 'center' });
     target.classList.add('message--flash');
     window.setTimeout(() => target.classList.remove('message--flash'), 1500);
   }
   return (
-    <button type="button" className="reply-quote" data-testid="reply-quote" tabIndex={tabIndex} onClick={jump}>
+    <button
+      type="button"
+      className="reply-quote"
+      data-testid="reply-quote"
+      tabIndex={tabIndex}
+      title="Show the original message"
+      onClick={jump}
+    >
       <span className="reply-quote__author">{reply.author.username}</span>{' '}
       <span className={reply.deleted ? 'reply-quote__excerpt is-deleted' : 'reply-quote__excerpt'}>
         {reply.deleted ? reply.excerpt : markdownToLine(reply.excerpt)}
       </span>
+      <span className="visually-hidden"> (show the original message)</span>
     </button>
   );
 }

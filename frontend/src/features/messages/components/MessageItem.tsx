@@ -195,7 +195,7 @@ export function MessageItem({
             compact={compact}
             permalink={messagePath(message)}
           />
-          {message.reply_to && <ReplyQuote reply={message.reply_to} />}
+          {message.reply_to && <ReplyQuote reply={message.reply_to} roomId={message.room} />}
           {editing ? (
             <form className="message__edit" onSubmit={save}>
               <label className="visually-hidden" htmlFor={`edit-${message.id}`}>
