@@ -62,10 +62,13 @@ def _latest_seqs(room_ids: list[int]) -> dict[int, int]:
     return dict(Room.objects.filter(pk__in=room_ids).values_list("pk", "last_seq"))
 
 
-def _announce(user_id: int, online: bool) -> None:
+def _announce(user_id: int, online: bool, known: tuple[dict, list[int]] | None) -> None:
     from .services import presence_announce
 
-    presence_announce(user_id=user_id, online=online)
+    if known is None:
+        presence_announce(user_id=user_id, online=online)
+    else:
+        presence_announce(user_id=user_id, online=online, user=known[0], room_ids=known[1])
 
 
 @dataclass
@@ -87,10 +90,15 @@ class Hub:
 
     followers: dict[int, set[ChatConsumer]] = field(default_factory=dict)
     sockets: set[ChatConsumer] = field(default_factory=set)
-    presence: PresenceTracker = field(default_factory=lambda: PresenceTracker(announce=in_pool(_announce)))
+    presence: PresenceTracker = field(init=False)
+    # The socket opening or closing, by user: its rooms serve the announcement.
+    _changing: dict[int, ChatConsumer] = field(default_factory=dict)
     _gaps: dict[int, _GapRead] = field(default_factory=dict)
     _seen: dict[int, int] = field(default_factory=dict)
     _tasks: list[asyncio.Task] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.presence = PresenceTracker(announce=self._announce)
 
     # --- followers ---------------------------------------------------------
 
@@ -158,7 +166,12 @@ class Hub:
         """Put the socket's presence entry (its heartbeat included); announce the user if new."""
         self.sockets.add(consumer)
         self._start()
-        return await self.presence.socket_opened(user_id=consumer.user.pk, socket=consumer.channel_name)
+        self._changing[consumer.user.pk] = consumer
+        try:
+            return await self.presence.socket_opened(user_id=consumer.user.pk, socket=consumer.channel_name)
+        finally:
+            if self._changing.get(consumer.user.pk) is consumer:
+                del self._changing[consumer.user.pk]
 
     async def socket_closed(self, consumer: ChatConsumer) -> PresenceChange:
         """Forget the socket; remove its presence entry, announcing the user offline if it was the last."""
@@ -166,7 +179,23 @@ class Hub:
         self.unfollow(consumer, list(consumer.rooms))
         if not self.sockets:
             self._stop()
-        return await self.presence.socket_closed(user_id=consumer.user.pk, socket=consumer.channel_name)
+        self._changing[consumer.user.pk] = consumer
+        try:
+            return await self.presence.socket_closed(user_id=consumer.user.pk, socket=consumer.channel_name)
+        finally:
+            if self._changing.get(consumer.user.pk) is consumer:
+                del self._changing[consumer.user.pk]
+
+    async def _announce(self, user_id: int, online: bool) -> None:
+        """Announce the user on the thread pool: with the rooms of the local socket whose
+        opening or closing changed their presence, so no membership query is needed;
+        the heartbeat's sweep announces users of other (dead) processes, whose
+        memberships are read."""
+        from accounts.serializers import user_to_dict
+
+        local = self._changing.get(user_id)
+        known = None if local is None else (user_to_dict(local.user), list(local.rooms))
+        await in_pool(_announce)(user_id, online, known)
 
     def _start(self) -> None:
         if not self._tasks:

@@ -425,8 +425,20 @@ def typing_notify(*, user, room_id: int) -> bool:
     return True
 
 
-def presence_announce(*, user_id: int, online: bool) -> None:
-    """Send `presence` for the user to every room they are a member of."""
+def presence_announce(
+    *, user_id: int, online: bool, user: dict | None = None, room_ids: list[int] | None = None
+) -> None:
+    """Send `presence` for the user to every room they are a member of.
+
+    `user` (the User shape) and `room_ids`: what a socket of the user already
+    holds (messaging.hub), so no query is made; else the memberships are read.
+    """
+    if user is not None and room_ids is not None:
+        for room_id in room_ids:
+            events.room_broadcast(
+                room_id=room_id, payload=frames.presence(room=room_id, user=user, online=online)
+            )
+        return
     memberships = Membership.objects.filter(user_id=user_id).select_related("user")
     rooms = [(m.room_id, m.user) for m in memberships]
     if not rooms:

@@ -127,6 +127,39 @@ async def test_presence_goes_to_every_room_of_the_user(chat, open_ws):
 
 
 @pytest.mark.django_db(transaction=True)
+async def test_a_socket_opening_or_closing_announces_with_its_own_rooms_reading_no_memberships(
+    chat, open_ws, monkeypatch
+):
+    from messaging import services
+
+    alice, bob, room = chat
+    other = await database_sync_to_async(room_with_members)(owner=alice, members=[bob], name="second")
+    calls = []
+    real_announce = services.presence_announce
+
+    def recorded(**kwargs):
+        calls.append(kwargs)
+        return real_announce(**kwargs)
+
+    monkeypatch.setattr(services, "presence_announce", recorded)
+    alice_ws = await open_ws(alice)
+    bob_ws = await open_ws(bob)
+    online = [await alice_ws.recv_until(presence_of(bob, True)) for _ in range(2)]
+    assert {f["room"] for f in online} == {room.pk, other.pk}
+    assert online[0]["user"] == {"id": bob.pk, "username": bob.username}
+    await bob_ws.close()
+    offline = [await alice_ws.recv_until(presence_of(bob, False)) for _ in range(2)]
+    assert {f["room"] for f in offline} == {room.pk, other.pk}
+    # Each announcement came with the socket's rooms, so presence_announce read no memberships.
+    bob_calls = [c for c in calls if c["user_id"] == bob.pk]
+    assert [(c["online"], sorted(c["room_ids"])) for c in bob_calls] == [
+        (True, sorted([room.pk, other.pk])),
+        (False, sorted([room.pk, other.pk])),
+    ]
+    assert all(c["user"] == {"id": bob.pk, "username": bob.username} for c in bob_calls)
+
+
+@pytest.mark.django_db(transaction=True)
 async def test_a_socket_of_a_dead_process_expires_and_a_live_process_announces_it_offline(
     chat, open_ws, make_client, settings
 ):

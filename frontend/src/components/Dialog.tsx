@@ -13,8 +13,9 @@ const FOCUSABLE =
  * A modal dialog (`role="dialog"`, `aria-modal`, labelled by its title):
  * focuses its first field on open, keeps Tab inside, closes on Escape or a
  * click on the backdrop, and gives focus back to where it was. Escape also
- * closes it when focus has fallen to the page body (the focused button went
- * away), since the dialog's own key handler no longer hears it then.
+ * closes it when focus is outside every dialog (fallen to the page body when
+ * the focused button went away, or taken by the page behind it), since the
+ * dialog's own key handler does not hear it then.
  */
 export function Dialog({ title, onClose, children }: DialogProps) {
   const titleId = useId();
@@ -36,7 +37,11 @@ export function Dialog({ title, onClose, children }: DialogProps) {
   useEffect(() => {
     const onDocumentKey = (event: globalThis.KeyboardEvent) => {
       const active = document.activeElement;
-      if (event.key === 'Escape' && (active === null || active === document.body)) closeRef.current();
+      // Focus outside every dialog: fallen to the body, or taken by the page behind
+      // (a composer focusing itself as its room finished loading).
+      if (event.key === 'Escape' && !(active instanceof Element && active.closest('[role="dialog"]'))) {
+        closeRef.current();
+      }
     };
     document.addEventListener('keydown', onDocumentKey);
     return () => document.removeEventListener('keydown', onDocumentKey);
