@@ -1,12 +1,14 @@
 """Reads of messages: history pages (keyset on (room, seq), never OFFSET), gap fills, search,
 and the room list's read model (rooms with the viewer's unread count and last message)."""
 
+import logging
 import re
 from collections.abc import Iterable
 from contextlib import contextmanager
 from typing import Any
 
 import psycopg
+import redis
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import OperationalError, connection, transaction
@@ -22,6 +24,8 @@ from rooms.selectors import room_ids_readable_by
 
 from .models import Mention, Message, Reaction
 from .serializers import MESSAGE_FIELDS
+
+logger = logging.getLogger(__name__)
 
 SEARCH_CONFIG = "english"
 
@@ -345,12 +349,22 @@ def attach_peer_presence(rooms: list[Room]) -> list[Room]:
     """Set `room.peer_online` on each room: for a direct room whether its other member has
     a socket open anywhere in the deployment (presence), None for other rooms. One
     presence read for the whole list (realtime.presence.online_user_ids), none
-    when the list has no direct room with a peer."""
+    when the list has no direct room with a peer. With Redis unreachable, every
+    `peer_online` is None (unknown) and the rooms are still answered."""
     peers = [peer for room in rooms if (peer := getattr(room, "direct_peer_id", None)) is not None]
-    online = online_user_ids(peers) if peers else set()
+    online: set[int] | None = set()
+    if peers:
+        try:
+            online = online_user_ids(peers)
+        except (redis.RedisError, OSError):
+            logger.warning("presence unreachable: the rooms are answered without peer_online", exc_info=True)
+            online = None
     for room in rooms:
         peer = getattr(room, "direct_peer_id", None)
-        room.peer_online = None if room.kind != Room.Kind.DIRECT or peer is None else peer in online
+        if room.kind != Room.Kind.DIRECT or peer is None or online is None:
+            room.peer_online = None
+        else:
+            room.peer_online = peer in online
     return rooms
 
 

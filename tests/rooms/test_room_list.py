@@ -109,3 +109,18 @@ def test_a_direct_room_says_whether_its_other_member_is_online_in_one_presence_r
 
     presence.presence_store().disconnect(online_friend.pk, "socket-1")
     assert api.get(f"/api/rooms/{direct_on.pk}/").json()["peer_online"] is False
+
+
+def test_with_presence_unreachable_the_room_list_answers_with_peer_online_unknown(api, user, monkeypatch):
+    import redis
+
+    friend = UserFactory()
+    direct, _ = direct_room_get_or_create(user=user, username=friend.username)
+
+    def down(ids):
+        raise redis.ConnectionError("Redis is down")
+
+    monkeypatch.setattr("messaging.selectors.online_user_ids", down)
+    response = api.get("/api/rooms/")
+    assert response.status_code == 200
+    assert [(r["id"], r["peer_online"]) for r in response.json()] == [(direct.pk, None)]
