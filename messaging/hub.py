@@ -26,6 +26,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -166,12 +168,8 @@ class Hub:
         """Put the socket's presence entry (its heartbeat included); announce the user if new."""
         self.sockets.add(consumer)
         self._start()
-        self._changing[consumer.user.pk] = consumer
-        try:
+        with self._changing_presence(consumer):
             return await self.presence.socket_opened(user_id=consumer.user.pk, socket=consumer.channel_name)
-        finally:
-            if self._changing.get(consumer.user.pk) is consumer:
-                del self._changing[consumer.user.pk]
 
     async def socket_closed(self, consumer: ChatConsumer) -> PresenceChange:
         """Forget the socket; remove its presence entry, announcing the user offline if it was the last."""
@@ -179,9 +177,15 @@ class Hub:
         self.unfollow(consumer, list(consumer.rooms))
         if not self.sockets:
             self._stop()
+        with self._changing_presence(consumer):
+            return await self.presence.socket_closed(user_id=consumer.user.pk, socket=consumer.channel_name)
+
+    @contextmanager
+    def _changing_presence(self, consumer: ChatConsumer) -> Iterator[None]:
+        """While `consumer` opens or closes, its rooms serve the user's announcement (`_announce`)."""
         self._changing[consumer.user.pk] = consumer
         try:
-            return await self.presence.socket_closed(user_id=consumer.user.pk, socket=consumer.channel_name)
+            yield
         finally:
             if self._changing.get(consumer.user.pk) is consumer:
                 del self._changing[consumer.user.pk]
