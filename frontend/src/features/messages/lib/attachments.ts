@@ -103,6 +103,12 @@ export function unchooseFile(roomId: number, key: string): void {
   set(roomId, { files: current.files.filter((c) => c.key !== key), refused: [] });
 }
 
+/** Forgets why the last files were refused (the user read it). */
+export function dismissRefused(roomId: number): void {
+  const current = chosen.get(roomId) ?? EMPTY;
+  set(roomId, { files: current.files, refused: [] });
+}
+
 /** Empties the room's list (after a send). */
 export function clearChosenFiles(roomId: number): void {
   set(roomId, EMPTY);
