@@ -62,3 +62,9 @@ export function formatSize(bytes: number): string {
   const digits = value < 10 && !Number.isInteger(Math.round(value * 10) / 10) ? 1 : 0;
   return `${value.toFixed(digits)} ${units[unit]}`;
 }
+
+/** A one-line stand-in for a message's files, for previews of a message with no text: "📎 photo.png", "📎 3 files". */
+export function filesLine(files: readonly { name: string }[]): string {
+  if (files.length === 0) return '';
+  return files.length === 1 ? `📎 ${files[0]!.name}` : `📎 ${files.length} files`;
+}
