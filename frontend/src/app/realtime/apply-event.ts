@@ -118,7 +118,10 @@ function peerPresence(
 }
 
 /** The frames that change a room's cached history. */
-export type HistoryEvent = Extract<ServerEvent, { type: 'message.new' | 'message.updated' | 'message.deleted' | 'reaction' }>;
+export type HistoryEvent = Extract<
+  ServerEvent,
+  { type: 'message.new' | 'message.updated' | 'message.deleted' | 'reaction' }
+>;
 
 export function isHistoryEvent(event: ServerEvent): event is HistoryEvent {
   return (
