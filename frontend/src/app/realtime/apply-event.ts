@@ -137,11 +137,7 @@ export function historyRoomOf(event: HistoryEvent): number {
   return event.type === 'message.new' || event.type === 'message.updated' ? event.message.room : event.room;
 }
 
-/**
- * The history part of applyEvent for one message frame: `store` after it
- * (itself when nothing changed). Idempotent, so a frame may be replayed onto
- * a page that already holds its effect.
- */
+/** The history part of applyEvent for one message frame: `store` after it (itself when nothing changed). */
 export function applyToHistory(store: RoomMessages, event: HistoryEvent, me: number | null): RoomMessages {
   switch (event.type) {
     case 'message.new':

@@ -271,11 +271,13 @@ describe('ChatSync: frames while the first page loads', () => {
     socket.receive({ type: 'message.new', message: makeMessage(8, 3) });
     // Room 7's page was read before #3 was committed, room 8's after.
     await older.land(pageOf(7, [1, 2]));
-    await newer.land(pageOf(8, [1, 2, 3]));
+    const reacted = makeMessage(8, 3, { reactions: [{ emoji: '👍', count: 1, me: true }] });
+    await newer.land(mergeMessages(pageOf(8, [1, 2]), [reacted]));
     expect(seqsOf(queryClient, 7)).toEqual([1, 2, 3]);
-    expect(queryClient.getQueryData<RoomMessages>(messagesQueryKey(8))!.items.map((m) => m.id)).toEqual([
-      8001, 8002, 8003,
-    ]);
+    const room8 = queryClient.getQueryData<RoomMessages>(messagesQueryKey(8))!.items;
+    expect(room8.map((m) => m.id)).toEqual([8001, 8002, 8003]);
+    // The page read it later than the frame was sent: its copy stays.
+    expect(room8[2]!.reactions).toEqual(reacted.reactions);
     expect(server.calls).toEqual([]);
     sync.stop();
   });

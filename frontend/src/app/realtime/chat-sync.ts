@@ -147,7 +147,9 @@ export function applyLocalEvent(queryClient: QueryClient, event: ServerEvent, ct
  * rooms' events — it fetches `?after=` the end of each cached history (following
  * has_more) and refetches the room list and member lists, so nothing sent
  * while it was down is missed. A `message.new` whose seq leaves a hole
- * triggers the same fetch for its room. Sends are shown at once as pending and
+ * triggers the same fetch for its room. Message frames for a room whose first
+ * page is still loading (or failed) are held and replayed onto that page when
+ * it lands, since it may have been read before they were committed. Sends are shown at once as pending and
  * confirmed by the `message.new` carrying their client_id. A send made while
  * the socket is down, or not confirmed before it dropped, stays pending and is
  * re-sent with the same client_id after the next `hello` (the server stores a
@@ -268,8 +270,8 @@ export class ChatSync implements RealtimeApi {
       return;
     }
     if (event.type === 'room.removed') {
-      // Said before the room leaves the list, so its page shows why rather than a Join prompt.
       this.backlogs.delete(event.room);
+      // Said before the room leaves the list, so its page shows why rather than a Join prompt.
       const exit = roomExitOf(event);
       this.queryClient.setQueryData(roomExitQueryKey(event.room), exit);
       const name = this.queryClient.getQueryData<Room[]>(roomsQueryKey)?.find((r) => r.id === event.room)?.name;
@@ -407,8 +409,8 @@ export class ChatSync implements RealtimeApi {
 
   /** The backlog of `roomId`, when its history query exists without data (a page loading, failed, or about to load). */
   private backlogOf(roomId: number): Backlog | undefined {
-    const query = this.queryClient.getQueryCache().find({ queryKey: messagesQueryKey(roomId), exact: true });
-    if (!query || query.state.data !== undefined) return undefined;
+    const state = this.queryClient.getQueryState(messagesQueryKey(roomId));
+    if (!state || state.data !== undefined) return undefined;
     let backlog = this.backlogs.get(roomId);
     if (!backlog) {
       backlog = { events: [], catchUp: false };
@@ -441,10 +443,13 @@ export class ChatSync implements RealtimeApi {
     // Deleted first: the write below lands here again.
     this.backlogs.delete(roomId);
     const me = this.me?.id ?? null;
-    const next = backlog.events.reduce((s, event) => applyToHistory(s, event, me), store);
+    // A message the page holds was read after its creation: the page's copy (reactions and all) is the newer one.
+    const held = new Set(store.items.map((m) => m.id));
+    const events = backlog.events.filter((e) => e.type !== 'message.new' || !held.has(e.message.id));
+    const next = events.reduce((s, event) => applyToHistory(s, event, me), store);
     if (next !== store) this.queryClient.setQueryData(key, next);
     const end = contiguousEnd(next);
-    const beyond = backlog.events.some((e) => e.type === 'message.new' && e.message.seq > end);
+    const beyond = events.some((e) => e.type === 'message.new' && e.message.seq > end);
     if (backlog.catchUp || beyond) void this.catchUp(roomId);
   }
 
