@@ -1,4 +1,5 @@
-"""ASGI entry point: HTTP goes to Django, `/ws/chat/` to the chat consumer.
+"""ASGI entry point: HTTP goes to Django (bodies capped: core.asgi.BodyLimit), `/ws/chat/`
+to the chat consumer.
 
 Served by daphne (`daphne config.asgi:application`). The WebSocket stack is
 Origin check -> URL router -> ticket authentication -> consumer: a path no
@@ -20,6 +21,7 @@ from channels.security.websocket import WebsocketDenier  # noqa: E402
 from django.urls import URLPattern, re_path  # noqa: E402
 
 from accounts.middleware import TicketAuthMiddleware  # noqa: E402
+from core.asgi import BodyLimit  # noqa: E402
 from messaging.routing import websocket_urlpatterns  # noqa: E402
 from realtime.origin import OptionalOriginValidator  # noqa: E402
 
@@ -31,7 +33,7 @@ def _authenticated(route: URLPattern) -> URLPattern:
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": BodyLimit(django_asgi_app),
         "websocket": OptionalOriginValidator(
             URLRouter(
                 [_authenticated(route) for route in websocket_urlpatterns]

@@ -3,7 +3,7 @@
 Each carries the contract's error code ("Error codes" in the WebSocket
 section), so the consumer turns it into an error frame and the REST API into
 the matching status: invalid 400, forbidden 403, not_found 404,
-rate_limited 429 with Retry-After. A dependency that is down (PostgreSQL or
+rate_limited 429 with Retry-After, too_large 413 (uploads). A dependency that is down (PostgreSQL or
 Redis unreachable) answers 503 `unavailable` with Retry-After, never 500.
 """
 
@@ -63,6 +63,17 @@ class RateLimited(ChatError):
         self.retry_after_ms = retry_after_ms
 
 
+class TooLarge(ChatError):
+    """An upload over a size limit (413 / `too_large`); `limit` is that limit in bytes."""
+
+    code = "too_large"
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+
+    def __init__(self, detail: str, *, limit: int):
+        super().__init__(detail)
+        self.limit = limit
+
+
 def api_exception_handler(exc, context):
     """DRF's handler, plus ChatError as `{"detail", "code"}` with its status, and 503 for a
     dependency that is down (`{"detail", "code": "unavailable", "retry_after_ms"}`, Retry-After)."""
@@ -72,6 +83,8 @@ def api_exception_handler(exc, context):
         if isinstance(exc, RateLimited):
             body["retry_after_ms"] = exc.retry_after_ms
             headers["Retry-After"] = str(max(1, math.ceil(exc.retry_after_ms / 1000)))
+        if isinstance(exc, TooLarge):
+            body["limit"] = exc.limit
         return Response(body, status=exc.status_code, headers=headers)
     if isinstance(exc, OperationalError | InterfaceError | redis.ConnectionError | redis.TimeoutError):
         logger.warning("answering 503: a dependency is down", exc_info=exc)

@@ -1,20 +1,29 @@
 """REST endpoints of messages and read positions (contract: Messages and history), and of
 the rooms that answer with the Room object, whose unread count and last message are read here."""
 
-from drf_spectacular.utils import extend_schema
+import asyncio
+
+from django.conf import settings
+from django.core.handlers.asgi import ASGIRequest
+from django.http import StreamingHttpResponse
+from django.utils.http import content_disposition_header
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.errors import NotFound
-from messaging.models import Message
+from messaging.models import Attachment, Message, attachment_storage
 from rooms import services as room_services
 from rooms.access import room_access_for_reading
 from rooms.serializers import RoomCreateSerializer, UsernameSerializer
 
 from . import services
+from .files import INLINE_IMAGE_TYPES, attachments_prepare
 from .selectors import (
     message_history,
     message_history_around,
@@ -29,6 +38,7 @@ from .selectors import (
 from .serializers import (
     HistoryQuerySerializer,
     HistorySerializer,
+    LimitsSerializer,
     MessageCreateSerializer,
     MessageSearchQuerySerializer,
     MessageSerializer,
@@ -46,7 +56,10 @@ from .serializers import (
 
 class RoomMessageListCreateApi(APIView):
     """GET: a page of history (keyset on seq; `around` centres it on a seq, docs/messages.md).
-    POST: send a message, as the WebSocket does."""
+    POST: send a message, as the WebSocket does; as multipart/form-data it may carry files
+    (`files` parts, docs/messages.md, Files)."""
+
+    parser_classes = [JSONParser, MultiPartParser]
 
     @extend_schema(parameters=[HistoryQuerySerializer], responses=HistorySerializer)
     def get(self, request, room_id: int):
@@ -73,21 +86,135 @@ class RoomMessageListCreateApi(APIView):
         return Response({"results": messages_to_dicts(messages, mine), "has_more": has_more})
 
     @extend_schema(
-        request=MessageCreateSerializer, responses={201: MessageSerializer, 200: MessageSerializer}
+        request={"application/json": MessageCreateSerializer, "multipart/form-data": MessageCreateSerializer},
+        responses={201: MessageSerializer, 200: MessageSerializer},
     )
     def post(self, request, room_id: int):
         data = MessageCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         room_access_for_reading(user=request.user, room_id=room_id)
+        files = attachments_prepare(request.FILES.getlist("files")) if request.FILES else None
         message, created = services.message_create(
             room_id=room_id,
             author=request.user,
             body=data.validated_data["body"],
             client_id=data.validated_data.get("client_id"),
             reply_to=data.validated_data.get("reply_to"),
+            files=files,
         )
         return Response(
             message_to_dict(message), status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
+
+
+_STREAM_CHUNK = 256 * 1024
+
+
+def _file_response(request, *, name: str, size: int, content_type: str, filename: str, inline: bool):
+    """A streamed answer with one file of the attachments storage.
+
+    Under ASGI the file is read on a worker thread chunk by chunk, so the
+    event loop never waits on disk or S3 and a large file is never held in
+    memory whole (Django's ASGI handler would read a sync iterator into one
+    list). The headers keep the bytes from ever running as this origin's
+    content: a download unless it is a raster image, `nosniff`
+    (SecurityMiddleware), and a sandboxing CSP of its own.
+    """
+    handle = attachment_storage().open(name, "rb")
+
+    def chunks():
+        with handle:
+            while chunk := handle.read(_STREAM_CHUNK):
+                yield chunk
+
+    async def async_chunks():
+        try:
+            while chunk := await asyncio.to_thread(handle.read, _STREAM_CHUNK):
+                yield chunk
+        finally:
+            await asyncio.to_thread(handle.close)
+
+    asynchronous = isinstance(getattr(request, "_request", request), ASGIRequest)
+    if content_type == "text/plain":
+        content_type += "; charset=utf-8"
+    response = StreamingHttpResponse(async_chunks() if asynchronous else chunks(), content_type=content_type)
+    response["Content-Length"] = str(size)
+    response["Content-Disposition"] = content_disposition_header(not inline, filename) or "attachment"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    # The reader's own cache may keep it a while; shared caches never (it is not public).
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def _readable_attachment(request, attachment_id: int) -> Attachment:
+    """The attachment, if the caller may read its room's history and its message stands;
+    NotFound otherwise (no one learns of files in rooms they cannot read)."""
+    attachment = (
+        Attachment.objects.select_related("message")
+        .only("pk", "room_id", "name", "size", "content_type", "file", "thumbnail", "message__deleted_at")
+        .filter(pk=attachment_id)
+        .first()
+    )
+    if attachment is None or attachment.message.deleted_at is not None:
+        raise NotFound("File not found.")
+    try:
+        room_access_for_reading(user=request.user, room_id=attachment.room_id)
+    except NotFound:
+        raise NotFound("File not found.") from None
+    return attachment
+
+
+class AttachmentFileApi(APIView):
+    """GET: a message's file, to readers of its room (members; any signed-in user for a
+    public room's, as its history). Raster images inline, everything else as a download
+    under its name. 404 for a file of a deleted message or of a room the caller cannot read."""
+
+    @extend_schema(responses={(200, "*/*"): OpenApiResponse(OpenApiTypes.BINARY)})
+    def get(self, request, attachment_id: int):
+        attachment = _readable_attachment(request, attachment_id)
+        return _file_response(
+            request,
+            name=str(attachment.file.name),
+            size=attachment.size,
+            content_type=attachment.content_type,
+            filename=attachment.name,
+            inline=attachment.content_type in INLINE_IMAGE_TYPES and bool(attachment.thumbnail),
+        )
+
+
+class AttachmentThumbnailApi(APIView):
+    """GET: an image's thumbnail (WebP, at most CHAT_THUMBNAIL_MAX_PX a side), to the same
+    readers as the file; 404 for a file without one."""
+
+    @extend_schema(responses={(200, "image/webp"): OpenApiResponse(OpenApiTypes.BINARY)})
+    def get(self, request, attachment_id: int):
+        attachment = _readable_attachment(request, attachment_id)
+        if not attachment.thumbnail:
+            raise NotFound("This file has no thumbnail.")
+        stem = attachment.name.rsplit(".", 1)[0] or "thumbnail"
+        return _file_response(
+            request,
+            name=str(attachment.thumbnail.name),
+            size=attachment.thumbnail.size,
+            content_type="image/webp",
+            filename=f"{stem}.webp",
+            inline=True,
+        )
+
+
+class LimitsApi(APIView):
+    """GET: the limits a client checks before it sends (docs/limits.md); sizes in bytes."""
+
+    @extend_schema(responses=LimitsSerializer)
+    def get(self, request):
+        return Response(
+            {
+                "body_max": services.BODY_MAX,
+                "upload_max_bytes": settings.CHAT_UPLOAD_MAX_BYTES,
+                "upload_max_files": settings.CHAT_UPLOAD_MAX_FILES,
+                "upload_max_request_bytes": settings.CHAT_UPLOAD_MAX_REQUEST_BYTES,
+            }
         )
 
 

@@ -1,5 +1,17 @@
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import models
+
+
+def _attachments_storage():
+    # A callable, so migrations record no machine's path or bucket.
+    return storages["attachments"]
+
+
+def attachment_storage():
+    """The storage Attachment files are on: `STORAGES["attachments"]` (CHAT_STORAGE: the file
+    system under CHAT_UPLOAD_ROOT, or S3), as the model's fields hold it."""
+    return Attachment._meta.get_field("file").storage
 
 
 class Message(models.Model):
@@ -30,6 +42,10 @@ class Message(models.Model):
     # message's Reaction rows, kept by messaging.services under the message's row lock,
     # so no read of a message has to count them.
     reaction_counts = models.JSONField(default=list, blank=True)
+    # The message's files as `[{"id", "name", "size", "content_type", "width", "height",
+    # "thumbnail"}]`, in the order sent: a copy of its Attachment rows, written with them,
+    # so history reads the Attachment shape without a query per page (issue 11 §5).
+    attachment_list = models.JSONField(default=list, blank=True)
 
     class Meta:
         constraints = [
@@ -88,3 +104,39 @@ class Reaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.emoji} by {self.user_id} on #{self.message_id}"
+
+
+def _attachment_path(attachment: "Attachment", filename: str) -> str:
+    # A random name, never the uploader's: names from users carry paths, reserved words
+    # and collisions. The original name is kept in `name` for downloads.
+    return f"attachments/{attachment.room_id}/{attachment.key}/{filename}"
+
+
+class Attachment(models.Model):
+    """A file sent with `message` (issue 11 §5), on the attachments storage.
+
+    `content_type` was read from the bytes (messaging.files), not from the
+    name or the client's header. Images have `width`, `height` and a WebP
+    `thumbnail`. Served only to readers of the room, through
+    messaging.apis.AttachmentFileApi; the files go when the message is
+    deleted (messaging.services.message_delete_unchecked), after the commit.
+    """
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    room = models.ForeignKey("rooms.Room", on_delete=models.CASCADE, related_name="+")
+    uploader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Random, hex: the folder of this attachment's files in the storage.
+    key = models.CharField(max_length=32, unique=True)
+    name = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField()
+    content_type = models.CharField(max_length=127)
+    file = models.FileField(storage=_attachments_storage, upload_to=_attachment_path, max_length=300)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    thumbnail = models.FileField(
+        storage=_attachments_storage, upload_to=_attachment_path, max_length=300, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} on #{self.message_id}"

@@ -13,6 +13,7 @@ the same shapes, and the tests hold the two to byte-identical JSON.
 from collections.abc import Iterable
 from datetime import datetime, tzinfo
 
+from django.conf import settings
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -55,9 +56,29 @@ class ReactionCountSerializer(serializers.Serializer):
     )
 
 
+class AttachmentSerializer(serializers.Serializer):
+    """A file of a message: `{"id", "name", "size", "content_type", "url", "width", "height",
+    "thumbnail_url"}` (docs/messages.md, Files)."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField(help_text="The file's name as sent, without any path.")
+    size = serializers.IntegerField(help_text="Bytes.")
+    content_type = serializers.CharField(help_text="The MIME type read from the file's bytes.")
+    url = serializers.CharField(
+        help_text="Where readers of the room download it (token authentication, as every call)."
+    )
+    width = serializers.IntegerField(allow_null=True, help_text="Pixels, for an image; else null.")
+    height = serializers.IntegerField(allow_null=True, help_text="Pixels, for an image; else null.")
+    thumbnail_url = serializers.CharField(
+        allow_null=True,
+        help_text=f"A WebP at most {settings.CHAT_THUMBNAIL_MAX_PX} px a side, for an image; else null.",
+    )
+
+
 class MessageSerializer(serializers.ModelSerializer):
     """`{"id", "room", "seq", "author": User, "body", "created_at", "edited_at", "deleted", "client_id",
-    "reply_to": ReplyTo | null, "mentions": [user id], "mentions_room", "reactions": [Reaction]}`."""
+    "reply_to": ReplyTo | null, "mentions": [user id], "mentions_room", "reactions": [Reaction],
+    "attachments": [Attachment]}`."""
 
     room = serializers.IntegerField(source="room_id", read_only=True)
     author = UserSerializer(read_only=True)
@@ -66,6 +87,7 @@ class MessageSerializer(serializers.ModelSerializer):
     mentions = serializers.ListField(child=serializers.IntegerField(), read_only=True)
     mentions_room = serializers.BooleanField(read_only=True)
     reactions = serializers.SerializerMethodField()
+    attachments = serializers.SerializerMethodField()
 
     class Meta:
         model = Message
@@ -83,6 +105,7 @@ class MessageSerializer(serializers.ModelSerializer):
             "mentions",
             "mentions_room",
             "reactions",
+            "attachments",
         ]
         read_only_fields = fields
         extra_kwargs = {"body": {"help_text": BODY_HELP}}
@@ -94,6 +117,10 @@ class MessageSerializer(serializers.ModelSerializer):
     @extend_schema_field(ReactionCountSerializer(many=True))
     def get_reactions(self, message: Message) -> list[dict]:
         return reactions_for_viewer(message)
+
+    @extend_schema_field(AttachmentSerializer(many=True))
+    def get_attachments(self, message: Message) -> list[dict]:
+        return _attachments(message.attachment_list)
 
 
 def iso_datetime(value: datetime | None, tz: tzinfo | None = None) -> str | None:
@@ -143,6 +170,7 @@ MESSAGE_FIELDS = (
     "mentions",
     "mentions_room",
     "reaction_counts",
+    "attachment_list",
 )
 
 
@@ -170,6 +198,7 @@ def message_row(message: Message) -> dict:
         "mentions": message.mentions,
         "mentions_room": message.mentions_room,
         "reaction_counts": message.reaction_counts,
+        "attachment_list": message.attachment_list,
     }
 
 
@@ -201,6 +230,23 @@ def reactions_for_viewer(message: Message, mine: frozenset[str] | set[str] = fro
 def _reactions(counts: list[dict], mine: frozenset[str] | set[str]) -> list[dict]:
     return [
         {"emoji": entry["emoji"], "count": entry["count"], "me": entry["emoji"] in mine} for entry in counts
+    ]
+
+
+def _attachments(entries: list[dict]) -> list[dict]:
+    # The URLs are paths of this server: one API for every host name it is reached by.
+    return [
+        {
+            "id": entry["id"],
+            "name": entry["name"],
+            "size": entry["size"],
+            "content_type": entry["content_type"],
+            "url": f"/api/attachments/{entry['id']}/",
+            "width": entry["width"],
+            "height": entry["height"],
+            "thumbnail_url": f"/api/attachments/{entry['id']}/thumbnail/" if entry["thumbnail"] else None,
+        }
+        for entry in entries
     ]
 
 
@@ -237,6 +283,7 @@ def message_row_to_dict(
         "mentions": list(row["mentions"]),
         "mentions_room": row["mentions_room"],
         "reactions": _reactions(row["reaction_counts"], mine),
+        "attachments": _attachments(row["attachment_list"]),
     }
 
 
@@ -252,11 +299,30 @@ def messages_to_dicts(rows: Iterable[dict], mine: dict[int, set[str]] | None = N
 
 
 class MessageCreateSerializer(serializers.Serializer):
-    body = serializers.CharField(trim_whitespace=False, allow_blank=True, help_text=BODY_HELP)
+    """A send: JSON, or multipart/form-data with `files` parts (then `body` may be empty)."""
+
+    body = serializers.CharField(
+        trim_whitespace=False, allow_blank=True, required=False, default="", help_text=BODY_HELP
+    )
     client_id = serializers.CharField(required=False, allow_null=True, max_length=64)
     reply_to = serializers.IntegerField(
         required=False, allow_null=True, help_text="The id of a message of this room that this one answers."
     )
+    files = serializers.ListField(
+        child=serializers.FileField(allow_empty_file=True, use_url=False),
+        required=False,
+        help_text=f"Multipart only: the message's files, one part each (at most {settings.CHAT_UPLOAD_MAX_FILES}, "
+        f"{settings.CHAT_UPLOAD_MAX_BYTES} bytes each; docs/messages.md, Files).",
+    )
+
+
+class LimitsSerializer(serializers.Serializer):
+    """What a client checks before it sends (docs/limits.md); sizes in bytes."""
+
+    body_max = serializers.IntegerField()
+    upload_max_bytes = serializers.IntegerField()
+    upload_max_files = serializers.IntegerField()
+    upload_max_request_bytes = serializers.IntegerField()
 
 
 class ReactionSummarySerializer(serializers.Serializer):

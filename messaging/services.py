@@ -1,11 +1,14 @@
 """Writes of messages and read positions: one function per action, for REST,
 the WebSocket consumer and admin alike (STYLE: "The write path of a message")."""
 
+import logging
 import re
+import secrets
 import unicodedata
 
 import emoji as emoji_data
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -28,13 +31,16 @@ from rooms.access import (
 from rooms.models import Membership, Room
 
 from .access import message_access_for_editing
+from .files import PreparedFile
 from .markdown import body_prose
-from .models import Mention, Message, Reaction
+from .models import Attachment, Mention, Message, Reaction, attachment_storage
 from .selectors import membership_for_posting
 from .serializers import message_to_dict
 
 BODY_MAX = 4000
 CLIENT_ID_MAX = 64
+
+logger = logging.getLogger(__name__)
 
 
 # Bidirectional embedding, override and isolate controls: they reorder what follows them,
@@ -69,7 +75,7 @@ def _check_storable(text: str, *, what: str) -> None:
         raise Invalid(f"{what} cannot contain lone surrogates (invalid Unicode).") from None
 
 
-def message_body_clean(body) -> str:
+def message_body_clean(body, *, allow_empty: bool = False) -> str:
     """The body stripped of surrounding white space; 1 to 4000 characters (contract: Objects).
 
     Raises Invalid when it is not text, holds NUL or a lone surrogate, has no
@@ -77,11 +83,16 @@ def message_body_clean(body) -> str:
     characters: refused as empty), holds a bidirectional override or isolate
     control (U+202A-U+202E, U+2066-U+2069: refused, not stripped, so what is
     stored is what was sent; docs/protocol.md, Errors), or is too long.
+    `allow_empty`: a message with files may have no text (then "").
     """
     if not isinstance(body, str):
         raise Invalid("The body must be text.")
     _check_storable(body, what="A message")
     body = body.strip()
+    if allow_empty and not _has_visible_character(body):
+        if body:
+            raise Invalid("A message's text cannot be only invisible characters.")
+        return body
     if not _has_visible_character(body):
         raise Invalid("A message cannot be empty.")
     if len(body) > BODY_MAX:
@@ -218,7 +229,13 @@ def _reply_target(*, room_id: int, reply_to) -> Message | None:
 
 
 def message_create(
-    *, room_id: int, author, body: str, client_id: str | None = None, reply_to: int | None = None
+    *,
+    room_id: int,
+    author,
+    body: str,
+    client_id: str | None = None,
+    reply_to: int | None = None,
+    files: list[PreparedFile] | None = None,
 ) -> tuple[Message, bool]:
     """Store a message and broadcast `message.new` after commit; returns (message, created).
 
@@ -241,13 +258,20 @@ def message_create(
     (one more query when it names anyone, one insert of Mention rows), and
     after commit each named member's sockets get `mention`.
 
+    `files`: checked uploads (messaging.files.attachments_prepare); with
+    them the body may be empty. They are written to the attachments storage
+    and as Attachment rows after the message's insert (two more queries), and
+    removed again from the storage if the transaction does not commit. A
+    `client_id` already used returns the original, its files as they were.
+
     Raises Invalid (body, client_id, reply_to, too many mentions), NotFound (no
     such room), Forbidden (not a member, disabled account, muted, locked),
     RateLimited (realtime.ratelimit).
     """
-    body = message_body_clean(body)
+    body = message_body_clean(body, allow_empty=bool(files))
     client_id = client_id_clean(client_id)
     counted = None
+    stored: list[str] = []
     try:
         with transaction.atomic():
             found, existing_id = membership_for_posting(
@@ -276,6 +300,8 @@ def message_create(
                 Mention.objects.bulk_create(
                     [Mention(message=message, user_id=uid, room_id=room.pk, seq=seq) for uid in mentioned]
                 )
+            if files:
+                _attachments_store(message=message, files=files, stored=stored)
             message_dict = message_to_dict(message)
             events.message_new(room_id=room.pk, seq=seq, message=message_dict)
             _mention_events(message=message, message_dict=message_dict, user_ids=mentioned, everyone=everyone)
@@ -283,6 +309,7 @@ def message_create(
         # Only a concurrent send with the same client_id can break a constraint here
         # (seq is taken under the room's lock); the rollback undid this one's seq bump.
         message_rate_give_back(counted)
+        _files_remove(stored)
         original = _message_by_client_id(room_id=room_id, author=author, client_id=client_id)
         if original is None:
             raise
@@ -290,8 +317,69 @@ def message_create(
     except BaseException:
         # Nothing was stored (the transaction rolled back): the message does not count.
         message_rate_give_back(counted)
+        _files_remove(stored)
         raise
     return message, True
+
+
+def _attachments_store(*, message: Message, files: list[PreparedFile], stored: list[str]) -> None:
+    """Write the files of a new message to the storage and as Attachment rows, and its
+    `attachment_list`; each storage name written is appended to `stored` as it is written,
+    so a failure later can take them back (the database rolls back by itself)."""
+    rows = []
+    for file in files:
+        attachment = Attachment(
+            message=message,
+            room_id=message.room_id,
+            uploader_id=message.author_id,
+            key=secrets.token_hex(16),
+            name=file.name,
+            size=file.size,
+            content_type=file.content_type,
+            width=file.width,
+            height=file.height,
+        )
+        attachment.file.save("original", file.upload, save=False)
+        stored.append(str(attachment.file.name))
+        if file.thumbnail is not None:
+            attachment.thumbnail.save("thumbnail.webp", ContentFile(file.thumbnail), save=False)
+            stored.append(str(attachment.thumbnail.name))
+        rows.append(attachment)
+    Attachment.objects.bulk_create(rows)
+    message.attachment_list = [attachment_summary(a) for a in rows]
+    Message.objects.filter(pk=message.pk).update(attachment_list=message.attachment_list)
+
+
+def attachment_summary(attachment: Attachment) -> dict:
+    """The entry of `Message.attachment_list` for one attachment (messaging.models)."""
+    return {
+        "id": attachment.pk,
+        "name": attachment.name,
+        "size": attachment.size,
+        "content_type": attachment.content_type,
+        "width": attachment.width,
+        "height": attachment.height,
+        "thumbnail": bool(attachment.thumbnail),
+    }
+
+
+def _files_remove(names: list[str]) -> None:
+    """Delete files from the attachments storage; a failure is logged, not raised (what is
+    left is an orphan file, never a lost message)."""
+    storage = attachment_storage()
+    for name in names:
+        try:
+            storage.delete(name)
+        except Exception:
+            logger.exception("could not delete the attachment file %s", name)
+
+
+def attachment_files_remove_on_commit(attachment: Attachment) -> None:
+    """Delete an attachment's files once the transaction that deleted its row commits
+    (messaging.signals: every deletion of an Attachment row, cascades included)."""
+    names = [str(f.name) for f in (attachment.file, attachment.thumbnail) if f]
+    if names:
+        transaction.on_commit(lambda: _files_remove(names))
 
 
 def _room_seq_take(*, room_id: int, seq: int, now) -> None:
@@ -329,11 +417,11 @@ def message_update(*, actor, message_id: int, body: str) -> Message:
     RateLimited. Mentions are parsed again: members named for the first time
     get `mention`; a member no longer named no longer counts it unread.
     """
-    body = message_body_clean(body)
     counted = None
     try:
         with transaction.atomic():
             message = message_access_for_editing(actor=actor, message_id=message_id)
+            body = message_body_clean(body, allow_empty=bool(message.attachment_list))
             if message.body != body:
                 counted = message_rate_take(user_id=actor.pk)
                 membership = room_access_for_posting(user=actor, room_id=message.room_id)
@@ -363,15 +451,29 @@ def message_update(*, actor, message_id: int, body: str) -> Message:
 def message_delete_unchecked(*, message: Message) -> None:
     """Mark a message deleted and broadcast it; callers have authorized the actor.
 
-    Its body, mentions (no longer counted unread) and reactions go with it;
-    replies to it keep their link and quote it as a deleted message.
+    Its body, mentions (no longer counted unread), reactions and files go
+    with it (the files from the storage after the commit); replies to it keep
+    their link and quote it as a deleted message.
     """
     message.body = ""
     message.deleted_at = timezone.now()
     message.mentions, message.mentions_room, message.reaction_counts = [], False, []
-    message.save(update_fields=["body", "deleted_at", "mentions", "mentions_room", "reaction_counts"])
+    had_files, message.attachment_list = bool(message.attachment_list), []
+    message.save(
+        update_fields=[
+            "body",
+            "deleted_at",
+            "mentions",
+            "mentions_room",
+            "reaction_counts",
+            "attachment_list",
+        ]
+    )
     Mention.objects.filter(message=message).delete()
     Reaction.objects.filter(message=message).delete()
+    if had_files:
+        # Each row's files go after the commit (messaging.signals).
+        Attachment.objects.filter(message=message).delete()
     events.room_broadcast(
         room_id=message.room_id,
         payload=frames.message_deleted(room=message.room_id, id=message.pk, seq=message.seq),

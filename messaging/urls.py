@@ -24,4 +24,11 @@ urlpatterns = [
         name="message-reaction",
     ),
     path("search/", apis.MessageSearchApi.as_view(), name="message-search"),
+    path("attachments/<int:attachment_id>/", apis.AttachmentFileApi.as_view(), name="attachment-file"),
+    path(
+        "attachments/<int:attachment_id>/thumbnail/",
+        apis.AttachmentThumbnailApi.as_view(),
+        name="attachment-thumbnail",
+    ),
+    path("limits/", apis.LimitsApi.as_view(), name="limits"),
 ]

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 from core.logs import logging_config
 
@@ -341,9 +342,52 @@ FRONTEND_DIST = BASE_DIR / "frontend" / "dist"
 WHITENOISE_ROOT = FRONTEND_DIST if FRONTEND_DIST.is_dir() else None
 # Vite names built assets name-HASH.ext; they never change, so cache forever.
 WHITENOISE_IMMUTABLE_FILE_TEST = r"^.+[.-][0-9a-zA-Z_-]{8,12}\..+$"
+# --- Files sent with messages (issue 11 §5; docs/messages.md, Files) -----------
+CHAT_UPLOAD_MAX_BYTES = env.int("CHAT_UPLOAD_MAX_BYTES", default=25 * 1024 * 1024)  # per file
+CHAT_UPLOAD_MAX_FILES = env.int("CHAT_UPLOAD_MAX_FILES", default=10)  # per message
+# A whole request: every file at the limit, and 1 MiB for the multipart envelope and fields.
+# Refused before it is read (core.asgi.BodyLimit); a proxy in front should allow as much
+# (docker/nginx.conf: client_max_body_size).
+CHAT_UPLOAD_MAX_REQUEST_BYTES = env.int(
+    "CHAT_UPLOAD_MAX_REQUEST_BYTES", default=CHAT_UPLOAD_MAX_FILES * CHAT_UPLOAD_MAX_BYTES + 1024 * 1024
+)
+# Images with more pixels are stored as plain downloads, never decoded (decompression bombs).
+CHAT_UPLOAD_MAX_PIXELS = env.int("CHAT_UPLOAD_MAX_PIXELS", default=50_000_000)
+CHAT_THUMBNAIL_MAX_PX = env.int("CHAT_THUMBNAIL_MAX_PX", default=320)
+# Django's own cap on the parts of one request; ours (CHAT_UPLOAD_MAX_FILES) answers first.
+DATA_UPLOAD_MAX_NUMBER_FILES = CHAT_UPLOAD_MAX_FILES * 2 + 10
+# filesystem: CHAT_UPLOAD_ROOT on this host (one host, or a volume every process mounts);
+# s3: an S3-compatible bucket through django-storages, for several hosts.
+CHAT_STORAGE = env.str("CHAT_STORAGE", default="filesystem")
+CHAT_UPLOAD_ROOT = env.path("CHAT_UPLOAD_ROOT", default=VAR_DIR / "uploads")
+if CHAT_STORAGE == "s3":
+    _attachments_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("CHAT_S3_BUCKET"),
+            "endpoint_url": env.str("CHAT_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("CHAT_S3_REGION", default="") or None,
+            "access_key": env.str("CHAT_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("CHAT_S3_SECRET_ACCESS_KEY", default="") or None,
+            # Files are served through Django to readers of their room only; the bucket stays private.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+elif CHAT_STORAGE == "filesystem":
+    _attachments_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        # No base_url: nothing serves this folder publicly.
+        "OPTIONS": {"location": str(CHAT_UPLOAD_ROOT), "base_url": None},
+    }
+else:
+    raise ImproperlyConfigured(f"CHAT_STORAGE is filesystem or s3, not {CHAT_STORAGE!r}.")
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "attachments": _attachments_storage,
 }
 
 LANGUAGE_CODE = "en-us"

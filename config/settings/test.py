@@ -4,6 +4,8 @@ The database and channel layer still come from DATABASE_URL and REDIS_URL,
 so the same suite runs on the embedded default and on PostgreSQL with Redis.
 """
 
+import tempfile
+
 from .base import *  # noqa: F403
 from .base import REST_FRAMEWORK, STORAGES
 
@@ -17,6 +19,14 @@ CHAT_RATE_LIMIT_MESSAGES = 0
 CHAT_RATE_WS_TICKETS = CHAT_RATE_ROOM_CREATES = CHAT_RATE_MEMBER_ADDS = "0"
 CHAT_RATE_ROOM_JOINS = CHAT_RATE_DIRECT_OPENS = CHAT_RATE_REACTIONS = "0"
 # Admin pages render without collectstatic: the manifest storage would refuse unknown names.
-STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+# Attachments go to a folder of this run, not var/.
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "attachments": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": tempfile.mkdtemp(prefix="chat-test-uploads-"), "base_url": None},
+    },
+}
 # Nothing is collected in tests: WhiteNoise need not look for STATIC_ROOT.
 STATIC_ROOT = None  # type: ignore[assignment]  # a Path in base

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from django.conf import settings
 from django.test import AsyncClient
 from django.urls import resolve
 
@@ -118,9 +119,11 @@ def test_nginx_passes_websockets_and_fits_the_limits():
     # The socket read timeout outlasts a ping and its pong (20 s + 30 s, scripts/serve).
     ws_read = re.search(r"location /ws/ \{[^}]*proxy_read_timeout (\d+)s;", conf).group(1)
     assert int(ws_read) > 20 + 30
-    # The body limit holds one upload of the per-file limit (issue 11: 25 MiB) and its envelope.
+    # The body limit is the server's own (CHAT_UPLOAD_MAX_REQUEST_BYTES: a message's files at
+    # their limits and the multipart envelope), so nginx refuses nothing daphne would take.
     limit = int(re.search(r"client_max_body_size (\d+)m;", conf).group(1))
-    assert limit * 1024 * 1024 > 25 * 1024 * 1024
+    assert limit * 1024 * 1024 == settings.CHAT_UPLOAD_MAX_REQUEST_BYTES
+    assert settings.CHAT_UPLOAD_MAX_REQUEST_BYTES > 10 * 25 * 1024 * 1024
 
 
 def test_the_image_holds_every_package_of_the_server():

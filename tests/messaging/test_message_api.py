@@ -15,6 +15,7 @@ MESSAGE_KEYS = {"id", "room", "seq", "author", "body", "created_at", "edited_at"
     "mentions",
     "mentions_room",
     "reactions",
+    "attachments",
 }
 
 

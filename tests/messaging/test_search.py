@@ -86,6 +86,7 @@ def test_results_are_messages(api, user, rooms):
         "mentions": [],
         "mentions_room": False,
         "reactions": [],
+        "attachments": [],
     }
     assert found["created_at"].startswith(str(message.created_at.year))
 

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { addPending, emptyRoomMessages, mergeMessages } from '@/features/messages/lib/message-store';
 import { alice, bob, makeMember, makeMessage, makeRoom } from '@/test/factories';
 import type { ServerEvent } from '@/types/api';
-import { applyEvent, describeSocketError, emptyChatState, type ChatState } from './apply-event';
+import {
+  applyEvent,
+  applyToHistory,
+  describeSocketError,
+  emptyChatState,
+  type ChatState,
+  type HistoryEvent,
+} from './apply-event';
 
 const ctx = { now: 1_000_000, me: alice.id };
 
@@ -392,5 +399,20 @@ describe('applyEvent: starred', () => {
     const unstarred = applyEvent(starred, { type: 'starred', room: 7, starred: false }, ctx);
     expect(unstarred.rooms!.find((r) => r.id === 7)!.starred).toBe(false);
     expect(applyEvent(state, { type: 'starred', room: 99, starred: true }, ctx)).toBe(state);
+  });
+});
+
+describe('applyToHistory', () => {
+  it('replaying frames onto a history that already reflects them leaves it as they left it', () => {
+    const edited = makeMessage(7, 1, { body: 'fixed', edited_at: '2024-01-01T12:05:00Z' });
+    const frames: HistoryEvent[] = [
+      { type: 'message.new', message: makeMessage(7, 3) },
+      { type: 'message.updated', message: edited },
+      { type: 'message.deleted', room: 7, id: 7002, seq: 2 },
+      { type: 'reaction', room: 7, message: 7003, seq: 3, emoji: '👍', count: 1, user: alice, added: true },
+    ];
+    const page = frames.reduce((s, e) => applyToHistory(s, e, alice.id), stateWithRoom7().messages[7]!);
+    expect(page.items.map((m) => m.body)).toEqual(['fixed', '', 'message 3']);
+    expect(frames.reduce((s, e) => applyToHistory(s, e, alice.id), page)).toEqual(page);
   });
 });

@@ -117,6 +117,46 @@ function peerPresence(
   return next;
 }
 
+/** The frames that change a room's cached history. */
+export type HistoryEvent = Extract<
+  ServerEvent,
+  { type: 'message.new' | 'message.updated' | 'message.deleted' | 'reaction' }
+>;
+
+export function isHistoryEvent(event: ServerEvent): event is HistoryEvent {
+  return (
+    event.type === 'message.new' ||
+    event.type === 'message.updated' ||
+    event.type === 'message.deleted' ||
+    event.type === 'reaction'
+  );
+}
+
+/** The room whose history `event` changes. */
+export function historyRoomOf(event: HistoryEvent): number {
+  return event.type === 'message.new' || event.type === 'message.updated' ? event.message.room : event.room;
+}
+
+/** The history part of applyEvent for one message frame: `store` after it (itself when nothing changed). */
+export function applyToHistory(store: RoomMessages, event: HistoryEvent, me: number | null): RoomMessages {
+  switch (event.type) {
+    case 'message.new':
+      return mergeMessages(store, [event.message]);
+    case 'message.updated': {
+      const cached = store.items.find((m) => m.id === event.message.id);
+      return replaceMessage(store, keepMyReactions(event.message, cached));
+    }
+    case 'message.deleted':
+      return markDeleted(store, event.id);
+    case 'reaction': {
+      const cached = store.items.find((m) => m.id === event.message);
+      if (!cached) return store;
+      const reactions = withReaction(cached.reactions, event.emoji, event.count, event.user.id === me, event.added);
+      return replaceMessage(store, { ...cached, reactions });
+    }
+  }
+}
+
 /**
  * The state after one server frame (contract "Server to client"). Pure:
  * unchanged slices keep their identity, and `state` itself comes back when
@@ -151,7 +191,7 @@ export function applyEvent(state: ChatState, event: ServerEvent, ctx: EventConte
       const store = state.messages[message.room];
       const isNew = store ? !store.items.some((m) => m.id === message.id) : true;
       const messages = store
-        ? withSlice(state.messages, message.room, mergeMessages(store, [message]))
+        ? withSlice(state.messages, message.room, applyToHistory(store, event, ctx.me))
         : state.messages;
       const rooms = state.rooms ? roomsWithMessage(state.rooms, message, ctx.me, isNew) : state.rooms;
       const typingList = state.typing[message.room];
@@ -165,14 +205,18 @@ export function applyEvent(state: ChatState, event: ServerEvent, ctx: EventConte
       const cached = state.messages[event.message.room]?.items.find((m) => m.id === event.message.id);
       const message = keepMyReactions(event.message, cached);
       const store = state.messages[message.room];
-      const messages = store ? withSlice(state.messages, message.room, replaceMessage(store, message)) : state.messages;
+      const messages = store
+        ? withSlice(state.messages, message.room, applyToHistory(store, event, ctx.me))
+        : state.messages;
       const rooms = state.rooms ? roomsWithEditedMessage(state.rooms, message) : state.rooms;
       if (messages === state.messages && rooms === state.rooms) return state;
       return { ...state, messages, rooms };
     }
     case 'message.deleted': {
       const store = state.messages[event.room];
-      const messages = store ? withSlice(state.messages, event.room, markDeleted(store, event.id)) : state.messages;
+      const messages = store
+        ? withSlice(state.messages, event.room, applyToHistory(store, event, ctx.me))
+        : state.messages;
       let rooms = state.rooms;
       const room = rooms?.find((r) => r.id === event.room);
       if (rooms && room?.last_message?.id === event.id && !room.last_message.deleted) {
@@ -263,10 +307,9 @@ export function applyEvent(state: ChatState, event: ServerEvent, ctx: EventConte
     }
     case 'reaction': {
       const store = state.messages[event.room];
-      const cached = store?.items.find((m) => m.id === event.message);
-      if (!store || !cached) return state;
-      const reactions = withReaction(cached.reactions, event.emoji, event.count, event.user.id === ctx.me, event.added);
-      const next = replaceMessage(store, { ...cached, reactions });
+      if (!store) return state;
+      const next = applyToHistory(store, event, ctx.me);
+      if (next === store) return state;
       return { ...state, messages: withSlice(state.messages, event.room, next) };
     }
     case 'mention': {

@@ -7,7 +7,7 @@ import { membersQueryKey } from '@/features/rooms/api/get-members';
 import { FakeSocket } from '@/test/fake-socket';
 import { alice, bob, makeMember, makeMessage, makeRoom } from '@/test/factories';
 import type { Message, Room } from '@/types/api';
-import { ChatSync } from './chat-sync';
+import { BACKLOG_LIMIT, ChatSync } from './chat-sync';
 
 /** Stubs fetch for the multipart POST; records each request's FormData. */
 function stubUpload(answer: (call: number, clientId: string) => Response) {
@@ -231,23 +231,167 @@ describe('ChatSync: seq gaps and duplicates', () => {
     expect(queryClient.getQueryData<Room[]>(roomsQueryKey)![0]!.unread_count).toBe(2);
     sync.stop();
   });
+});
 
-  it('catches up a room whose first page was still loading when a live message came', async () => {
+function pageOf(roomId: number, seqs: number[]): RoomMessages {
+  return mergeMessages(
+    emptyRoomMessages(),
+    seqs.map((s) => makeMessage(roomId, s)),
+  );
+}
+
+/** Starts loading room `roomId`'s first page; the test decides when and how it lands. */
+function loadPage(queryClient: QueryClient, roomId: number) {
+  let settle!: { resolve: (page: RoomMessages) => void; reject: (error: Error) => void };
+  const loading = queryClient
+    .fetchQuery({
+      queryKey: messagesQueryKey(roomId),
+      queryFn: () => new Promise<RoomMessages>((resolve, reject) => (settle = { resolve, reject })),
+    })
+    .catch(() => undefined);
+  return {
+    land: async (page: RoomMessages) => {
+      settle.resolve(page);
+      await loading;
+      await flush();
+    },
+    fail: async () => {
+      settle.reject(new Error('503'));
+      await loading;
+      await flush();
+    },
+  };
+}
+
+describe('ChatSync: frames while the first page loads', () => {
+  it('a frame that comes before the fetch starts is shown once the page lands, once', async () => {
     const { queryClient, server, sync } = setup();
-    server.add(...[1, 2, 3].map((s) => makeMessage(7, s)));
-    const socket = await connect(sync, [7]);
-    let resolvePage!: (value: RoomMessages) => void;
-    const loading = queryClient.fetchQuery({
-      queryKey: messagesQueryKey(7),
-      queryFn: () => new Promise<RoomMessages>((resolve) => (resolvePage = resolve)),
-    });
+    const socket = await connect(sync, [7, 8]);
+    // As useQuery does: the query exists at render, its fetch starts in an effect.
+    const pages: Record<number, RoomMessages> = { 7: pageOf(7, [1, 2]), 8: pageOf(8, [1, 2, 3]) };
+    const observers = [7, 8].map(
+      (roomId) =>
+        new QueryObserver(queryClient, {
+          queryKey: messagesQueryKey(roomId),
+          queryFn: () => pages[roomId]!,
+          staleTime: Infinity,
+        }),
+    );
     socket.receive({ type: 'message.new', message: makeMessage(7, 3) });
-    // The page was read before #3 was committed.
-    resolvePage(mergeMessages(emptyRoomMessages(), [makeMessage(7, 1), makeMessage(7, 2)]));
-    await loading;
+    socket.receive({ type: 'message.new', message: makeMessage(8, 3) });
+    // Room 7's page does not hold #3 (answered from a read that predates it), room 8's does.
+    const unsubscribe = observers.map((observer) => observer.subscribe(() => {}));
     await flush();
-    expect(server.calls).toContainEqual([7, 2]);
     expect(seqsOf(queryClient, 7)).toEqual([1, 2, 3]);
+    expect(seqsOf(queryClient, 8)).toEqual([1, 2, 3]);
+    expect(server.calls).toEqual([]);
+    unsubscribe.forEach((stop) => stop());
+    sync.stop();
+  });
+
+  it('a frame that comes during the fetch is shown whether or not the page holds it, once', async () => {
+    const { queryClient, server, sync } = setup();
+    const socket = await connect(sync, [7, 8]);
+    const older = loadPage(queryClient, 7);
+    const newer = loadPage(queryClient, 8);
+    socket.receive({ type: 'message.new', message: makeMessage(7, 3) });
+    socket.receive({ type: 'message.new', message: makeMessage(8, 3) });
+    // Room 7's page was read before #3 was committed, room 8's after.
+    await older.land(pageOf(7, [1, 2]));
+    const reacted = makeMessage(8, 3, { reactions: [{ emoji: '👍', count: 1, me: true }] });
+    await newer.land(mergeMessages(pageOf(8, [1, 2]), [reacted]));
+    expect(seqsOf(queryClient, 7)).toEqual([1, 2, 3]);
+    const room8 = queryClient.getQueryData<RoomMessages>(messagesQueryKey(8))!.items;
+    expect(room8.map((m) => m.id)).toEqual([8001, 8002, 8003]);
+    // The page read it later than the frame was sent: its copy stays.
+    expect(room8[2]!.reactions).toEqual(reacted.reactions);
+    expect(server.calls).toEqual([]);
+    sync.stop();
+  });
+
+  it('a failed fetch keeps the frames for the retry', async () => {
+    const { queryClient, sync } = setup();
+    const socket = await connect(sync, [7]);
+    const first = loadPage(queryClient, 7);
+    socket.receive({ type: 'message.new', message: makeMessage(7, 3) });
+    await first.fail();
+    expect(queryClient.getQueryState(messagesQueryKey(7))?.status).toBe('error');
+    socket.receive({ type: 'message.new', message: makeMessage(7, 4) });
+    await loadPage(queryClient, 7).land(pageOf(7, [1, 2]));
+    expect(seqsOf(queryClient, 7)).toEqual([1, 2, 3, 4]);
+    sync.stop();
+  });
+
+  it('a held frame beyond the page end fills the gap by seq', async () => {
+    const { queryClient, server, sync } = setup();
+    server.add(...[1, 2, 3, 4, 5].map((s) => makeMessage(7, s)));
+    const socket = await connect(sync, [7]);
+    const page = loadPage(queryClient, 7);
+    socket.receive({ type: 'message.new', message: makeMessage(7, 5) });
+    await page.land(pageOf(7, [1, 2]));
+    expect(server.calls).toEqual([[7, 2]]);
+    expect(seqsOf(queryClient, 7)).toEqual([1, 2, 3, 4, 5]);
+    sync.stop();
+  });
+
+  it('edits, deletions and reactions held for the page apply to it', async () => {
+    const { queryClient, sync } = setup();
+    const socket = await connect(sync, [7]);
+    const page = loadPage(queryClient, 7);
+    const edited = makeMessage(7, 1, { body: 'fixed', edited_at: '2024-01-01T12:05:00Z' });
+    socket.receive({ type: 'message.updated', message: edited });
+    socket.receive({ type: 'message.deleted', room: 7, id: 7002, seq: 2 });
+    socket.receive({
+      type: 'reaction',
+      room: 7,
+      message: 7003,
+      seq: 3,
+      emoji: '👍',
+      count: 1,
+      user: alice,
+      added: true,
+    });
+    await page.land(pageOf(7, [1, 2, 3]));
+    const items = queryClient.getQueryData<RoomMessages>(messagesQueryKey(7))!.items;
+    expect(items.map((m) => [m.body, m.deleted])).toEqual([
+      ['fixed', false],
+      ['', true],
+      ['message 3', false],
+    ]);
+    expect(items[2]!.reactions).toEqual([{ emoji: '👍', count: 1, me: true }]);
+    sync.stop();
+  });
+
+  it('catches up after landing when the frames overflowed, or a hello came while it loaded', async () => {
+    const { queryClient, server, sync } = setup();
+    const many = Array.from({ length: BACKLOG_LIMIT + 2 }, (_, i) => makeMessage(7, i + 2));
+    server.add(makeMessage(7, 1), ...many, makeMessage(8, 1), makeMessage(8, 2));
+    const socket = await connect(sync, [7, 8]);
+    const overflowing = loadPage(queryClient, 7);
+    for (const message of many) socket.receive({ type: 'message.new', message });
+    const reconnected = loadPage(queryClient, 8);
+    // Room 8's #2 came while the socket was down; its page was read before it.
+    socket.receive({ type: 'hello', user: alice, rooms: [7, 8] });
+    await overflowing.land(pageOf(7, [1]));
+    await reconnected.land(pageOf(8, [1]));
+    expect(server.calls).toEqual([
+      [7, 1],
+      [8, 1],
+    ]);
+    expect(seqsOf(queryClient, 7)).toEqual([1, ...many.map((m) => m.seq)]);
+    expect(seqsOf(queryClient, 8)).toEqual([1, 2]);
+    sync.stop();
+  });
+
+  it('forgets the frames of a history that is removed before it lands', async () => {
+    const { queryClient, sync } = setup();
+    const socket = await connect(sync, [7]);
+    const page = loadPage(queryClient, 7);
+    socket.receive({ type: 'message.new', message: makeMessage(7, 3) });
+    queryClient.removeQueries({ queryKey: messagesQueryKey(7) });
+    await page.fail();
+    await loadPage(queryClient, 7).land(pageOf(7, [1]));
+    expect(seqsOf(queryClient, 7)).toEqual([1]);
     sync.stop();
   });
 });

@@ -24,7 +24,16 @@ import { formatSize } from '@/lib/format';
 import type { RealtimeApi } from '@/lib/realtime';
 import { WsClient, type ConnectionStatus, type WsClientOptions } from '@/lib/ws-client';
 import type { Member, Message, Room, ServerEvent, User } from '@/types/api';
-import { applyEvent, describeSocketError, type ChatState, type EventContext } from './apply-event';
+import {
+  applyEvent,
+  applyToHistory,
+  describeSocketError,
+  historyRoomOf,
+  isHistoryEvent,
+  type ChatState,
+  type EventContext,
+  type HistoryEvent,
+} from './apply-event';
 
 /** Minimum time between two `typing` frames for one room (ms). */
 export const TYPING_THROTTLE_MS = 2000;
@@ -32,6 +41,20 @@ export const TYPING_THROTTLE_MS = 2000;
 /** Silence (ms) after which the socket pings, and how long it waits for any frame after that. */
 export const PING_INTERVAL_MS = 2000;
 export const PONG_TIMEOUT_MS = 3000;
+
+/** Most message frames held for one room while its first page loads; past it they are fetched by seq instead. */
+export const BACKLOG_LIMIT = 300;
+
+/**
+ * What happened to a room while its history query had no data: the message
+ * frames it missed (replayed onto the page once it lands), and whether the
+ * page may still lack messages no held frame covers (a `hello` came, or the
+ * frames overflowed), so the room catches up by seq after landing.
+ */
+interface Backlog {
+  events: HistoryEvent[];
+  catchUp: boolean;
+}
 
 export interface ChatSyncOptions {
   queryClient: QueryClient;
@@ -141,7 +164,9 @@ export function uploadErrorText(error: unknown): string {
  * rooms' events — it fetches `?after=` the end of each cached history (following
  * has_more) and refetches the room list and member lists, so nothing sent
  * while it was down is missed. A `message.new` whose seq leaves a hole
- * triggers the same fetch for its room. Sends are shown at once as pending and
+ * triggers the same fetch for its room. Message frames for a room whose first
+ * page is still loading (or failed) are held and replayed onto that page when
+ * it lands, since it may have been read before they were committed. Sends are shown at once as pending and
  * confirmed by the `message.new` carrying their client_id. A send made while
  * the socket is down, or not confirmed before it dropped, stays pending and is
  * re-sent with the same client_id after the next `hello` (the server stores a
@@ -170,8 +195,8 @@ export class ChatSync implements RealtimeApi {
   private readonly catchUps = new Map<number, 'running' | 'again'>();
   private readonly lastTyping = new Map<number, number>();
   private readonly lastRead = new Map<number, number>();
-  /** Rooms whose first history page was loading when a live message came; caught up once it lands. */
-  private readonly lateRooms = new Set<number>();
+  /** Rooms whose history query exists without data (see Backlog). */
+  private readonly backlogs = new Map<number, Backlog>();
   private unsubscribeCache: (() => void) | null = null;
   /** My unconfirmed sends as last saved, including rooms whose history is not cached. */
   private outbox: PendingMessage[] = [];
@@ -199,12 +224,14 @@ export class ChatSync implements RealtimeApi {
   /** Connects (and keeps reconnecting until stop()). */
   start(): void {
     this.unsubscribeCache ??= this.queryClient.getQueryCache().subscribe((event) => {
-      if (event.type !== 'updated') return;
       const [root, roomId] = event.query.queryKey;
       if (root !== ROOT_MESSAGES[0] || typeof roomId !== 'number') return;
+      if (event.type === 'removed') this.backlogs.delete(roomId);
+      if (event.type !== 'updated') return;
+      // An error keeps the backlog for the retry's page.
       if (event.action.type === 'success') {
+        this.replayBacklog(roomId);
         this.restoreOutbox(roomId);
-        if (this.lateRooms.delete(roomId)) void this.catchUp(roomId);
       }
       this.saveOutbox();
     });
@@ -216,7 +243,7 @@ export class ChatSync implements RealtimeApi {
     this.client.stop();
     this.unsubscribeCache?.();
     this.unsubscribeCache = null;
-    this.lateRooms.clear();
+    this.backlogs.clear();
     for (const upload of this.uploads.values()) upload.abort();
     this.uploads.clear();
   }
@@ -257,6 +284,7 @@ export class ChatSync implements RealtimeApi {
       this.onConnected(event.rooms);
       return;
     }
+    if (isHistoryEvent(event)) this.holdForHistory(event);
     if (event.type === 'message.new') {
       const confirmed = event.message.client_id;
       if (confirmed && this.outbox.some((p) => p.client_id === confirmed)) {
@@ -265,16 +293,13 @@ export class ChatSync implements RealtimeApi {
       }
       const store = this.queryClient.getQueryData<RoomMessages>(messagesQueryKey(event.message.room));
       const gap = store !== undefined && isSeqGap(store, event.message);
-      if (store === undefined && this.queryClient.isFetching({ queryKey: messagesQueryKey(event.message.room) }) > 0) {
-        // The newest page being loaded may predate this message; fetch what follows it once it lands.
-        this.lateRooms.add(event.message.room);
-      }
       this.showDesktopNotice(event);
       this.apply(event);
       if (gap) void this.catchUp(event.message.room);
       return;
     }
     if (event.type === 'room.removed') {
+      this.backlogs.delete(event.room);
       // Said before the room leaves the list, so its page shows why rather than a Join prompt.
       const exit = roomExitOf(event);
       this.queryClient.setQueryData(roomExitQueryKey(event.room), exit);
@@ -464,6 +489,52 @@ export class ChatSync implements RealtimeApi {
     if (!same) saveOutbox(this.me.id, entries);
   }
 
+  /** The backlog of `roomId`, when its history query exists without data (a page loading, failed, or about to load). */
+  private backlogOf(roomId: number): Backlog | undefined {
+    const state = this.queryClient.getQueryState(messagesQueryKey(roomId));
+    if (!state || state.data !== undefined) return undefined;
+    let backlog = this.backlogs.get(roomId);
+    if (!backlog) {
+      backlog = { events: [], catchUp: false };
+      this.backlogs.set(roomId, backlog);
+    }
+    return backlog;
+  }
+
+  /**
+   * Keeps a message frame for a room whose first page has not landed: that
+   * page may have been read before the frame's change was committed.
+   */
+  private holdForHistory(event: HistoryEvent): void {
+    const backlog = this.backlogOf(historyRoomOf(event));
+    if (!backlog) return;
+    if (backlog.events.length >= BACKLOG_LIMIT) {
+      // Too many to hold: the database has the messages, and the catch-up after landing fetches them by seq.
+      backlog.events = [];
+      backlog.catchUp = true;
+    }
+    backlog.events.push(event);
+  }
+
+  /** The page of `roomId` landed: replays its backlog onto it, and catches up when that leaves a hole. */
+  private replayBacklog(roomId: number): void {
+    const backlog = this.backlogs.get(roomId);
+    const key = messagesQueryKey(roomId);
+    const store = this.queryClient.getQueryData<RoomMessages>(key);
+    if (!backlog || !store) return;
+    // Deleted first: the write below lands here again.
+    this.backlogs.delete(roomId);
+    const me = this.me?.id ?? null;
+    // A message the page holds was read after its creation: the page's copy (reactions and all) is the newer one.
+    const held = new Set(store.items.map((m) => m.id));
+    const events = backlog.events.filter((e) => e.type !== 'message.new' || !held.has(e.message.id));
+    const next = events.reduce((s, event) => applyToHistory(s, event, me), store);
+    if (next !== store) this.queryClient.setQueryData(key, next);
+    const end = contiguousEnd(next);
+    const beyond = events.some((e) => e.type === 'message.new' && e.message.seq > end);
+    if (backlog.catchUp || beyond) void this.catchUp(roomId);
+  }
+
   /** Shows the saved sends of `roomId` in its history, unless it already holds them. */
   private restoreOutbox(roomId: number): void {
     const key = messagesQueryKey(roomId);
@@ -494,6 +565,11 @@ export class ChatSync implements RealtimeApi {
       // Removed while we were away: its history is no longer ours to show.
       if (!subscribed.has(roomId)) this.apply({ type: 'room.removed', room: roomId });
       else void this.catchUp(roomId);
+    }
+    for (const roomId of subscribed) {
+      // A page still loading may have been read before this socket was subscribed.
+      const backlog = this.backlogOf(roomId);
+      if (backlog) backlog.catchUp = true;
     }
     void this.queryClient.invalidateQueries({ queryKey: roomsQueryKey, exact: true });
     void this.queryClient.invalidateQueries({ queryKey: publicRoomsQueryKey, exact: true });
