@@ -6,16 +6,23 @@ reload, opens it full size in the lightbox, and downloads the text file under
 its name with the bytes Alice sent. A file over the server's limit is refused
 in the composer, by name, before anything is sent. Nothing along the way is
 refused by the Content-Security-Policy (the files are shown as blob: URLs).
+A room with files, the composer's chips and the lightbox have no serious axe
+violations, light and dark, and the lightbox opens and closes by keyboard.
 """
 
 import io
+import json
+import urllib.request
 import uuid
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
+from ..factories import PASSWORD
 from .browser_helpers import ARTIFACTS, create_room, expect_message, join_room, message, sign_up
+from .harness import ChatClient
+from .test_browser_a11y import AXE, axe_violations, log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -40,6 +47,35 @@ def png(width: int, height: int) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (width, height), (220, 40, 60)).save(out, format="PNG")
     return out.getvalue()
+
+
+def post_files(client: ChatClient, room_id: int, body: str, files: list[tuple[str, str, bytes]]) -> dict:
+    """POSTs a message with `files` (name, content type, bytes) as multipart, as the web app does."""
+    boundary = uuid.uuid4().hex
+    fields = {"body": body, "client_id": str(uuid.uuid4())}
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in fields.items()
+    ]
+    for name, content_type, data in files:
+        head = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="{name}"\r\n'
+            f"Content-Type: {content_type}\r\n\r\n"
+        )
+        parts.append(head.encode() + data + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    request = urllib.request.Request(
+        f"{client.server.url}/api/rooms/{room_id}/messages/",
+        data=b"".join(parts),
+        method="POST",
+        headers={
+            "Authorization": f"Token {client.token}",
+            "Content-Type": f"multipart/form-data; boundary={boundary}",
+        },
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 201
+        return json.loads(response.read())
 
 
 def watch_csp(page) -> None:
@@ -141,3 +177,51 @@ def test_a_file_over_the_limit_is_refused_in_the_composer(browser, files_server)
     expect(alice.get_by_test_id("file-chip")).to_have_count(1)
     expect(alice.get_by_test_id("file-chip")).to_contain_text("small.txt")
     alice.context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_files_have_no_serious_axe_violations_and_the_lightbox_works_by_keyboard(
+    browser, files_server, scheme
+):
+    from playwright.sync_api import expect
+
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: run npm ci in frontend/")
+    suffix = uuid.uuid4().hex[:6]
+    owner = ChatClient(files_server, f"owner{suffix}")
+    room = owner.call("POST", "/api/rooms/", {"name": f"gallery-{suffix}", "kind": "public"})
+    sent = post_files(
+        owner,
+        room["id"],
+        "",
+        [("wide.png", "image/png", png(800, 400)), ("report.txt", "text/plain", b"quarterly numbers\n")],
+    )
+    assert [a["name"] for a in sent["attachments"]] == ["wide.png", "report.txt"]
+    page = log_in(browser, files_server.url, owner.username, scheme, "desktop")
+    page.get_by_label("Username").fill(owner.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_test_id("current-user").filter(has_text=owner.username).wait_for(state="attached")
+    page.goto(f"/rooms/{room['id']}")
+    image = page.get_by_role("button", name="Open image wide.png")
+    expect(image).to_have_attribute("data-loaded", "true")
+    # Sized to the thumbnail (320 × 160) from the message's width and height.
+    assert image.evaluate("el => [el.offsetWidth, el.offsetHeight]") == [320, 160]
+    with page.expect_file_chooser() as chooser:
+        page.get_by_role("button", name="Attach files").click()
+    chooser.value.set_files([{"name": "draft.txt", "mimeType": "text/plain", "buffer": b"not yet"}])
+    expect(page.get_by_test_id("file-chip")).to_have_count(1)
+    found = {"room": axe_violations(page)}
+    page.screenshot(path=str(SCREENS / f"room-files-desktop-{scheme}.png"))
+
+    image.focus()
+    page.keyboard.press("Enter")
+    dialog = page.get_by_role("dialog", name="wide.png")
+    expect(dialog.get_by_test_id("lightbox-download")).to_be_visible()
+    found["lightbox"] = axe_violations(page)
+    page.screenshot(path=str(SCREENS / f"lightbox-desktop-{scheme}.png"))
+    page.keyboard.press("Escape")
+    expect(dialog).to_have_count(0)
+    expect(image).to_be_focused()
+    page.context.close()
+    assert found == {"room": [], "lightbox": []}

@@ -117,7 +117,7 @@ describe('a file attachment', () => {
       expect(this.getAttribute('href')).toBe('blob:1');
     });
     show([notes]);
-    const card = screen.getByRole('button', { name: 'Download notes.txt, 1.5 KB' });
+    const card = screen.getByRole('button', { name: 'Download notes.txt 1.5 KB' });
     expect(card.textContent).toContain('notes.txt');
     fireEvent.click(card);
     await waitFor(() => expect(click).toHaveBeenCalledTimes(1));

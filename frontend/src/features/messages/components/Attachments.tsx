@@ -151,6 +151,7 @@ function FileCard({ attachment }: { attachment: Attachment }) {
   const [error, setError] = useState<string | null>(null);
 
   function download() {
+    if (busy) return;
     setBusy(true);
     setError(null);
     apiBlob(attachment.url)
@@ -166,16 +167,19 @@ function FileCard({ attachment }: { attachment: Attachment }) {
         className="file-card"
         tabIndex={tabIndex}
         onClick={download}
-        disabled={busy}
-        aria-label={`Download ${attachment.name}, ${formatSize(attachment.size)}`}
+        // Not `disabled`: that would drop the keyboard focus while it downloads.
+        aria-disabled={busy || undefined}
         data-testid="attachment-file"
         data-name={attachment.name}
       >
         <span className="file-card__icon">
           <FileIcon />
         </span>
+        {/* The name is the visible text, with "Download" before it for screen readers. */}
         <span className="file-card__text">
-          <span className="file-card__name">{attachment.name}</span>
+          <span className="file-card__name">
+            <span className="visually-hidden">Download</span> {attachment.name}
+          </span>{' '}
           <span className="file-card__size">{busy ? 'Downloading…' : formatSize(attachment.size)}</span>
         </span>
         <span className="file-card__action">
