@@ -1,4 +1,7 @@
+import { countsAsUnread } from '@/lib/unread';
 import type { Message, User } from '@/types/api';
+
+export { countsAsUnread };
 
 /**
  * A message the user sent that the server has not confirmed yet.
@@ -167,14 +170,6 @@ export function contiguousEnd(store: RoomMessages): number {
  */
 export function isSeqGap(store: RoomMessages, message: Message): boolean {
   return store.items.length > 0 && message.seq > contiguousEnd(store) + 1;
-}
-
-/**
- * Whether a message counts as unread for `me` (contract "unread_count"):
- * someone else's, not deleted, and not a system message.
- */
-export function countsAsUnread(m: Pick<Message, 'author' | 'deleted' | 'system'>, me: number | null): boolean {
-  return !m.deleted && !m.system && m.author.id !== me;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { countsAsUnread } from '@/features/messages/lib/message-store';
+import { countsAsUnread } from '@/lib/unread';
 import type { Message, Room } from '@/types/api';
 
 /** A room's activity time (epoch ms): its last message's time, else its creation. */
