@@ -411,12 +411,13 @@ if env.bool("DJANGO_SECURE", default=False):
 # (Vite's hashed files), the admin and Swagger UI (drf-spectacular's split view,
 # whose init script is a file too) all load from 'self'. 'self' in connect-src
 # covers the same-origin ws:// and wss:// of /ws/chat/. The favicon is a data: URL.
+# Attachments need the token, so the app fetches them and shows blob: URLs.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", "blob:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],

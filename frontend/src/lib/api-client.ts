@@ -23,7 +23,7 @@ export class ApiError extends Error {
 
 export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
-  /** Sent as JSON. */
+  /** Sent as JSON, or as `multipart/form-data` when it is a FormData (the browser sets the boundary). */
   body?: unknown;
   /** Appended as a query string; undefined values are skipped. */
   params?: Record<string, string | number | undefined>;
@@ -68,52 +68,67 @@ function fallbackMessage(status: number): string {
   return `Request failed (${status}).`;
 }
 
+function parseBody(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
 /**
- * Calls the REST API (same origin, JSON) with `Authorization: Token ...` when
- * logged in. Resolves with the parsed JSON body (undefined for 204). Throws
- * ApiError otherwise; a 401 also clears the token, which logs the user out
- * (contract: every endpoint but registration/login/schema/health answers 401
- * without a valid token).
+ * Fetches `path` with `Authorization: Token ...` when logged in; resolves with
+ * the Response when it is 2xx. Throws ApiError otherwise; a 401 also clears
+ * the token, which logs the user out (contract: every endpoint but
+ * registration/login/schema/health answers 401 without a valid token).
  */
-export async function apiRequest<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
+async function authorizedFetch(path: string, options: RequestOptions, accept: string): Promise<Response> {
+  const headers: Record<string, string> = { Accept: accept };
   const token = getToken();
   if (token) headers.Authorization = `Token ${token}`;
-  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  const form = options.body instanceof FormData ? options.body : null;
+  if (options.body !== undefined && !form) headers['Content-Type'] = 'application/json';
 
   let response: Response;
   try {
     response = await fetch(buildUrl(path, options.params), {
       method: options.method ?? 'GET',
       headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: form ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
       signal: options.signal,
     });
   } catch (error) {
     if (error instanceof DOMException && error.name === 'AbortError') throw error;
     throw new ApiError(0, null, fallbackMessage(0));
   }
+  if (response.ok) return response;
 
+  const data = parseBody(await response.text());
+  // Only a token we sent can be rejected; a 401 on login itself is just a bad form.
+  if (response.status === 401 && token && getToken() === token) setToken(null);
+  const retryHeader = response.headers.get('Retry-After');
+  const retryAfter = retryHeader !== null && !Number.isNaN(Number(retryHeader)) ? Number(retryHeader) : null;
+  const message =
+    (typeof data === 'object' && data !== null ? firstMessage(data) : null) ?? fallbackMessage(response.status);
+  throw new ApiError(response.status, data, message, retryAfter);
+}
+
+/**
+ * Calls the REST API (same origin, JSON or a FormData) with the token (see
+ * authorizedFetch). Resolves with the parsed JSON body (undefined for 204);
+ * throws ApiError otherwise.
+ */
+export async function apiRequest<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const response = await authorizedFetch(path, options, 'application/json');
   const text = response.status === 204 ? '' : await response.text();
-  let data: unknown = undefined;
-  if (text) {
-    try {
-      data = JSON.parse(text);
-    } catch {
-      data = text;
-    }
-  }
+  return parseBody(text) as T;
+}
 
-  if (!response.ok) {
-    // Only a token we sent can be rejected; a 401 on login itself is just a bad form.
-    if (response.status === 401 && token && getToken() === token) setToken(null);
-    const retryHeader = response.headers.get('Retry-After');
-    const retryAfter = retryHeader !== null && !Number.isNaN(Number(retryHeader)) ? Number(retryHeader) : null;
-    const message =
-      (typeof data === 'object' && data !== null ? firstMessage(data) : null) ?? fallbackMessage(response.status);
-    throw new ApiError(response.status, data, message, retryAfter);
-  }
-  return data as T;
+/** GETs a file (an attachment or its thumbnail) with the token, as a Blob; throws ApiError like apiRequest. */
+export async function apiBlob(path: string, signal?: AbortSignal): Promise<Blob> {
+  const response = await authorizedFetch(path, { signal }, '*/*');
+  return response.blob();
 }
 
 /** True when `value` looks like a DRF page `{count, next, previous, results}`. */

@@ -48,3 +48,23 @@ export function shorten(text: string, max: number): string {
   const chars = [...text];
   return chars.length <= max ? text : `${chars.slice(0, Math.max(1, max - 1)).join('')}…`;
 }
+
+/** A byte count for people: "812 B", "14 KB", "2.5 MB" (1 KB = 1024 B, as file managers show). */
+export function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KB', 'MB', 'GB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  const digits = value < 10 && !Number.isInteger(Math.round(value * 10) / 10) ? 1 : 0;
+  return `${value.toFixed(digits)} ${units[unit]}`;
+}
+
+/** A one-line stand-in for a message's files, for previews of a message with no text: "📎 photo.png", "📎 3 files". */
+export function filesLine(files: readonly { name: string }[]): string {
+  if (files.length === 0) return '';
+  return files.length === 1 ? `📎 ${files[0]!.name}` : `📎 ${files.length} files`;
+}

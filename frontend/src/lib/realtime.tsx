@@ -18,9 +18,16 @@ export interface RealtimeApi {
    * answers. Returns the client_id.
    */
   sendMessage(roomId: number, body: string, replyTo?: number | null): string | null;
-  /** Re-sends a failed message with the SAME client_id. */
+  /**
+   * Sends `files` (1 or more, checked against the server's limits) with
+   * `body` (trimmed, may be empty) to `roomId` by REST, with a new client_id;
+   * shown at once as pending, and as failed with the reason when refused or
+   * cut off. Null (nothing sent) while the room's history is not loaded.
+   */
+  sendFiles(roomId: number, body: string, files: readonly File[], replyTo?: number | null): string | null;
+  /** Re-sends a failed message (or upload) with the SAME client_id. */
   retryMessage(roomId: number, clientId: string): void;
-  /** Forgets a failed message. */
+  /** Forgets a failed message (an upload still going is cancelled). */
   discardMessage(roomId: number, clientId: string): void;
   /** Re-sends every failed message of the room, each with its own client_id. */
   retryAll(roomId: number): void;

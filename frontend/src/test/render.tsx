@@ -24,6 +24,7 @@ export function fakeRealtime(status: ConnectionStatus = 'open') {
       return () => listeners.delete(l);
     },
     sendMessage: vi.fn<RealtimeApi['sendMessage']>(() => 'cid'),
+    sendFiles: vi.fn<RealtimeApi['sendFiles']>(() => 'cid'),
     retryMessage: vi.fn<RealtimeApi['retryMessage']>(),
     discardMessage: vi.fn<RealtimeApi['discardMessage']>(),
     retryAll: vi.fn<RealtimeApi['retryAll']>(),

@@ -47,6 +47,34 @@ export interface Message {
   mentions_room?: boolean;
   /** One entry per emoji; `me` is mine in REST answers, false in socket frames. */
   reactions?: Reaction[];
+  /** Files sent with it; `[]` when none or deleted (older servers: absent). */
+  attachments?: Attachment[];
+}
+
+/**
+ * A file of a message. `url` and `thumbnail_url` need the token header like
+ * every API call, so they are fetched, never put in an `<img src>`. Images
+ * (png, jpeg, gif, webp) have `width`/`height` and a WebP thumbnail at most
+ * 320 px a side; other files have nulls.
+ */
+export interface Attachment {
+  id: number;
+  name: string;
+  /** Bytes. */
+  size: number;
+  content_type: string;
+  url: string;
+  width: number | null;
+  height: number | null;
+  thumbnail_url: string | null;
+}
+
+/** `GET /api/limits/`: what the server accepts (bytes, except `body_max` in characters). */
+export interface Limits {
+  body_max: number;
+  upload_max_bytes: number;
+  upload_max_files: number;
+  upload_max_request_bytes: number;
 }
 
 /** The quoted message of a reply; a deleted one reads "deleted message". */

@@ -221,7 +221,7 @@ export function applyEvent(state: ChatState, event: ServerEvent, ctx: EventConte
       let rooms = state.rooms;
       const room = rooms?.find((r) => r.id === event.room);
       if (rooms && room?.last_message?.id === event.id && !room.last_message.deleted) {
-        rooms = roomsWithEditedMessage(rooms, { ...room.last_message, deleted: true, body: '' });
+        rooms = roomsWithEditedMessage(rooms, { ...room.last_message, deleted: true, body: '', attachments: [] });
       }
       if (messages === state.messages && rooms === state.rooms) return state;
       return { ...state, messages, rooms };

@@ -9,6 +9,33 @@ import { alice, bob, makeMember, makeMessage, makeRoom } from '@/test/factories'
 import type { Message, Room } from '@/types/api';
 import { BACKLOG_LIMIT, ChatSync } from './chat-sync';
 
+/** Stubs fetch for the multipart POST; records each request's FormData. */
+function stubUpload(answer: (call: number, clientId: string) => Response) {
+  const forms: FormData[] = [];
+  const fetchMock = vi.fn(async (_url: string, init?: RequestInit) => {
+    const form = init!.body as FormData;
+    forms.push(form);
+    return answer(forms.length, String(form.get('client_id')));
+  });
+  vi.stubGlobal('fetch', fetchMock);
+  return { fetchMock, forms };
+}
+
+function json(status: number, body: unknown): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+}
+
+const attachment = {
+  id: 5,
+  name: 'notes.txt',
+  size: 5,
+  content_type: 'text/plain',
+  url: '/api/attachments/5/',
+  width: null,
+  height: null,
+  thumbnail_url: null,
+};
+
 async function flush(): Promise<void> {
   for (let i = 0; i < 10; i += 1) await Promise.resolve();
 }
@@ -608,5 +635,107 @@ describe('ChatSync: applyLocal (my own REST answers go through the event reducer
     expect(queryClient.getQueryData<{ user: { id: number } }[]>(membersQueryKey(1))!.map((m) => m.user.id)).toEqual([
       alice.id,
     ]);
+  });
+});
+
+describe('ChatSync: sends with files', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('POSTs body, client_id, reply_to and each file as multipart; the answer confirms the pending send', async () => {
+    const { queryClient, sync } = setup();
+    seedHistory(queryClient, 7, [1]);
+    const socket = await connect(sync, [7]);
+    const file = new File(['hello'], 'notes.txt', { type: 'text/plain' });
+    const { fetchMock, forms } = stubUpload((_call, clientId) =>
+      json(201, makeMessage(7, 2, { author: alice, body: '', client_id: clientId, attachments: [attachment] })),
+    );
+    const clientId = sync.sendFiles(7, '', [file], 7001)!;
+    const pending = queryClient.getQueryData<RoomMessages>(messagesQueryKey(7))!.pending;
+    expect(pending).toMatchObject([{ client_id: clientId, state: 'pending', files: [file] }]);
+    // It goes by REST, not as a socket frame.
+    expect(socket.frames.filter((f) => f.type === 'message.send')).toEqual([]);
+    expect(fetchMock.mock.calls[0]![0]).toBe('/api/rooms/7/messages/');
+    expect(fetchMock.mock.calls[0]![1]!.method).toBe('POST');
+    const form = forms[0]!;
+    expect([form.get('body'), form.get('client_id'), form.get('reply_to')]).toEqual(['', clientId, '7001']);
+    expect((form.getAll('files') as File[]).map((f) => f.name)).toEqual(['notes.txt']);
+
+    await flush();
+    let store = queryClient.getQueryData<RoomMessages>(messagesQueryKey(7))!;
+    expect(store.pending).toEqual([]);
+    expect(store.items.at(-1)!.attachments).toEqual([attachment]);
+    // The socket's copy that follows changes nothing.
+    socket.receive({
+      type: 'message.new',
+      message: makeMessage(7, 2, { author: alice, body: '', client_id: clientId, attachments: [attachment] }),
+    });
+    store = queryClient.getQueryData<RoomMessages>(messagesQueryKey(7))!;
+    expect(store.items.map((m) => m.seq)).toEqual([1, 2]);
+    sync.stop();
+  });
+
+  it('a refusal fails it with the limit; Retry POSTs the SAME client_id again', async () => {
+    const { queryClient, sync } = setup();
+    seedHistory(queryClient, 7, [1]);
+    await connect(sync, [7]);
+    const { forms } = stubUpload((call, clientId) =>
+      call === 1
+        ? json(413, { detail: 'File too large.', code: 'too_large', limit: 26_214_400 })
+        : json(200, makeMessage(7, 2, { author: alice, body: 'see', client_id: clientId, attachments: [attachment] })),
+    );
+    const clientId = sync.sendFiles(7, 'see', [new File(['x'], 'big.bin')])!;
+    await flush();
+    expect(queryClient.getQueryData<RoomMessages>(messagesQueryKey(7))!.pending[0]).toMatchObject({
+      state: 'failed',
+      error: 'Not sent: too large (the limit is 25 MB).',
+    });
+
+    sync.retryMessage(7, clientId);
+    expect(queryClient.getQueryData<RoomMessages>(messagesQueryKey(7))!.pending[0]!.state).toBe('pending');
+    await flush();
+    expect(forms.map((f) => f.get('client_id'))).toEqual([clientId, clientId]);
+    expect(queryClient.getQueryData<RoomMessages>(messagesQueryKey(7))!.pending).toEqual([]);
+    sync.stop();
+  });
+
+  it('a cut-off upload fails (no resend after hello); Discard forgets it', async () => {
+    const { queryClient, sync } = setup();
+    seedHistory(queryClient, 7, [1]);
+    await connect(sync, [7]);
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => {
+        throw new TypeError('Failed to fetch');
+      }),
+    );
+    const clientId = sync.sendFiles(7, 'pic', [new File(['x'], 'a.png', { type: 'image/png' })])!;
+    await flush();
+    expect(queryClient.getQueryData<RoomMessages>(messagesQueryKey(7))!.pending[0]).toMatchObject({
+      state: 'failed',
+      error: 'Cannot reach the server. Check your connection.',
+    });
+    FakeSocket.last.drop();
+    await vi.advanceTimersByTimeAsync(500);
+    FakeSocket.last.open();
+    FakeSocket.last.receive({ type: 'hello', user: alice, rooms: [7] });
+    await flush();
+    expect(FakeSocket.last.frames.filter((f) => f.type === 'message.send')).toEqual([]);
+
+    sync.discardMessage(7, clientId);
+    expect(queryClient.getQueryData<RoomMessages>(messagesQueryKey(7))!.pending).toEqual([]);
+    sync.stop();
+  });
+
+  it('an upload is not saved for a reload, a text send beside it is', async () => {
+    const { queryClient, sync } = setup();
+    seedHistory(queryClient, 7, [1]);
+    await connect(sync, [7]);
+    FakeSocket.last.drop();
+    stubUpload(() => new Promise<Response>(() => undefined) as unknown as Response);
+    sync.sendFiles(7, 'with a file', [new File(['x'], 'a.txt')]);
+    sync.sendMessage(7, 'just text');
+    const saved = JSON.parse(window.localStorage.getItem(`chat.outbox.${alice.id}`)!) as Array<{ body: string }>;
+    expect(saved.map((p) => p.body)).toEqual(['just text']);
+    sync.stop();
   });
 });

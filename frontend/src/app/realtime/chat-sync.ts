@@ -1,6 +1,7 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { getMessagesAfter, messagesQueryKey } from '@/features/messages/api/get-messages';
 import { postRead } from '@/features/messages/api/mark-read';
+import { sendWithFiles, type FilesSend } from '@/features/messages/api/send-with-files';
 import { loadOutbox, saveOutbox } from '@/features/messages/lib/outbox';
 import {
   addPending,
@@ -17,7 +18,9 @@ import { publicRoomsQueryKey } from '@/features/rooms/api/get-public-rooms';
 import { roomsQueryKey } from '@/features/rooms/api/get-rooms';
 import { membersQueryKey } from '@/features/rooms/api/get-members';
 import { describeRoomExit, roomExitOf, roomExitQueryKey } from '@/features/rooms/lib/room-exit';
+import { ApiError, errorMessage } from '@/lib/api-client';
 import { newClientId } from '@/lib/client-id';
+import { formatSize } from '@/lib/format';
 import type { RealtimeApi } from '@/lib/realtime';
 import { WsClient, type ConnectionStatus, type WsClientOptions } from '@/lib/ws-client';
 import type { Member, Message, Room, ServerEvent, User } from '@/types/api';
@@ -61,6 +64,8 @@ export interface ChatSyncOptions {
   fetchAfter?: (roomId: number, after: number) => Promise<Message[]>;
   /** REST read position, used when the socket is down. */
   postRead?: (roomId: number, seq: number) => Promise<void>;
+  /** A send with files (multipart POST); defaults to the REST call. */
+  postFiles?: (roomId: number, send: FilesSend, signal: AbortSignal) => Promise<Message>;
   /** Shows a notice to the user (errors that belong to no message). */
   notify?: (text: string) => void;
   now?: () => number;
@@ -139,6 +144,18 @@ export function applyLocalEvent(queryClient: QueryClient, event: ServerEvent, ct
   applyToCache(queryClient, event, ctx);
 }
 
+/** Why an upload was not stored, readable: a 413 says the limit it passed. */
+export function uploadErrorText(error: unknown): string {
+  if (error instanceof ApiError && error.status === 413) {
+    const body = error.body as { limit?: unknown } | null;
+    const limit = body && typeof body === 'object' && typeof body.limit === 'number' ? body.limit : null;
+    return limit === null
+      ? 'Not sent: the files are too large for the server.'
+      : `Not sent: too large (the limit is ${formatSize(limit)}).`;
+  }
+  return errorMessage(error);
+}
+
 /**
  * Owns the app's WebSocket and keeps the query cache in step with it
  * (STYLE: one module owns the socket; events go through the pure applyEvent).
@@ -156,12 +173,21 @@ export function applyLocalEvent(queryClient: QueryClient, event: ServerEvent, ct
  * client_id once); only a refusal (an `error` frame) marks it failed, and a
  * retry re-sends the same client_id. Unconfirmed sends are kept in the
  * browser's storage (lib/outbox), so a reload shows and re-sends them too.
+ *
+ * A send with files goes by REST (multipart) instead: pending while its
+ * request runs, confirmed by the answer (applied as the `message.new` it
+ * stands for; the socket's copy then changes nothing), failed with the
+ * reason on any error, and retried with the same client_id. It is kept in
+ * memory only (a File cannot be stored), so a reload loses it.
  */
 export class ChatSync implements RealtimeApi {
   private readonly queryClient: QueryClient;
   private readonly client: WsClient;
   private readonly fetchAfter: (roomId: number, after: number) => Promise<Message[]>;
   private readonly postRead: (roomId: number, seq: number) => Promise<void>;
+  private readonly postFiles: (roomId: number, send: FilesSend, signal: AbortSignal) => Promise<Message>;
+  /** Uploads in flight, by client_id. */
+  private readonly uploads = new Map<string, AbortController>();
   private readonly notify: (text: string) => void;
   private readonly now: () => number;
   private readonly makeClientId: () => string;
@@ -181,6 +207,7 @@ export class ChatSync implements RealtimeApi {
     this.queryClient = options.queryClient;
     this.fetchAfter = options.fetchAfter ?? ((roomId, after) => getMessagesAfter(roomId, after));
     this.postRead = options.postRead ?? postRead;
+    this.postFiles = options.postFiles ?? sendWithFiles;
     this.notify = options.notify ?? (() => undefined);
     this.now = options.now ?? Date.now;
     this.makeClientId = options.newClientId ?? newClientId;
@@ -217,6 +244,8 @@ export class ChatSync implements RealtimeApi {
     this.unsubscribeCache?.();
     this.unsubscribeCache = null;
     this.backlogs.clear();
+    for (const upload of this.uploads.values()) upload.abort();
+    this.uploads.clear();
   }
 
   /** Connects now if waiting out a backoff (the browser came back online). */
@@ -320,10 +349,60 @@ export class ChatSync implements RealtimeApi {
     return clientId;
   };
 
+  sendFiles = (roomId: number, body: string, files: readonly File[], replyTo: number | null = null): string | null => {
+    const key = messagesQueryKey(roomId);
+    const store = this.queryClient.getQueryData<RoomMessages>(key);
+    if (!store) return null;
+    const clientId = this.makeClientId();
+    this.queryClient.setQueryData<RoomMessages>(key, (current) =>
+      addPending(current ?? store, {
+        client_id: clientId,
+        room: roomId,
+        body,
+        reply_to: replyTo,
+        files,
+        author: this.me,
+        created_at: new Date(this.now()).toISOString(),
+        state: 'pending',
+        error: null,
+      }),
+    );
+    void this.upload(roomId, clientId);
+    return clientId;
+  };
+
+  /** POSTs the pending send `clientId` with its files; its answer confirms it, any error marks it failed. */
+  private async upload(roomId: number, clientId: string): Promise<void> {
+    const key = messagesQueryKey(roomId);
+    const pending = this.queryClient.getQueryData<RoomMessages>(key)?.pending.find((p) => p.client_id === clientId);
+    if (!pending?.files || this.uploads.has(clientId)) return;
+    const controller = new AbortController();
+    this.uploads.set(clientId, controller);
+    const send = { body: pending.body, clientId, replyTo: pending.reply_to ?? null, files: pending.files };
+    try {
+      const message = await this.postFiles(roomId, send, controller.signal);
+      this.handleEvent({ type: 'message.new', message });
+    } catch (error) {
+      if (controller.signal.aborted) return;
+      this.queryClient.setQueryData<RoomMessages>(key, (store) =>
+        store ? setPendingState(store, clientId, 'failed', uploadErrorText(error)) : store,
+      );
+    } finally {
+      if (this.uploads.get(clientId) === controller) this.uploads.delete(clientId);
+    }
+  }
+
   retryMessage = (roomId: number, clientId: string): void => {
     const key = messagesQueryKey(roomId);
     const pending = this.queryClient.getQueryData<RoomMessages>(key)?.pending.find((p) => p.client_id === clientId);
     if (!pending) return;
+    if (pending.files) {
+      this.queryClient.setQueryData<RoomMessages>(key, (store) =>
+        store ? setPendingState(store, clientId, 'pending', null) : store,
+      );
+      void this.upload(roomId, clientId);
+      return;
+    }
     // Down: it waits as pending and goes after the next hello.
     const frame = { type: 'message.send' as const, room: roomId, body: pending.body, client_id: clientId };
     this.client.send(pending.reply_to ? { ...frame, reply_to: pending.reply_to } : frame);
@@ -345,6 +424,8 @@ export class ChatSync implements RealtimeApi {
   };
 
   discardMessage = (roomId: number, clientId: string): void => {
+    this.uploads.get(clientId)?.abort();
+    this.uploads.delete(clientId);
     this.outbox = this.outbox.filter((p) => p.client_id !== clientId);
     this.queryClient.setQueryData<RoomMessages>(messagesQueryKey(roomId), (store) =>
       store ? removePending(store, clientId) : store,
@@ -399,7 +480,8 @@ export class ChatSync implements RealtimeApi {
 
   private saveOutbox(): void {
     if (!this.me) return;
-    const entries = this.allPending();
+    // Uploads cannot be stored (see lib/outbox); leaving them out here keeps `same` honest.
+    const entries = this.allPending().filter((p) => !p.files);
     const same =
       entries.length === this.outbox.length &&
       entries.every((p, i) => p === this.outbox[i] || JSON.stringify(p) === JSON.stringify(this.outbox[i]));
@@ -469,7 +551,8 @@ export class ChatSync implements RealtimeApi {
   /** After a hello: every pending send goes (again) with its own client_id; the server stores each once. */
   private resendPending(): void {
     for (const p of this.allPending()) {
-      if (p.state !== 'pending') continue;
+      // An upload is a REST request of its own, not a socket frame.
+      if (p.state !== 'pending' || p.files) continue;
       this.client.send({ type: 'message.send', room: p.room, body: p.body, client_id: p.client_id });
     }
   }

@@ -3,6 +3,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { useNavigate, useOutletContext, useParams } from 'react-router';
 import { useUser } from '@/features/auth/api/get-user';
 import { Composer } from '@/features/messages/components/Composer';
+import { FileDropZone } from '@/features/messages/components/FileDropZone';
 import { useMessages } from '@/features/messages/api/get-messages';
 import { MessageList } from '@/features/messages/components/MessageList';
 import { draftKey } from '@/features/messages/lib/drafts';
@@ -111,6 +112,7 @@ function RoomView({
   });
 
   const lastMine = lastEditable(history.data?.items ?? [], meId);
+  const roomLabel = room.kind === 'direct' ? room.name : `#${room.name}`;
 
   useEffect(() => {
     document.title = `${room.name} · Chat`;
@@ -134,7 +136,12 @@ function RoomView({
         onSearchRoom={() => void navigate(`/search?room=${room.id}`)}
       />
       <div className="room-body">
-        <div className="room-main">
+        <FileDropZone
+          className="room-main"
+          roomId={room.id}
+          roomName={roomLabel}
+          disabled={composerDisabledReason !== null}
+        >
           <MessageList
             roomId={room.id}
             roomName={room.name}
@@ -146,14 +153,14 @@ function RoomView({
           <TypingIndicator roomId={room.id} />
           <Composer
             roomId={room.id}
-            roomName={room.kind === 'direct' ? room.name : `#${room.name}`}
+            roomName={roomLabel}
             disabledReason={composerDisabledReason}
             draftKey={meId === null ? null : draftKey(meId, room.id)}
             mentionNames={(members.data ?? []).filter((m) => m.user.id !== meId).map((m) => m.user.username)}
             allowRoomMention={room.kind !== 'direct' && (room.allow_room_mentions !== false || canModerate)}
             onEditLast={lastMine ? () => setEditTarget(room.id, lastMine.id) : undefined}
           />
-        </div>
+        </FileDropZone>
         {membersOpen && (
           <div id="members-panel" className="room-aside">
             <button

@@ -1,8 +1,11 @@
-import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { shorten } from '@/lib/format';
+import { useEffect, useRef, useState, type ClipboardEvent, type FormEvent, type KeyboardEvent } from 'react';
+import { PaperclipIcon } from '@/components/Icons';
+import { formatSize, shorten } from '@/lib/format';
 import { markdownToLine } from '@/lib/markdown';
 import { useRealtime } from '@/lib/realtime';
 import { MAX_BODY_LENGTH } from '@/types/api';
+import { useLimits } from '../api/get-limits';
+import { chooseFiles, clearChosenFiles, dismissRefused, unchooseFile, useChosenFiles } from '../lib/attachments';
 import { loadDraft, saveDraft } from '../lib/drafts';
 import { insertMention, mentionOptions, mentionQuery } from '../lib/mention-picker';
 import { setReplyTarget, useReplyTarget } from '../lib/reply-target';
@@ -33,6 +36,11 @@ interface ComposerProps {
  * The body is Markdown (docs/messages.md, "Formatting"): "Preview" shows it
  * rendered, as the room will see it, while it is typed. ↑ in the empty box
  * edits my last message (`onEditLast`).
+ *
+ * Files join the send through the attach button, a paste, or a drop on the
+ * room (FileDropZone); each is checked against the server's limits
+ * (`GET /api/limits/`) as it is added, and shown as a chip that can be
+ * removed. With files the body may be empty; the send goes by REST.
  */
 export function Composer({
   roomId,
@@ -58,6 +66,10 @@ export function Composer({
     if (draftKey) saveDraft(draftKey, text);
   };
   const textarea = useRef<HTMLTextAreaElement>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const limits = useLimits().data;
+  const chosen = useChosenFiles(roomId);
+  const hasFiles = chosen.files.length > 0;
   const replyTarget = useReplyTarget(roomId);
   const [caret, setCaret] = useState(0);
   const [picked, setPicked] = useState(0);
@@ -77,6 +89,7 @@ export function Composer({
   const check = validateBody(draft);
   const tooLong = !check.ok && check.reason === 'too_long';
   const length = draft.trim().length;
+  const canSend = (check.ok || (hasFiles && !tooLong)) && !disabledReason;
 
   useEffect(() => {
     // Grow with the text, up to the CSS max-height.
@@ -91,11 +104,16 @@ export function Composer({
   }, [roomId, disabledReason]);
 
   function send() {
-    if (disabledReason) return;
-    const result = validateBody(draft);
-    if (!result.ok) return;
+    if (!canSend) return;
+    const replyTo = replyTarget?.id ?? null;
     // null: the history is not loaded yet, so there is nowhere to show the send; keep the draft.
-    if (realtime.sendMessage(roomId, result.body, replyTarget?.id ?? null) === null) return;
+    if (hasFiles) {
+      const files = chosen.files.map((c) => c.file);
+      if (realtime.sendFiles(roomId, draft.trim(), files, replyTo) === null) return;
+      clearChosenFiles(roomId);
+    } else if (!check.ok || realtime.sendMessage(roomId, check.body, replyTo) === null) {
+      return;
+    }
     setDraft('');
     setReplyTarget(roomId, null);
     onSent?.();
@@ -105,6 +123,14 @@ export function Composer({
     event.preventDefault();
     send();
     textarea.current?.focus();
+  }
+
+  function onPaste(event: ClipboardEvent<HTMLTextAreaElement>) {
+    const files = [...event.clipboardData.files];
+    if (files.length === 0 || disabledReason) return;
+    // A pasted screenshot is a file, not text to insert.
+    event.preventDefault();
+    chooseFiles(roomId, files, limits);
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
@@ -178,7 +204,72 @@ export function Composer({
           {draft.trim() ? <MessageMarkdown text={draft} /> : <span className="muted">Nothing to preview yet.</span>}
         </div>
       )}
+      {hasFiles && (
+        <ul className="composer__files" aria-label="Files to send" data-testid="composer-files">
+          {chosen.files.map(({ key, file }) => (
+            <li key={key} className="file-chip" data-testid="file-chip">
+              <span className="file-chip__name" title={file.name}>
+                {file.name}
+              </span>
+              <span className="file-chip__size">{formatSize(file.size)}</span>
+              <button
+                type="button"
+                className="file-chip__remove"
+                aria-label={`Remove ${file.name}`}
+                onClick={() => {
+                  unchooseFile(roomId, key);
+                  textarea.current?.focus();
+                }}
+              >
+                ×
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {chosen.refused.length > 0 && (
+        <div className="composer__refused" role="alert" data-testid="composer-refused">
+          <ul>
+            {chosen.refused.map((text) => (
+              <li key={text}>{text}</li>
+            ))}
+          </ul>
+          <button
+            type="button"
+            className="button button--small button--ghost"
+            aria-label="Dismiss"
+            onClick={() => dismissRefused(roomId)}
+          >
+            ×
+          </button>
+        </div>
+      )}
       <div className={`composer__box${tooLong ? ' is-invalid' : ''}`}>
+        <button
+          type="button"
+          className="icon-button composer__attach"
+          aria-label="Attach files"
+          title="Attach files"
+          disabled={Boolean(disabledReason)}
+          onClick={() => fileInput.current?.click()}
+          data-testid="composer-attach"
+        >
+          <PaperclipIcon />
+        </button>
+        <input
+          ref={fileInput}
+          type="file"
+          multiple
+          hidden
+          tabIndex={-1}
+          data-testid="composer-file-input"
+          onChange={(e) => {
+            chooseFiles(roomId, [...(e.target.files ?? [])], limits);
+            // Cleared so that choosing the same file again is a change too.
+            e.target.value = '';
+            textarea.current?.focus();
+          }}
+        />
         <textarea
           id={`composer-${roomId}`}
           data-testid="composer-input"
@@ -197,6 +288,7 @@ export function Composer({
             if (e.target.value.trim()) realtime.notifyTyping(roomId);
           }}
           onKeyDown={onKeyDown}
+          onPaste={onPaste}
           onSelect={(e) => setCaret(e.currentTarget.selectionStart ?? 0)}
           aria-controls={options.length > 0 ? `mention-picker-${roomId}` : undefined}
           aria-activedescendant={choice ? `mention-${roomId}-${choice}` : undefined}
@@ -232,11 +324,7 @@ export function Composer({
         >
           Preview
         </button>
-        <button
-          type="submit"
-          className="button button--primary composer__send"
-          disabled={!check.ok || Boolean(disabledReason)}
-        >
+        <button type="submit" className="button button--primary composer__send" disabled={!canSend}>
           Send
         </button>
       </div>

@@ -13,6 +13,7 @@ import type { PendingMessage } from '../lib/message-store';
 import { mentionsMe } from '../lib/reactions';
 import { setReplyTarget } from '../lib/reply-target';
 import { validateBody } from '../lib/validate';
+import { MessageAttachments, PendingAttachments } from './Attachments';
 import { Reactions, ReplyQuote } from './MessageExtras';
 import { MessageMarkdown } from './MessageMarkdown';
 
@@ -232,12 +233,13 @@ export function MessageItem({
             <p className="message__body message__body--deleted" data-testid="message-deleted">
               message deleted
             </p>
-          ) : (
+          ) : message.body || !message.attachments?.length ? (
             <div className="message__body" data-testid="message-body" dir="auto">
               <MessageMarkdown text={message.body} />
               {compact && edited && <span className="message__edited"> (edited)</span>}
             </div>
-          )}
+          ) : null}
+          {!message.deleted && message.attachments && <MessageAttachments attachments={message.attachments} />}
           {!message.deleted && <Reactions message={message} canReact={canPost} />}
           {confirming && (
             <div className="message__confirm" role="group" aria-label="Delete this message?">
@@ -324,7 +326,8 @@ interface PendingItemProps {
 
 /**
  * A send not yet confirmed (`data-state="pending"`: "Sending…", or "Waiting
- * for the connection…" while the socket is down) or refused
+ * for the connection…" while the socket is down; "Uploading…" for one with
+ * files, which goes by REST) or refused
  * (`data-state="failed"`, with the reason, "Retry" — same client_id — and "Discard").
  */
 export function PendingItem({ pending, onRetry, onDiscard }: PendingItemProps) {
@@ -347,11 +350,14 @@ export function PendingItem({ pending, onRetry, onDiscard }: PendingItemProps) {
       </div>
       <div className="message__content">
         <Meta author={author} createdAt={pending.created_at} edited={false} compact={false} />
-        <div className="message__body" data-testid="message-body" dir="auto">
-          <MessageFocusContext.Provider value={inside}>
-            <MessageMarkdown text={pending.body} />
-          </MessageFocusContext.Provider>
-        </div>
+        {(pending.body || !pending.files?.length) && (
+          <div className="message__body" data-testid="message-body" dir="auto">
+            <MessageFocusContext.Provider value={inside}>
+              <MessageMarkdown text={pending.body} />
+            </MessageFocusContext.Provider>
+          </div>
+        )}
+        {pending.files && pending.files.length > 0 && <PendingAttachments files={pending.files} />}
         {failed ? (
           <div className="message__failed" role="alert">
             <span>{pending.error ?? 'Not sent.'}</span>
@@ -368,7 +374,9 @@ export function PendingItem({ pending, onRetry, onDiscard }: PendingItemProps) {
             </button>
           </div>
         ) : (
-          <p className="message__sending">{online ? 'Sending…' : 'Waiting for the connection…'}</p>
+          <p className="message__sending">
+            {pending.files ? 'Uploading…' : online ? 'Sending…' : 'Waiting for the connection…'}
+          </p>
         )}
       </div>
     </li>

@@ -20,6 +20,12 @@ export interface PendingMessage {
   error: string | null;
   /** The id of the message it answers, kept for a retry. */
   reply_to?: number | null;
+  /**
+   * Files it carries: such a send goes by REST (multipart), not the socket,
+   * and lives in memory only, since a File cannot be stored (lib/outbox
+   * leaves it out): a reload loses it.
+   */
+  files?: readonly File[];
 }
 
 /**
@@ -91,13 +97,13 @@ function sameMessage(a: Message, b: Message): boolean {
   );
 }
 
-/** Marks message `id` deleted (`deleted: true`, `body: ""`, contract "Message"); unknown ids change nothing. */
+/** Marks message `id` deleted (`deleted: true`, `body: ""`, no attachments, contract "Message"); unknown ids change nothing. */
 export function markDeleted(store: RoomMessages, id: number): RoomMessages {
   const index = store.items.findIndex((m) => m.id === id);
   const target = index >= 0 ? store.items[index] : undefined;
   if (!target || target.deleted) return store;
   const items = store.items.slice();
-  items[index] = { ...target, deleted: true, body: '' };
+  items[index] = { ...target, deleted: true, body: '', attachments: [] };
   return { ...store, items };
 }
 

@@ -1,5 +1,6 @@
+import { filesLine } from '@/lib/format';
 import { markdownToPlain } from '@/lib/markdown';
-import type { Room, ServerEvent } from '@/types/api';
+import type { Message, Room, ServerEvent } from '@/types/api';
 
 export interface DesktopNotice {
   title: string;
@@ -14,9 +15,9 @@ export interface DesktopNotice {
  * tab is hidden and the user allowed notifications. Its body is the
  * message's plain text (lib/markdown), at most 200 characters.
  */
-/** The first 200 characters of a body's plain text (no Markdown marks). */
-function noticeText(body: string): string {
-  return markdownToPlain(body).slice(0, 200);
+/** The first 200 characters of a body's plain text (no Markdown marks), or its files when it has no text. */
+function noticeText(message: Message): string {
+  return markdownToPlain(message.body).slice(0, 200) || filesLine(message.attachments ?? []);
 }
 
 export function noticeFor(
@@ -32,10 +33,10 @@ export function noticeFor(
   const level = room.notification_level ?? 'all';
   if (event.type === 'mention') {
     if (level === 'muted') return null;
-    return { title: `${message.author.username} in ${room.name}`, body: noticeText(message.body), room: room.id };
+    return { title: `${message.author.username} in ${room.name}`, body: noticeText(message), room: room.id };
   }
   if (room.kind !== 'direct' || level !== 'all') return null;
-  return { title: message.author.username, body: noticeText(message.body), room: room.id };
+  return { title: message.author.username, body: noticeText(message), room: room.id };
 }
 
 /** The tab title's count: unread messages of rooms that are not muted, plus mentions in muted ones. */

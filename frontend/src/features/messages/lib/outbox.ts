@@ -4,7 +4,8 @@ import type { PendingMessage } from './message-store';
  * My unconfirmed sends, kept in the browser's localStorage per user so a
  * reload does not lose them: they are shown again and re-sent with their
  * own client_id (the server stores a client_id once). Unreadable storage
- * reads as empty.
+ * reads as empty. Sends with files are not kept: a File cannot be stored,
+ * so an upload still pending is lost on reload.
  */
 
 const PREFIX = 'chat.outbox.';
@@ -36,8 +37,9 @@ export function loadOutbox(userId: number): PendingMessage[] {
 export function saveOutbox(userId: number, entries: readonly PendingMessage[]): void {
   try {
     const key = `${PREFIX}${userId}`;
-    if (entries.length === 0) window.localStorage.removeItem(key);
-    else window.localStorage.setItem(key, JSON.stringify(entries));
+    const kept = entries.filter((p) => !p.files);
+    if (kept.length === 0) window.localStorage.removeItem(key);
+    else window.localStorage.setItem(key, JSON.stringify(kept));
   } catch {
     // Quota or privacy mode: they are just not kept over a reload.
   }

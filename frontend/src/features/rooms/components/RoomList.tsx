@@ -1,6 +1,6 @@
 import { NavLink } from 'react-router';
 import { StarIcon } from '@/components/Icons';
-import { formatShortStamp } from '@/lib/format';
+import { filesLine, formatShortStamp } from '@/lib/format';
 import { markdownToLine } from '@/lib/markdown';
 import type { Room } from '@/types/api';
 import { RoomIcon } from './RoomIcon';
@@ -9,7 +9,7 @@ function preview(room: Room): string {
   const message = room.last_message;
   if (!message) return room.kind === 'direct' ? 'Say hello 👋' : room.topic || 'No messages yet';
   if (message.deleted) return 'message deleted';
-  const text = markdownToLine(message.body);
+  const text = markdownToLine(message.body) || filesLine(message.attachments ?? []);
   return room.kind === 'direct' ? text : `${message.author.username}: ${text}`;
 }
 
