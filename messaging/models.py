@@ -46,6 +46,9 @@ class Message(models.Model):
     # "thumbnail"}]`, in the order sent: a copy of its Attachment rows, written with them,
     # so history reads the Attachment shape without a query per page (issue 11 §5).
     attachment_list = models.JSONField(default=list, blank=True)
+    # A system message: "joined", "added", "left" or "removed" said of its author by the
+    # server (messaging.services.membership_notice_create); "" for what a user wrote.
+    system = models.CharField(max_length=16, blank=True, default="")
 
     class Meta:
         constraints = [

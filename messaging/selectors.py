@@ -193,7 +193,7 @@ def message_search(*, user, text: str, room_id: int | None = None) -> QuerySet[M
     """
     query_text, _ = search_text_clean(text)
     messages = Message.objects.filter(
-        room_id__in=room_ids_readable_by(user=user), deleted_at__isnull=True
+        room_id__in=room_ids_readable_by(user=user), deleted_at__isnull=True, system=""
     ).select_related(*MESSAGE_RELATIONS)
     if room_id is not None:
         messages = messages.filter(room_id=room_id)
@@ -307,6 +307,7 @@ def room_queryset_for_user(*, user: User) -> QuerySet[Room]:
                 room=OuterRef("pk"),
                 seq__gt=OuterRef("my_last_read_seq"),
                 deleted_at__isnull=True,
+                system="",
             ).exclude(author=user)
         ),
         # Named (Mention rows) and @room mentions after the read position; Mention

@@ -78,7 +78,7 @@ class AttachmentSerializer(serializers.Serializer):
 class MessageSerializer(serializers.ModelSerializer):
     """`{"id", "room", "seq", "author": User, "body", "created_at", "edited_at", "deleted", "client_id",
     "reply_to": ReplyTo | null, "mentions": [user id], "mentions_room", "reactions": [Reaction],
-    "attachments": [Attachment]}`."""
+    "attachments": [Attachment], "system": str | null}`."""
 
     room = serializers.IntegerField(source="room_id", read_only=True)
     author = UserSerializer(read_only=True)
@@ -88,6 +88,10 @@ class MessageSerializer(serializers.ModelSerializer):
     mentions_room = serializers.BooleanField(read_only=True)
     reactions = serializers.SerializerMethodField()
     attachments = serializers.SerializerMethodField()
+    system = serializers.SerializerMethodField(
+        help_text="null for what a user wrote; for a system message what it tells of its author: "
+        "joined, added (by a moderator), left, removed (or banned). Never unread."
+    )
 
     class Meta:
         model = Message
@@ -106,6 +110,7 @@ class MessageSerializer(serializers.ModelSerializer):
             "mentions_room",
             "reactions",
             "attachments",
+            "system",
         ]
         read_only_fields = fields
         extra_kwargs = {"body": {"help_text": BODY_HELP}}
@@ -117,6 +122,12 @@ class MessageSerializer(serializers.ModelSerializer):
     @extend_schema_field(ReactionCountSerializer(many=True))
     def get_reactions(self, message: Message) -> list[dict]:
         return reactions_for_viewer(message)
+
+    @extend_schema_field(
+        serializers.ChoiceField(choices=["joined", "added", "left", "removed"], allow_null=True)
+    )
+    def get_system(self, message: Message) -> str | None:
+        return message.system or None
 
     @extend_schema_field(AttachmentSerializer(many=True))
     def get_attachments(self, message: Message) -> list[dict]:
@@ -171,6 +182,7 @@ MESSAGE_FIELDS = (
     "mentions_room",
     "reaction_counts",
     "attachment_list",
+    "system",
 )
 
 
@@ -199,6 +211,7 @@ def message_row(message: Message) -> dict:
         "mentions_room": message.mentions_room,
         "reaction_counts": message.reaction_counts,
         "attachment_list": message.attachment_list,
+        "system": message.system,
     }
 
 
@@ -284,6 +297,7 @@ def message_row_to_dict(
         "mentions_room": row["mentions_room"],
         "reactions": _reactions(row["reaction_counts"], mine),
         "attachments": _attachments(row["attachment_list"]),
+        "system": row["system"] or None,
     }
 
 
@@ -446,6 +460,7 @@ class RoomSerializer(serializers.ModelSerializer):
             "mention_count",
             "notification_level",
             "allow_room_mentions",
+            "membership_notices",
             "starred",
             "peer_online",
         ]
@@ -487,6 +502,7 @@ def room_to_dict(room: Room, tz: tzinfo | None = None) -> dict:
         "mention_count": int(room.mention_count),
         "notification_level": room.my_notification_level,
         "allow_room_mentions": room.allow_room_mentions,
+        "membership_notices": room.membership_notices,
         "starred": bool(room.my_starred),
         "peer_online": getattr(room, "peer_online", None),
     }

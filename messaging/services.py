@@ -382,6 +382,47 @@ def attachment_files_remove_on_commit(attachment: Attachment) -> None:
         transaction.on_commit(lambda: _files_remove(names))
 
 
+# What an old client shows of a system message (the author's name, then the body).
+SYSTEM_BODIES = {
+    "joined": "joined the room",
+    "added": "was added to the room",
+    "left": "left the room",
+    "removed": "was removed from the room",
+}
+
+
+def membership_notice_create(*, room_id: int, user, event: str) -> Message | None:
+    """Store "`user` joined / was added / left / was removed" in the timeline of a room with
+    `membership_notices` on, and broadcast it as `message.new` after commit; None for a
+    direct room or one with them off.
+
+    A system message (issue 11 §6): it takes the next seq, so every socket's
+    seq tracking stays gapless, with the user as author, `system` = `event`
+    and a plain-text body (SYSTEM_BODIES) for clients that do not know
+    `system`. It is never counted unread, mentions nobody, cannot be edited
+    and is left out of search. Runs in the caller's transaction (the
+    membership change's): it locks the room for its seq, three queries.
+    Called through rooms.signals.membership_changed.
+    """
+    if event not in SYSTEM_BODIES:
+        raise ValueError(f"no system message for {event!r}")
+    with transaction.atomic():
+        room = (
+            Room.objects.select_for_update()
+            .only("pk", "kind", "last_seq", "membership_notices")
+            .get(pk=room_id)
+        )
+        if room.kind == Room.Kind.DIRECT or not room.membership_notices:
+            return None
+        seq = room.last_seq + 1
+        Room.objects.filter(pk=room.pk).update(last_seq=seq)
+        message = Message.objects.create(
+            room=room, seq=seq, author=user, body=SYSTEM_BODIES[event], system=event
+        )
+        events.message_new(room_id=room.pk, seq=seq, message=message_to_dict(message))
+    return message
+
+
 def _room_seq_take(*, room_id: int, seq: int, now) -> None:
     """Set the room's last_seq and last activity (under the room's row lock). As SQL: the
     ORM's update() costs several times the statement on this per-message path (issue 8)."""
@@ -421,6 +462,8 @@ def message_update(*, actor, message_id: int, body: str) -> Message:
     try:
         with transaction.atomic():
             message = message_access_for_editing(actor=actor, message_id=message_id)
+            if message.system:
+                raise Invalid("A system message cannot be edited.")
             body = message_body_clean(body, allow_empty=bool(message.attachment_list))
             if message.body != body:
                 counted = message_rate_take(user_id=actor.pk)

@@ -52,7 +52,17 @@ class RoomAdmin(admin.ModelAdmin):
     list_filter = ["kind", "is_locked"]
     search_fields = ["name"]
     ordering = ["-last_activity_at", "-pk"]
-    fields = ["name", "topic", "is_locked", "kind", "created_by", "created_at", "last_seq", "moderate"]
+    fields = [
+        "name",
+        "topic",
+        "is_locked",
+        "membership_notices",
+        "kind",
+        "created_by",
+        "created_at",
+        "last_seq",
+        "moderate",
+    ]
     readonly_fields = ["kind", "created_by", "created_at", "last_seq", "moderate"]
     inlines = [MembershipInline, BanInline]
     actions = ["lock_rooms", "unlock_rooms"]
@@ -90,8 +100,9 @@ class RoomAdmin(admin.ModelAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        """Save name, topic and lock through room_update: `room.updated` and the lock audit follow."""
-        changes = {f: form.cleaned_data[f] for f in ("name", "topic", "is_locked") if f in form.changed_data}
+        """Save name, topic, lock and notices through room_update: `room.updated` and the lock audit follow."""
+        fields = ("name", "topic", "is_locked", "membership_notices")
+        changes = {f: form.cleaned_data[f] for f in fields if f in form.changed_data}
         if changes:
             services.room_update(actor=request.user, room_id=obj.pk, **changes)
 

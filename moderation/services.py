@@ -36,8 +36,10 @@ def room_update(
     topic: str | None = None,
     is_locked: bool | None = None,
     allow_room_mentions: bool | None = None,
+    membership_notices: bool | None = None,
 ) -> Room:
-    """Change a room's name, topic, lock or `@room` setting; owners, moderators and staff only.
+    """Change a room's name, topic, lock, `@room` or membership-notice setting; owners,
+    moderators and staff only.
 
     Broadcasts `room.updated` to the members when something changed; a lock
     change is audited (`lock` / `unlock`). A direct room cannot be renamed.
@@ -56,6 +58,10 @@ def room_update(
             changes["is_locked"] = bool(is_locked)
         if allow_room_mentions is not None:
             changes["allow_room_mentions"] = bool(allow_room_mentions)
+        if membership_notices is not None:
+            if room.kind == Room.Kind.DIRECT:
+                raise Invalid("A direct conversation has no membership notices.")
+            changes["membership_notices"] = bool(membership_notices)
         changed = [field for field, value in changes.items() if getattr(room, field) != value]
         for field in changed:
             setattr(room, field, changes[field])

@@ -30,6 +30,9 @@ class Room(models.Model):
     is_locked = models.BooleanField(default=False)
     # Whether plain members may write `@room` (everyone); owners and moderators always may.
     allow_room_mentions = models.BooleanField(default=True)
+    # Whether the timeline tells of members joining and leaving (system messages, issue 11
+    # §6). Off unless asked for: clients of the first contract count a history's messages.
+    membership_notices = models.BooleanField(default=False)
     last_seq = models.PositiveBigIntegerField(default=0)
     last_activity_at = models.DateTimeField(default=timezone.now)
     direct_key = models.CharField(max_length=50, null=True, blank=True, unique=True, editable=False)

@@ -6,11 +6,19 @@ from accounts.serializers import UserSerializer
 
 from .models import Ban, Block, Membership, Room
 
+MEMBERSHIP_NOTICES_HELP = (
+    "Whether the timeline tells of members joining, being added, leaving and being removed "
+    "(system messages; default false)."
+)
+
 
 class RoomCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100)
     kind = serializers.ChoiceField(choices=[Room.Kind.PUBLIC, Room.Kind.PRIVATE])
     topic = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    membership_notices = serializers.BooleanField(
+        required=False, default=False, help_text=MEMBERSHIP_NOTICES_HELP
+    )
 
 
 class RoomUpdateSerializer(serializers.Serializer):
@@ -20,6 +28,7 @@ class RoomUpdateSerializer(serializers.Serializer):
     allow_room_mentions = serializers.BooleanField(
         required=False, help_text="Whether plain members may write @room (owners and moderators always may)."
     )
+    membership_notices = serializers.BooleanField(required=False, help_text=MEMBERSHIP_NOTICES_HELP)
 
 
 class UsernameSerializer(serializers.Serializer):

@@ -22,6 +22,7 @@ from realtime.ratelimit import action_rate_check
 from .access import room_access_for_joining, room_access_for_member_reads, room_access_for_moderating
 from .models import Ban, Block, Membership, Room
 from .serializers import MemberSerializer
+from .signals import membership_changed
 
 NAME_MAX = 100
 TOPIC_MAX = 500
@@ -63,19 +64,27 @@ def user_by_username(username) -> User:
     return user
 
 
-def _membership_add(*, room: Room, user, role: str = Membership.Role.MEMBER) -> Membership:
+def _membership_add(
+    *, room: Room, user, role: str = Membership.Role.MEMBER, notice: str | None = None
+) -> Membership:
     """Add `user` to a locked `room`; the read position starts at the newest message.
 
     The user's sockets get `room.added`; the members' sockets `member.added`.
+    `notice` ("joined", "added"): the room's timeline says so (rooms.signals).
     """
     membership = Membership.objects.create(room=room, user=user, role=role, last_read_seq=room.last_seq)
     events.room_added(user_id=user.pk, room_id=room.pk, seq=room.last_seq)
     member_event(frames.member_added, membership)
+    if notice is not None and room.membership_notices:
+        membership_changed.send(sender=Membership, room_id=room.pk, user=user, event=notice)
     return membership
 
 
-def room_create(*, creator, name: str, kind: str, topic: str = "") -> Room:
+def room_create(*, creator, name: str, kind: str, topic: str = "", membership_notices: bool = False) -> Room:
     """Create a public or private room with `creator` as its owner.
+
+    `membership_notices`: the timeline tells of members coming and going
+    (Room.membership_notices).
 
     Raises Invalid for a bad name, topic or kind (contract: `POST /api/rooms/`),
     RateLimited past CHAT_RATE_ROOM_CREATES rooms per user.
@@ -85,7 +94,9 @@ def room_create(*, creator, name: str, kind: str, topic: str = "") -> Room:
     name, topic = room_name_clean(name), room_topic_clean(topic)
     action_rate_check(action="room_create", user_id=creator.pk)
     with transaction.atomic():
-        room = Room.objects.create(kind=kind, name=name, topic=topic, created_by=creator)
+        room = Room.objects.create(
+            kind=kind, name=name, topic=topic, created_by=creator, membership_notices=membership_notices
+        )
         _membership_add(room=room, user=creator, role=Membership.Role.OWNER)
     return room
 
@@ -103,7 +114,7 @@ def room_join(*, user, room_id: int) -> tuple[Room, bool]:
         if access.membership is not None:
             return room, False
         action_rate_check(action="room_join", user_id=user.pk)
-        _membership_add(room=room, user=user)
+        _membership_add(room=room, user=user, notice="joined")
     return room, True
 
 
@@ -138,7 +149,7 @@ def room_member_add(*, actor, room_id: int, username: str) -> tuple[Membership, 
             return existing, False
         if Ban.objects.filter(room=room, user=user).exists():
             raise Forbidden("This user is banned from the room.")
-        return _membership_add(room=room, user=user), True
+        return _membership_add(room=room, user=user, notice="added"), True
 
 
 def room_star_set(*, user, room_id: int, starred: bool) -> Membership:
@@ -265,3 +276,8 @@ def membership_removed_events(*, room_id: int, user, cause: str, reason: str = "
         payload=frames.member_removed(room=room_id, user=user_to_dict(user)),
         exclude_user_id=user.pk,
     )
+    # A block ends a direct conversation, whose timeline tells of no one coming or going.
+    if cause != "blocked":
+        membership_changed.send(
+            sender=Membership, room_id=room_id, user=user, event="left" if cause == "left" else "removed"
+        )

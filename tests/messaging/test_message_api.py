@@ -16,6 +16,7 @@ MESSAGE_KEYS = {"id", "room", "seq", "author", "body", "created_at", "edited_at"
     "mentions_room",
     "reactions",
     "attachments",
+    "system",
 }
 
 

@@ -87,6 +87,7 @@ def test_results_are_messages(api, user, rooms):
         "mentions_room": False,
         "reactions": [],
         "attachments": [],
+        "system": None,
     }
     assert found["created_at"].startswith(str(message.created_at.year))
 

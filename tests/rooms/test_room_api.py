@@ -25,6 +25,7 @@ ROOM_KEYS = {
     "mention_count",
     "notification_level",
     "allow_room_mentions",
+    "membership_notices",
     # Issue 10: the viewer's star.
     "starred",
     # Issue 11: a direct room's other member online (null for other rooms).

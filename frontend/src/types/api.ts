@@ -20,6 +20,8 @@ export interface AuthUser {
 export type RoomKind = 'public' | 'private' | 'direct';
 export type RoomRole = 'owner' | 'moderator' | 'member';
 
+export type SystemEvent = 'joined' | 'added' | 'left' | 'removed';
+
 /** A message; `seq` is 1, 2, 3, ... per room with no gaps; deleted ones keep their seq with `body: ""`. */
 export interface Message {
   id: number;
@@ -31,6 +33,12 @@ export interface Message {
   edited_at: string | null;
   deleted: boolean;
   client_id: string | null;
+  /**
+   * A system message: what the server tells of its author in a room with
+   * `membership_notices` on; null (older servers: absent) for what a user wrote.
+   * Never unread.
+   */
+  system?: SystemEvent | null;
   /** The message this one answers, or null (older servers: absent). */
   reply_to?: ReplyTo | null;
   /** Ids of the members named with @username. */
@@ -105,6 +113,8 @@ export interface Room {
   notification_level?: NotificationLevel | null;
   /** Whether plain members may write @room. */
   allow_room_mentions?: boolean;
+  /** Whether the timeline tells of members joining and leaving (system messages). */
+  membership_notices?: boolean;
   /** Whether I starred the room (kept on the server, so on all my devices); false when not a member. */
   starred?: boolean;
   /** A direct room: whether the other member is online (kept current by `presence`); null for other rooms. */

@@ -1,5 +1,6 @@
 import { clearTyping, addTyping, type TypingEntry } from '@/features/messages/lib/typing';
 import {
+  countsAsUnread,
   markDeleted,
   mergeMessages,
   replaceMessage,
@@ -97,7 +98,7 @@ function unreadAfterRead(room: Room, seq: number, store: RoomMessages | undefine
   const after = store.items.filter((m) => m.seq > seq);
   const complete = after.length === last - seq && after.every((m, i) => m.seq === seq + 1 + i);
   if (!complete) return room.unread_count;
-  return after.filter((m) => !m.deleted && m.author.id !== me).length;
+  return after.filter((m) => countsAsUnread(m, me)).length;
 }
 
 /** The room list with a direct room's `peer_online` set from a `presence` frame of its other member. */

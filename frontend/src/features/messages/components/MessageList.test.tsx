@@ -14,6 +14,30 @@ function seeded(store: RoomMessages): QueryClient {
 }
 
 describe('MessageList', () => {
+  it('shows a system message as one line about its author, without message actions', () => {
+    const store = mergeMessages(emptyRoomMessages(), [
+      makeMessage(7, 1, { author: bob, body: 'hello' }),
+      makeMessage(7, 2, { author: alice, body: 'joined the room', system: 'joined' }),
+      makeMessage(7, 3, { author: bob, body: 'was removed from the room', system: 'removed' }),
+    ]);
+    renderWithProviders(
+      <MessageList roomId={7} roomName="general" meId={alice.id} canModerate={true} unreadCount={0} />,
+      { queryClient: seeded(store) },
+    );
+    const log = screen.getByRole('log', { name: 'Messages in general' });
+    expect(
+      within(log)
+        .getAllByTestId('message')
+        .map((m) => m.dataset.seq),
+    ).toEqual(['1']);
+    const notices = within(log).getAllByTestId('system-message');
+    expect(notices.map((n) => [n.dataset.seq, n.querySelector('span')!.textContent])).toEqual([
+      ['2', 'alice joined the room'],
+      ['3', 'bob was removed from the room'],
+    ]);
+    expect(within(notices[0]!).queryByRole('button')).toBeNull();
+  });
+
   it('renders the history as a log with seq and state on every message', () => {
     let store = mergeMessages(emptyRoomMessages(), [
       makeMessage(7, 1, { author: bob, body: 'hi <b>there</b> https://example.com' }),

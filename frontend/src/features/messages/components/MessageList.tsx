@@ -7,8 +7,9 @@ import type { Message } from '@/types/api';
 import { useMessages } from '../api/get-messages';
 import { loadMessagesAround } from '../api/get-messages-around';
 import { useLoadOlderMessages } from '../api/get-older-messages';
-import { firstUnreadSeq, lastSeq } from '../lib/message-store';
+import { countsAsUnread, firstUnreadSeq, lastSeq } from '../lib/message-store';
 import { MessageItem, PendingItem } from './MessageItem';
+import { SystemMessage } from './SystemMessage';
 
 /** Within this distance (px) of the end, the list counts as "at the newest message". */
 const BOTTOM_SLACK = 60;
@@ -45,6 +46,8 @@ function isGrouped(prev: Message | undefined, message: Message): boolean {
   return (
     prev !== undefined &&
     !prev.deleted &&
+    !prev.system &&
+    !message.system &&
     prev.author.id === message.author.id &&
     sameDay(prev.created_at, message.created_at) &&
     Date.parse(message.created_at) - Date.parse(prev.created_at) < GROUP_MS
@@ -206,7 +209,7 @@ export function MessageList({ roomId, roomName, meId, canModerate, unreadCount, 
       }
       if (!sentMine && !atBottomRef.current && lastId !== prev.lastId && prev.lastId !== null) {
         const from = items.findIndex((m) => m.id === prev.lastId);
-        const added = items.slice(from + 1).filter((m) => m.author.id !== meId).length;
+        const added = items.slice(from + 1).filter((m) => countsAsUnread(m, meId)).length;
         if (added > 0) setUnseen((n) => n + added);
       }
     }
@@ -415,14 +418,18 @@ function MessageRow({
           <span>New messages</span>
         </li>
       )}
-      <MessageItem
-        message={message}
-        isMine={isMine}
-        canDelete={canDelete}
-        compact={compact}
-        highlighted={highlighted}
-        meId={meId}
-      />
+      {message.system ? (
+        <SystemMessage message={message} highlighted={highlighted} />
+      ) : (
+        <MessageItem
+          message={message}
+          isMine={isMine}
+          canDelete={canDelete}
+          compact={compact}
+          highlighted={highlighted}
+          meId={meId}
+        />
+      )}
     </>
   );
 }

@@ -29,14 +29,14 @@ export function useEditTarget(roomId: number): number | null {
 }
 
 /** The last message of mine in `items` (oldest first) that is not deleted, or null: what ↑ edits. */
-export function lastEditable<T extends { author: { id: number }; deleted: boolean }>(
+export function lastEditable<T extends { author: { id: number }; deleted: boolean; system?: string | null }>(
   items: readonly T[],
   meId: number | null,
 ): T | null {
   if (meId === null) return null;
   for (let i = items.length - 1; i >= 0; i--) {
     const item = items[i]!;
-    if (item.author.id === meId && !item.deleted) return item;
+    if (item.author.id === meId && !item.deleted && !item.system) return item;
   }
   return null;
 }

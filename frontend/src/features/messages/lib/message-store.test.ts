@@ -152,6 +152,16 @@ describe('cursors', () => {
 });
 
 describe('firstUnreadSeq', () => {
+  it('skips system messages, which are never unread', () => {
+    const items = [
+      makeMessage(7, 1),
+      makeMessage(7, 2, { system: 'joined', body: 'joined the room' }),
+      makeMessage(7, 3, { system: 'left', body: 'left the room' }),
+    ];
+    expect(firstUnreadSeq(items, 1, alice.id)).toBe(1);
+    expect(firstUnreadSeq(items, 2, alice.id)).toBeNull();
+  });
+
   it("counts others' messages back from the newest", () => {
     const items = [
       makeMessage(7, 1),

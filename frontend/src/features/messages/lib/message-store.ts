@@ -1,4 +1,7 @@
+import { countsAsUnread } from '@/lib/unread';
 import type { Message, User } from '@/types/api';
+
+export { countsAsUnread };
 
 /**
  * A message the user sent that the server has not confirmed yet.
@@ -177,8 +180,7 @@ export function isSeqGap(store: RoomMessages, message: Message): boolean {
 
 /**
  * The seq of the first unread message, found from the newest back: the
- * `unread`-th message counted as unread (someone else's, not deleted;
- * contract "unread_count"). Null when `unread` is 0 or the held messages are
+ * `unread`-th message counted as unread (countsAsUnread). Null when `unread` is 0 or the held messages are
  * fewer than that (load older ones first).
  */
 export function firstUnreadSeq(items: readonly Message[], unread: number, me: number | null): number | null {
@@ -186,7 +188,7 @@ export function firstUnreadSeq(items: readonly Message[], unread: number, me: nu
   let counted = 0;
   for (let i = items.length - 1; i >= 0; i -= 1) {
     const m = items[i]!;
-    if (m.deleted || m.author.id === me) continue;
+    if (!countsAsUnread(m, me)) continue;
     counted += 1;
     if (counted === unread) return m.seq;
   }

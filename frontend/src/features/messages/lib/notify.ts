@@ -27,7 +27,7 @@ export function noticeFor(
 ): DesktopNotice | null {
   if (event.type !== 'mention' && event.type !== 'message.new') return null;
   const message = event.message;
-  if (message.author.id === me || message.deleted) return null;
+  if (message.author.id === me || message.deleted || message.system) return null;
   const room = rooms?.find((r) => r.id === message.room);
   if (!room) return null;
   const level = room.notification_level ?? 'all';

@@ -10,9 +10,13 @@ export interface CreateRoomInput {
   topic?: string;
 }
 
-/** `POST /api/rooms/` `{name, kind, topic?}` → 201 Room; the caller is its owner. */
+/**
+ * `POST /api/rooms/` `{name, kind, topic?, membership_notices}` → 201 Room; the
+ * caller is its owner. Rooms made here tell of members joining and leaving
+ * (the API's default is off, for clients that count a history's messages).
+ */
 export function createRoom(input: CreateRoomInput): Promise<Room> {
-  return apiRequest<Room>('/api/rooms/', { method: 'POST', body: input });
+  return apiRequest<Room>('/api/rooms/', { method: 'POST', body: { membership_notices: true, ...input } });
 }
 
 /** Creates a room and puts it in my list at once as `room.added` (the event is then a no-op). */

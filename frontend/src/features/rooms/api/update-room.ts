@@ -8,6 +8,7 @@ export interface RoomChange {
   name?: string;
   topic?: string;
   is_locked?: boolean;
+  membership_notices?: boolean;
 }
 
 /**

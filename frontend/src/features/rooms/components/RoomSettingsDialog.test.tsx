@@ -17,6 +17,8 @@ describe('roomChanges', () => {
     expect(roomChanges(room, ' general ', 'hello', false)).toEqual({});
     expect(roomChanges(room, 'news', ' hi ', true)).toEqual({ name: 'news', topic: 'hi', is_locked: true });
     expect(roomChanges(room, 'general', '', false)).toEqual({ topic: '' });
+    expect(roomChanges(room, 'general', 'hello', false, true)).toEqual({ membership_notices: true });
+    expect(roomChanges({ ...room, membership_notices: true }, 'general', 'hello', false, true)).toEqual({});
   });
 });
 

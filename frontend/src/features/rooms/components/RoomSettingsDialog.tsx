@@ -6,16 +6,23 @@ import type { Room } from '@/types/api';
 import { useUpdateRoom, type RoomChange } from '../api/update-room';
 
 /** The fields of `change` that differ from `room` (only those are sent). */
-export function roomChanges(room: Room, name: string, topic: string, locked: boolean): RoomChange {
+export function roomChanges(
+  room: Room,
+  name: string,
+  topic: string,
+  locked: boolean,
+  notices: boolean = room.membership_notices ?? false,
+): RoomChange {
   const change: RoomChange = {};
   if (name.trim() !== room.name) change.name = name.trim();
   if (topic.trim() !== room.topic) change.topic = topic.trim();
   if (locked !== room.is_locked) change.is_locked = locked;
+  if (notices !== (room.membership_notices ?? false)) change.membership_notices = notices;
   return change;
 }
 
 /**
- * "Room settings" for owners and moderators: name, topic and lock
+ * "Room settings" for owners and moderators: name, topic, lock and join/leave notices
  * (`PATCH /api/rooms/{id}/`, sending only what changed). A locked room lets
  * only its owners and moderators post. Closes when saved.
  */
@@ -23,6 +30,7 @@ export function RoomSettingsDialog({ room, onClose }: { room: Room; onClose: () 
   const [name, setName] = useState(room.name);
   const [topic, setTopic] = useState(room.topic);
   const [locked, setLocked] = useState(room.is_locked);
+  const [notices, setNotices] = useState(room.membership_notices ?? false);
   const [nameMissing, setNameMissing] = useState(false);
   const update = useUpdateRoom(room.id);
   const errors = fieldErrors(update.error);
@@ -36,7 +44,7 @@ export function RoomSettingsDialog({ room, onClose }: { room: Room; onClose: () 
       return;
     }
     setNameMissing(false);
-    const change = roomChanges(room, name, topic, locked);
+    const change = roomChanges(room, name, topic, locked, notices);
     if (Object.keys(change).length === 0) {
       onClose();
       return;
@@ -76,6 +84,19 @@ export function RoomSettingsDialog({ room, onClose }: { room: Room; onClose: () 
             <strong>Lock the room</strong> — only owners and moderators can post
           </span>
         </label>
+        {room.kind !== 'direct' && (
+          <label className="choice">
+            <input
+              type="checkbox"
+              name="membership_notices"
+              checked={notices}
+              onChange={(e) => setNotices(e.target.checked)}
+            />
+            <span>
+              <strong>Show joins and leaves</strong> — the timeline says when members join or leave
+            </span>
+          </label>
+        )}
         <div className="form__actions">
           <button type="button" className="button" onClick={onClose}>
             Cancel

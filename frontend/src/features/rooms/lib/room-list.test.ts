@@ -28,6 +28,17 @@ describe('roomsWithMessage', () => {
     expect(roomsWithMessage(rooms, dup, alice.id, false).find((r) => r.id === 2)!.unread_count).toBe(0);
     expect(roomsWithMessage(rooms, makeMessage(1, 3), alice.id, true)).toBe(rooms);
   });
+
+  it('shows a system message as the preview without counting it unread', () => {
+    const joined = makeMessage(2, 2, {
+      author: bob,
+      system: 'joined',
+      body: 'joined the room',
+      created_at: '2030-01-01T00:00:00Z',
+    });
+    const next = roomsWithMessage(rooms, joined, alice.id, true);
+    expect(next[0]).toMatchObject({ id: 2, unread_count: 0, last_message: joined });
+  });
 });
 
 describe('upsertRoom / removeRoom / withUnread', () => {

@@ -1,3 +1,4 @@
+import { countsAsUnread } from '@/lib/unread';
 import type { Message, Room } from '@/types/api';
 
 /** A room's activity time (epoch ms): its last message's time, else its creation. */
@@ -62,10 +63,10 @@ export function roomsWithMessage(
   if (!room) return rooms;
   const prevSeq = room.last_message?.seq ?? 0;
   if (message.seq < prevSeq) return rooms;
-  const countsAsUnread = isNew && message.seq > prevSeq && !message.deleted && message.author.id !== me;
+  const unread = isNew && message.seq > prevSeq && countsAsUnread(message, me);
   const current = room.last_message;
   if (
-    !countsAsUnread &&
+    !unread &&
     current?.id === message.id &&
     current.body === message.body &&
     current.deleted === message.deleted &&
@@ -76,7 +77,7 @@ export function roomsWithMessage(
   const next: Room = {
     ...room,
     last_message: message,
-    unread_count: room.unread_count + (countsAsUnread ? 1 : 0),
+    unread_count: room.unread_count + (unread ? 1 : 0),
   };
   return sortRooms(rooms.map((r) => (r.id === room.id ? next : r)));
 }
