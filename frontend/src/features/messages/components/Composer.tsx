@@ -245,31 +245,6 @@ export function Composer({
         </div>
       )}
       <div className={`composer__box${tooLong ? ' is-invalid' : ''}`}>
-        <button
-          type="button"
-          className="icon-button composer__attach"
-          aria-label="Attach files"
-          title="Attach files"
-          disabled={Boolean(disabledReason)}
-          onClick={() => fileInput.current?.click()}
-          data-testid="composer-attach"
-        >
-          <PaperclipIcon />
-        </button>
-        <input
-          ref={fileInput}
-          type="file"
-          multiple
-          hidden
-          tabIndex={-1}
-          data-testid="composer-file-input"
-          onChange={(e) => {
-            chooseFiles(roomId, [...(e.target.files ?? [])], limits);
-            // Cleared so that choosing the same file again is a change too.
-            e.target.value = '';
-            textarea.current?.focus();
-          }}
-        />
         <textarea
           id={`composer-${roomId}`}
           data-testid="composer-input"
@@ -313,6 +288,32 @@ export function Composer({
             ))}
           </ul>
         )}
+        {/* After the text in the tab order: Tab from the timeline reaches the text first. */}
+        <button
+          type="button"
+          className="icon-button composer__attach"
+          aria-label="Attach files"
+          title="Attach files"
+          disabled={Boolean(disabledReason)}
+          onClick={() => fileInput.current?.click()}
+          data-testid="composer-attach"
+        >
+          <PaperclipIcon />
+        </button>
+        <input
+          ref={fileInput}
+          type="file"
+          multiple
+          hidden
+          tabIndex={-1}
+          data-testid="composer-file-input"
+          onChange={(e) => {
+            chooseFiles(roomId, [...(e.target.files ?? [])], limits);
+            // Cleared so that choosing the same file again is a change too.
+            e.target.value = '';
+            textarea.current?.focus();
+          }}
+        />
         <button
           type="button"
           className="button button--ghost composer__preview-toggle"
