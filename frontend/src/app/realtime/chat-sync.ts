@@ -327,29 +327,22 @@ export class ChatSync implements RealtimeApi {
   }
 
   sendMessage = (roomId: number, body: string, replyTo: number | null = null): string | null => {
-    const key = messagesQueryKey(roomId);
-    const store = this.queryClient.getQueryData<RoomMessages>(key);
-    if (!store) return null;
-    const clientId = this.makeClientId();
+    const clientId = this.addOwnPending(roomId, body, replyTo);
+    if (clientId === null) return null;
     // Not sent now (the socket is down): it stays pending and goes after the next hello.
     const frame = { type: 'message.send' as const, room: roomId, body, client_id: clientId };
     this.client.send(replyTo === null ? frame : { ...frame, reply_to: replyTo });
-    this.queryClient.setQueryData<RoomMessages>(key, (current) =>
-      addPending(current ?? store, {
-        client_id: clientId,
-        room: roomId,
-        body,
-        reply_to: replyTo,
-        author: this.me,
-        created_at: new Date(this.now()).toISOString(),
-        state: 'pending',
-        error: null,
-      }),
-    );
     return clientId;
   };
 
   sendFiles = (roomId: number, body: string, files: readonly File[], replyTo: number | null = null): string | null => {
+    const clientId = this.addOwnPending(roomId, body, replyTo, files);
+    if (clientId !== null) void this.upload(roomId, clientId);
+    return clientId;
+  };
+
+  /** Shows a new send of mine as pending in `roomId`'s history; its client_id, or null when the history is not loaded. */
+  private addOwnPending(roomId: number, body: string, replyTo: number | null, files?: readonly File[]): string | null {
     const key = messagesQueryKey(roomId);
     const store = this.queryClient.getQueryData<RoomMessages>(key);
     if (!store) return null;
@@ -360,16 +353,15 @@ export class ChatSync implements RealtimeApi {
         room: roomId,
         body,
         reply_to: replyTo,
-        files,
+        ...(files ? { files } : {}),
         author: this.me,
         created_at: new Date(this.now()).toISOString(),
         state: 'pending',
         error: null,
       }),
     );
-    void this.upload(roomId, clientId);
     return clientId;
-  };
+  }
 
   /** POSTs the pending send `clientId` with its files; its answer confirms it, any error marks it failed. */
   private async upload(roomId: number, clientId: string): Promise<void> {
